@@ -1,0 +1,242 @@
+"""The `schuldhulpbot` command line: invite, db upgrade, config check (help in Dutch)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot import i18n
+from bot.config import AppConfig, ConfigError, load_config
+from bot.i18n import N_, format_date
+from bot.settings import Settings
+from bot.vocabulary import Role
+
+# argparse's own words, so `--help` and its errors read Dutch too.
+_ARGPARSE_MSGIDS = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("%(prog)s: error: %(message)s\n"),
+    N_("the following arguments are required: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("unrecognized arguments: %s"),
+    N_("expected one argument"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("invalid %(type)s value: %(value)r"),
+)
+
+
+class _Lang:
+    """The language the command line speaks (SCHULDHULPBOT_LANGUAGE, default nl)."""
+
+    code = i18n.DEFAULT_LANGUAGE
+
+
+def _(message: str, **params: object) -> str:
+    return i18n.gettext(message, _Lang.code, **params)
+
+
+def _argparse_gettext(message: str) -> str:
+    return i18n.translations(_Lang.code).gettext(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command tree with Dutch help."""
+    argparse._ = _argparse_gettext  # type: ignore[attr-defined]
+    parser = argparse.ArgumentParser(
+        prog="schuldhulpbot",
+        description=_("Telegram-assistent voor de schuldhulpketen van de gemeente."),
+    )
+    sub = parser.add_subparsers(dest="command", metavar=_("OPDRACHT"), required=True)
+
+    invite = sub.add_parser(
+        "invite",
+        help=_("maak een eenmalige uitnodigingscode"),
+        description=_("Maak een eenmalige uitnodigingscode voor een nieuwe gebruiker."),
+    )
+    invite.add_argument(
+        "--rol", required=True, choices=[r.value for r in Role], help=_("de rol van de nieuwe gebruiker")
+    )
+    invite.add_argument("--wijkteam", help=_("code van het wijkteam (verplicht voor partners)"))
+    invite.add_argument("--naam", help=_("weergavenaam van de collega (anders de Telegram-naam)"))
+    invite.add_argument(
+        "--beheerder", action="store_true", help=_("geef daarnaast de rol functioneel beheerder")
+    )
+
+    db = sub.add_parser("db", help=_("database-onderhoud"), description=_("Database-onderhoud."))
+    db_sub = db.add_subparsers(dest="db_command", metavar=_("OPDRACHT"), required=True)
+    db_sub.add_parser(
+        "upgrade",
+        help=_("voer de migraties uit tot de nieuwste versie"),
+        description=_("Voer de databasemigraties uit tot de nieuwste versie."),
+    )
+
+    config = sub.add_parser(
+        "config", help=_("configuratie controleren"), description=_("Configuratie controleren.")
+    )
+    config_sub = config.add_subparsers(dest="config_command", metavar=_("OPDRACHT"), required=True)
+    check = config_sub.add_parser(
+        "check",
+        help=_("controleer een configuratiebestand en toon de normen"),
+        description=_("Controleer een TOML-configuratie en toon de normen als tabel."),
+    )
+    check.add_argument(
+        "file",
+        nargs="?",
+        type=Path,
+        metavar=_("BESTAND"),
+        help=_("het bestand (standaard SCHULDHULPBOT_CONFIG of de meegeleverde configuratie)"),
+    )
+    return parser
+
+
+def _term(norm_termijn: int | None, unit: str | None) -> str:
+    if norm_termijn is None or unit is None:
+        return _("geen termijn")
+    return f"{norm_termijn} {unit}"
+
+
+def norms_table(config: AppConfig) -> str:
+    """The norms as a fixed-width table for the terminal."""
+    header = [_("norm"), _("start"), _("termijn"), _("eindproduct"), _("doel"), _("bron"), _("actief")]
+    rows = [header]
+    for code, norm in config.normen.items():
+        start = norm.start if norm.opent_bij is None else f"{norm.start} ({_('opent bij')} {norm.opent_bij})"
+        if norm.categorieen:
+            start += " [" + ", ".join(c.value for c in norm.categorieen) + "]"
+        term = _term(norm.termijn, norm.eenheid.value if norm.eenheid else None)
+        if norm.toets_elke_maanden:
+            term += _(", toets elke {n} maanden", n=norm.toets_elke_maanden)
+        rows.append(
+            [
+                code,
+                start,
+                term,
+                " + ".join(norm.eindproduct),
+                f"{norm.doel:.0%}" if norm.doel is not None else "-",
+                norm.bron,
+                _("ja") if norm.actief else _("nee"),
+            ]
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _config_check(settings: Settings | None, file: Path | None) -> int:
+    path = file or (settings.config if settings else None)
+    try:
+        config = load_config(path)
+    except ConfigError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    source = str(path) if path else _("standaardconfiguratie")
+    print(
+        _(
+            "{bron} is geldig: gemeente {gemeente}, {n} wijkteams.",
+            bron=source,
+            gemeente=config.gemeente,
+            n=len(config.wijkteams),
+        )
+    )
+    print()
+    print(norms_table(config))
+    return 0
+
+
+async def _db_upgrade(settings: Settings) -> int:
+    from bot.app_setup import open_database
+
+    config = settings.load_app_config()
+    engine, _sessionmaker = await open_database(settings, config)
+    await engine.dispose()
+    print(_("Database is bijgewerkt tot de nieuwste versie."))
+    return 0
+
+
+async def _invite(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app_setup import open_database
+    from bot.errors import DomainError
+    from bot.services.common import Deps
+    from bot.services.users import bot_username, create_invite, format_code
+
+    config = settings.load_app_config()
+    engine, sessionmaker = await open_database(settings, config)
+    deps = Deps.from_config(config, settings.timezone)
+    try:
+        async with sessionmaker() as session:
+            result = await create_invite(
+                session,
+                deps,
+                role=Role(args.rol),
+                wijkteam=args.wijkteam,
+                display_name=args.naam,
+                beheerder=args.beheerder,
+            )
+            username = settings.bot_username or await bot_username(session)
+    except DomainError as exc:
+        print(exc.render(_Lang.code), file=sys.stderr)
+        return 1
+    finally:
+        await engine.dispose()
+    expires = deps.calendar.local(result.expires_at)
+    print(_("Uitnodigingscode: {code}", code=format_code(result.code)))
+    print(
+        _(
+            "Rol: {rol}; wijkteam: {wijkteam}",
+            rol=i18n.gettext(result.role.label, _Lang.code),
+            wijkteam=result.wijkteam or "-",
+        )
+    )
+    print(
+        _(
+            "Geldig tot en met {datum} {tijd}; één keer te gebruiken.",
+            datum=format_date(expires.date(), _Lang.code),
+            tijd=expires.strftime("%H:%M"),
+        )
+    )
+    if username:
+        print(_("Link: https://t.me/{bot}?start={code}", bot=username.lstrip("@"), code=result.code))
+    else:
+        print(_("De collega stuurt de bot: /start {code}", code=format_code(result.code)))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script."""
+    settings: Settings | None = None
+    settings_error: ValidationError | None = None
+    try:
+        settings = Settings()
+        _Lang.code = settings.language
+    except ValidationError as exc:
+        settings_error = exc
+    args = build_parser().parse_args(argv)
+    if args.command == "config":
+        return _config_check(settings, args.file)
+    if settings is None:
+        print(_("Ongeldige instelling in de omgeving:"), file=sys.stderr)
+        for err in settings_error.errors() if settings_error else ():
+            key = "SCHULDHULPBOT_" + "_".join(str(p) for p in err["loc"]).upper()
+            print(f"  - {key}: {err['msg']}", file=sys.stderr)
+        return 2
+    try:
+        if args.command == "db":
+            return asyncio.run(_db_upgrade(settings))
+        if args.command == "invite":
+            return asyncio.run(_invite(settings, args))
+    except ConfigError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

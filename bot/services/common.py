@@ -1,0 +1,146 @@
+"""What every service needs: dependencies, the actor, rights, audit, counters, transactions."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock, system_clock
+from bot.config import AppConfig
+from bot.errors import DomainError, NotAllowed
+from bot.i18n import N_
+from bot.models import AuditEntry, Counter, Dossier, User, Vraag, Wijkteam
+from bot.rights import Action, may, roles_of
+from bot.vocabulary import Role
+from bot.workcalendar import WorkCalendar
+
+
+@dataclass(frozen=True)
+class Deps:
+    """The configuration, the working calendar and the clock the services run against."""
+
+    config: AppConfig
+    calendar: WorkCalendar
+    clock: Clock = field(default=system_clock)
+
+    @classmethod
+    def from_config(
+        cls, config: AppConfig, tz: str = "Europe/Amsterdam", clock: Clock = system_clock
+    ) -> Deps:
+        """Build the calendar from the configuration's holidays, closure days and office hours."""
+        calendar = WorkCalendar(
+            closure_days=config.kalender.sluitingsdagen,
+            holiday_categories=config.kalender.feestdagen,
+            office_start=config.kantoortijden.begin,
+            office_end=config.kantoortijden.einde,
+            tz=tz,
+        )
+        return cls(config, calendar, clock)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def today(self) -> date:
+        """Today in the municipality's time zone."""
+        return self.calendar.local(self.clock()).date()
+
+
+@asynccontextmanager
+async def transaction(session: AsyncSession) -> AsyncIterator[None]:
+    """Commit when the block succeeds; roll everything back when it raises."""
+    try:
+        yield
+    except BaseException:
+        await session.rollback()
+        raise
+    await session.commit()
+
+
+async def load_actor(session: AsyncSession, telegram_id: int) -> User:
+    """The registered, active user behind a Telegram account."""
+    user = await session.scalar(select(User).where(User.telegram_id == telegram_id))
+    if user is None:
+        raise NotAllowed(
+            N_("Je bent nog niet aangemeld. Vraag je teamleider of de beheerder om een uitnodiging.")
+        )
+    if not user.active:
+        raise NotAllowed(N_("Je account is geblokkeerd. Neem contact op met de beheerder."))
+    return user
+
+
+def user_roles(user: User) -> frozenset[Role]:
+    return roles_of(user.role, user.beheerder)
+
+
+def require(user: User, action: Action) -> None:
+    """Refuse unless one of the user's roles permits the action."""
+    if not may(user_roles(user), action):
+        raise NotAllowed(N_("Dat mag je met jouw rol niet doen."))
+
+
+def audit(
+    session: AsyncSession,
+    deps: Deps,
+    actor: User | None,
+    action: str,
+    *,
+    dossier: Dossier | int | None = None,
+    vraag: Vraag | int | None = None,
+    **details: Any,
+) -> None:
+    """Append who did what to which item; details hold codes and dates, never free text."""
+    session.add(
+        AuditEntry(
+            at=deps.now(),
+            actor_id=actor.id if actor else None,
+            action=action,
+            dossier_id=dossier.id if isinstance(dossier, Dossier) else dossier,
+            vraag_id=vraag.id if isinstance(vraag, Vraag) else vraag,
+            details={k: (v.isoformat() if isinstance(v, date) else v) for k, v in details.items()},
+        )
+    )
+
+
+async def next_number(session: AsyncSession, name: str) -> int:
+    """The next value of a named counter, race-free on SQLite and PostgreSQL."""
+    for _ in range(3):
+        value = await session.scalar(
+            update(Counter)
+            .where(Counter.name == name)
+            .values(value=Counter.value + 1)
+            .returning(Counter.value)
+        )
+        if value is not None:
+            return int(value)
+        try:
+            async with session.begin_nested():
+                await session.execute(insert(Counter).values(name=name, value=1))
+            return 1
+        except IntegrityError:
+            continue  # another process created it first; increment theirs
+    raise RuntimeError(f"counter {name} could not be advanced")
+
+
+async def wijkteam_by_code(session: AsyncSession, code: str) -> Wijkteam:
+    """An active wijkteam, or a Dutch error naming the unknown code."""
+    team = await session.scalar(
+        select(Wijkteam).where(Wijkteam.code == code.strip().lower(), Wijkteam.actief.is_(True))
+    )
+    if team is None:
+        raise DomainError(N_("Wijkteam '{code}' bestaat niet."), code=code)
+    return team
+
+
+def check_past_date(deps: Deps, day: date, not_before: date | None = None) -> None:
+    """A recorded date is never in the future, and never before the item's start."""
+    if day > deps.today():
+        raise DomainError(N_("Die datum ligt in de toekomst. Kies vandaag of een eerdere dag."))
+    if not_before is not None and day < not_before:
+        raise DomainError(N_("Die datum ligt vóór {datum}; dat kan niet."), datum=not_before)

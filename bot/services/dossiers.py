@@ -1,0 +1,493 @@
+"""Working on items: pick up, hand over, record milestones, answer, list and view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.errors import DomainError, NotAllowed, NotFound
+from bot.i18n import N_, Text
+from bot.milestones import (
+    ENDS,
+    NEEDS_CONTACT,
+    NEEDS_REASON,
+    NEEDS_SELF_RELIANT,
+    earliest_date,
+    financiele_rust_reached,
+    missing_prerequisites,
+    recordable,
+)
+from bot.models import Deadline, Dossier, MilestoneRecord, Reminder, User, Vraag
+from bot.privacy import ensure_clean
+from bot.rights import Action, may
+from bot.services.clocks import (
+    dossier_facts,
+    lapse_dossier_clocks,
+    stop_vraag_clock,
+    sync_dossier_clocks,
+)
+from bot.services.common import (
+    Deps,
+    audit,
+    check_past_date,
+    load_actor,
+    require,
+    transaction,
+    user_roles,
+)
+from bot.services.roster import worker_wijkteam_ids
+from bot.vocabulary import (
+    DERIVED,
+    FINANCIELE_RUST_CRITERIA,
+    REPEATABLE,
+    ClockStatus,
+    CloseReason,
+    ContactWay,
+    DossierStatus,
+    Milestone,
+    ReminderStatus,
+    Role,
+    VraagStatus,
+)
+
+MAX_ANSWER = 2000
+
+
+def _not_found(ref: str) -> NotFound:
+    # The same answer whether the item is missing or not visible: existence is not revealed.
+    return NotFound(N_("Ik ken geen zaak met nummer {ref} die jij mag zien."), ref=ref)
+
+
+async def _may_see(
+    session: AsyncSession,
+    actor: User,
+    wijkteam_id: int,
+    assignee_id: int | None,
+    created_by_id: int,
+) -> bool:
+    roles = user_roles(actor)
+    if may(roles, Action.VIEW_ALL):
+        return True
+    if may(roles, Action.HANDLE_ITEMS):
+        return assignee_id == actor.id or wijkteam_id in await worker_wijkteam_ids(session, actor)
+    if may(roles, Action.SUBMIT_MELDING) or may(roles, Action.SUBMIT_VRAAG):
+        return created_by_id == actor.id
+    return False
+
+
+async def _dossier(session: AsyncSession, actor: User, ref: str, *, handle: bool) -> Dossier:
+    ref = ref.strip().upper()
+    dossier = await session.scalar(select(Dossier).where(Dossier.ref == ref))
+    if dossier is None or not await _may_see(
+        session, actor, dossier.wijkteam_id, dossier.assignee_id, dossier.created_by_id
+    ):
+        raise _not_found(ref)
+    if handle:
+        require(actor, Action.HANDLE_ITEMS)
+    return dossier
+
+
+async def _vraag(session: AsyncSession, actor: User, ref: str, *, handle: bool) -> Vraag:
+    ref = ref.strip().upper()
+    vraag = await session.scalar(select(Vraag).where(Vraag.ref == ref))
+    if vraag is None or not await _may_see(
+        session, actor, vraag.wijkteam_id, vraag.assignee_id, vraag.asker_id
+    ):
+        raise _not_found(ref)
+    if handle:
+        require(actor, Action.HANDLE_ITEMS)
+    return vraag
+
+
+def _is_vraag_ref(ref: str) -> bool:
+    return ref.strip().upper().startswith("VR-")
+
+
+@dataclass(frozen=True)
+class Acknowledged:
+    ref: str
+    assignee: User
+    already: bool  # the same worker pressed twice: nothing changed
+
+
+async def acknowledge(session: AsyncSession, deps: Deps, actor_telegram_id: int, ref: str) -> Acknowledged:
+    """Oppakken: the worker takes the item; pressing twice changes nothing."""
+    async with transaction(session):
+        actor = await load_actor(session, actor_telegram_id)
+        item: Dossier | Vraag
+        if _is_vraag_ref(ref):
+            item = await _vraag(session, actor, ref, handle=True)
+            closed = item.status == VraagStatus.BEANTWOORD
+        else:
+            item = await _dossier(session, actor, ref, handle=True)
+            closed = item.status == DossierStatus.AFGESLOTEN
+        if closed:
+            raise DomainError(N_("{ref} is al afgerond."), ref=item.ref)
+        if item.acknowledged_at is not None:
+            if item.assignee_id == actor.id:
+                return Acknowledged(item.ref, actor, True)
+            holder = await session.get(User, item.assignee_id) if item.assignee_id else None
+            raise DomainError(
+                N_("{ref} is al opgepakt door {naam}."),
+                ref=item.ref,
+                naam=holder.display_name if holder else "?",
+            )
+        item.assignee_id, item.acknowledged_at = actor.id, deps.now()
+        item.status = DossierStatus.OPGEPAKT if isinstance(item, Dossier) else VraagStatus.OPGEPAKT
+        if isinstance(item, Dossier):
+            session.add(_milestone(deps, item, actor, Milestone.OPGEPAKT, deps.today()))
+            audit(session, deps, actor, "dossier.opgepakt", dossier=item)
+        else:
+            audit(session, deps, actor, "vraag.opgepakt", vraag=item)
+    return Acknowledged(item.ref, actor, False)
+
+
+@dataclass(frozen=True)
+class HandedOver:
+    ref: str
+    previous: User | None
+    new: User
+
+
+async def hand_over(
+    session: AsyncSession, deps: Deps, actor_telegram_id: int, ref: str, to_user_id: int
+) -> HandedOver:
+    """Overdragen to a colleague; the new holder gets the reminders from now on."""
+    async with transaction(session):
+        actor = await load_actor(session, actor_telegram_id)
+        item: Dossier | Vraag = (
+            await _vraag(session, actor, ref, handle=True)
+            if _is_vraag_ref(ref)
+            else await _dossier(session, actor, ref, handle=True)
+        )
+        if item.status in (DossierStatus.AFGESLOTEN, VraagStatus.BEANTWOORD):
+            raise DomainError(N_("{ref} is al afgerond."), ref=item.ref)
+        target = await session.get(User, to_user_id)
+        if target is None or not target.active or not may(user_roles(target), Action.HANDLE_ITEMS):
+            raise DomainError(N_("Je kunt alleen overdragen aan een actieve collega van de Kredietbank."))
+        if target.id == item.assignee_id:
+            raise DomainError(N_("{naam} heeft {ref} al."), naam=target.display_name, ref=item.ref)
+        previous = await session.get(User, item.assignee_id) if item.assignee_id else None
+        item.assignee_id = target.id
+        if isinstance(item, Dossier):
+            audit(
+                session,
+                deps,
+                actor,
+                "dossier.overgedragen",
+                dossier=item,
+                van=previous.id if previous else None,
+                naar=target.id,
+            )
+        else:
+            audit(
+                session,
+                deps,
+                actor,
+                "vraag.overgedragen",
+                vraag=item,
+                van=previous.id if previous else None,
+                naar=target.id,
+            )
+    return HandedOver(item.ref, previous, target)
+
+
+async def colleagues(session: AsyncSession, deps: Deps, actor_telegram_id: int) -> list[User]:
+    """Active Kredietbank colleagues one can hand over to (not oneself)."""
+    async with transaction(session):
+        actor = await load_actor(session, actor_telegram_id)
+        require(actor, Action.HANDLE_ITEMS)
+        users = await session.scalars(
+            select(User)
+            .where(
+                User.active.is_(True),
+                User.id != actor.id,
+                User.role.in_([Role.KLANTMANAGER, Role.BUDGETCOACH, Role.TEAMLEIDER]),
+            )
+            .order_by(User.display_name)
+        )
+        return list(users)
+
+
+def _milestone(
+    deps: Deps, dossier: Dossier, actor: User | None, kind: Milestone, day: date, **fields: object
+) -> MilestoneRecord:
+    return MilestoneRecord(
+        dossier_id=dossier.id,
+        kind=kind.value,
+        day=day,
+        recorded_by_id=actor.id if actor else None,
+        recorded_at=deps.now(),
+        **fields,
+    )
+
+
+@dataclass(frozen=True)
+class Recorded:
+    dossier: Dossier
+    kinds: list[Milestone]  # what was stored, including what it completed (eerste contact, rust)
+    clocks: list[Deadline]  # clocks started, moved or stopped by it
+
+
+async def record_milestone(
+    session: AsyncSession,
+    deps: Deps,
+    actor_telegram_id: int,
+    ref: str,
+    kind: Milestone,
+    day: date | None = None,
+    *,
+    contact_way: ContactWay | None = None,
+    reached: bool | None = None,
+    self_reliant: bool | None = None,
+    reason: CloseReason | None = None,
+) -> Recorded:
+    """Record a milestone (default today); derived milestones and clocks follow."""
+    async with transaction(session):
+        actor = await load_actor(session, actor_telegram_id)
+        dossier = await _dossier(session, actor, ref, handle=True)
+        day = day or deps.today()
+        if dossier.status == DossierStatus.AFGESLOTEN:
+            raise DomainError(N_("{ref} is afgesloten; er kan niets meer bij."), ref=dossier.ref)
+        if dossier.status == DossierStatus.NIEUW:
+            raise DomainError(N_("Pak {ref} eerst op."), ref=dossier.ref)
+        if kind in DERIVED:
+            raise DomainError(N_("'{wat}' volgt vanzelf uit de andere stappen."), wat=Text(kind.label))
+        facts = await dossier_facts(session, dossier)
+        check_past_date(deps, day, dossier.meldingsdatum)
+        if kind not in REPEATABLE and facts.get(kind.value):
+            raise DomainError(
+                N_("'{wat}' is al vastgelegd op {datum}."),
+                wat=Text(kind.label),
+                datum=facts[kind.value][0],
+            )
+        missing = missing_prerequisites(kind, facts)
+        if missing:
+            raise DomainError(N_("Eerst nodig: {wat}."), wat=Text(missing[0].label))
+        ended_by = ENDS.get(kind)
+        if ended_by is not None and facts.get(ended_by.value):
+            raise DomainError(
+                N_("Na '{eind}' kan '{wat}' niet meer."),
+                eind=Text(ended_by.label),
+                wat=Text(kind.label),
+            )
+        earliest = earliest_date(kind, facts)
+        if earliest is not None and day < earliest:
+            raise DomainError(N_("Die datum ligt vóór {datum}, de datum van de vorige stap."), datum=earliest)
+        fields: dict[str, object] = {}
+        if kind in NEEDS_CONTACT:
+            if contact_way is None:
+                raise DomainError(N_("Geef aan hoe je contact hebt gezocht."))
+            fields["contact_way"] = contact_way.value
+            fields["reached"] = True if kind is Milestone.EERSTE_CONTACT else bool(reached)
+        if kind in NEEDS_SELF_RELIANT:
+            if self_reliant is None:
+                raise DomainError(N_("Geef aan of de inwoner financieel zelfredzaam is."))
+            fields["self_reliant"] = self_reliant
+        if kind in NEEDS_REASON:
+            if reason is None:
+                raise DomainError(N_("Geef een reden voor het afsluiten."))
+            fields["reason"] = reason.value
+
+        stored = [kind]
+        session.add(_milestone(deps, dossier, actor, kind, day, **fields))
+        if kind is Milestone.CONTACTPOGING and reached:
+            session.add(
+                _milestone(
+                    deps,
+                    dossier,
+                    actor,
+                    Milestone.EERSTE_CONTACT,
+                    day,
+                    contact_way=contact_way.value if contact_way else None,
+                    reached=True,
+                )
+            )
+            stored.append(Milestone.EERSTE_CONTACT)
+        if kind in FINANCIELE_RUST_CRITERIA:
+            rust = financiele_rust_reached({**facts, kind.value: [day]})
+            if rust is not None:
+                session.add(_milestone(deps, dossier, actor, Milestone.FINANCIELE_RUST, rust))
+                stored.append(Milestone.FINANCIELE_RUST)
+        await session.flush()
+        audit(
+            session,
+            deps,
+            actor,
+            "mijlpaal.vastgelegd",
+            dossier=dossier,
+            mijlpalen=[k.value for k in stored],
+            datum=day,
+            details=fields,
+        )
+        if kind is Milestone.AFGESLOTEN:
+            dossier.status, dossier.closed_at = DossierStatus.AFGESLOTEN, deps.now()
+            dossier.close_reason = fields["reason"]  # type: ignore[assignment]
+            await lapse_dossier_clocks(session, deps, dossier, actor)
+            clocks: list[Deadline] = []
+        else:
+            clocks = await sync_dossier_clocks(session, deps, dossier, actor)
+    return Recorded(dossier, stored, clocks)
+
+
+async def close_dossier(
+    session: AsyncSession,
+    deps: Deps,
+    actor_telegram_id: int,
+    ref: str,
+    reason: CloseReason,
+    day: date | None = None,
+) -> Recorded:
+    """Afsluiten with a reason; running clocks lapse."""
+    return await record_milestone(
+        session, deps, actor_telegram_id, ref, Milestone.AFGESLOTEN, day, reason=reason
+    )
+
+
+@dataclass(frozen=True)
+class Answered:
+    vraag: Vraag
+    asker: User
+    answered_by: User
+
+
+async def answer_vraag(
+    session: AsyncSession, deps: Deps, actor_telegram_id: int, ref: str, text: str
+) -> Answered:
+    """The worker's answer, screened, stored and ready to relay to the asker."""
+    async with transaction(session):
+        actor = await load_actor(session, actor_telegram_id)
+        vraag = await _vraag(session, actor, ref, handle=True)
+        if vraag.status == VraagStatus.BEANTWOORD:
+            raise DomainError(N_("{ref} is al beantwoord."), ref=vraag.ref)
+        answer = text.strip()
+        if not answer:
+            raise DomainError(N_("Typ een korte tekst; een leeg bericht kan niet."))
+        if len(answer) > MAX_ANSWER:
+            raise DomainError(N_("Je tekst is te lang: hoogstens {n} tekens."), n=MAX_ANSWER)
+        ensure_clean(answer)
+        vraag.answer, vraag.answered_at, vraag.status = answer, deps.now(), VraagStatus.BEANTWOORD
+        vraag.assignee_id = vraag.assignee_id or actor.id
+        if vraag.acknowledged_at is None:
+            vraag.acknowledged_at = deps.now()
+        await stop_vraag_clock(session, deps, vraag, deps.today())
+        audit(session, deps, actor, "vraag.beantwoord", vraag=vraag)
+        asker = await session.get(User, vraag.asker_id)
+        assert asker is not None
+    return Answered(vraag, asker, actor)
+
+
+@dataclass(frozen=True)
+class ItemSummary:
+    ref: str
+    kind: str  # "dossier" or "vraag"
+    label: str  # category or topic code
+    status: str
+    next_due: date | None
+    next_norm: str | None
+    wijkteam_id: int
+
+
+async def list_items(session: AsyncSession, deps: Deps, actor_telegram_id: int) -> list[ItemSummary]:
+    """My open items: for a partner what they sent, for a worker what they hold, for a teamleider
+    also what nobody holds; ordered by the next deadline."""
+    async with transaction(session):
+        actor = await load_actor(session, actor_telegram_id)
+        roles = user_roles(actor)
+        if may(roles, Action.HANDLE_ITEMS):
+            mine_d = Dossier.assignee_id == actor.id
+            mine_v = Vraag.assignee_id == actor.id
+            if may(roles, Action.VIEW_ALL):
+                mine_d = or_(mine_d, Dossier.assignee_id.is_(None))
+                mine_v = or_(mine_v, Vraag.assignee_id.is_(None))
+        elif may(roles, Action.SUBMIT_MELDING) or may(roles, Action.SUBMIT_VRAAG):
+            mine_d, mine_v = Dossier.created_by_id == actor.id, Vraag.asker_id == actor.id
+        else:
+            raise NotAllowed(N_("Dat mag je met jouw rol niet doen."))
+        next_d = (
+            select(Deadline.dossier_id, Deadline.due_date, Deadline.norm)
+            .where(Deadline.status == ClockStatus.LOPEND, Deadline.due_date.is_not(None))
+            .subquery()
+        )
+        rows = await session.execute(
+            select(Dossier, next_d.c.due_date, next_d.c.norm)
+            .outerjoin(next_d, next_d.c.dossier_id == Dossier.id)
+            .where(mine_d, Dossier.status != DossierStatus.AFGESLOTEN)
+        )
+        items: dict[str, ItemSummary] = {}
+        for dossier, due, norm in rows:
+            known = items.get(dossier.ref)
+            if known is None or (due is not None and (known.next_due is None or due < known.next_due)):
+                items[dossier.ref] = ItemSummary(
+                    dossier.ref,
+                    "dossier",
+                    dossier.category,
+                    dossier.status,
+                    due,
+                    norm,
+                    dossier.wijkteam_id,
+                )
+        next_v = (
+            select(Deadline.vraag_id, Deadline.due_date, Deadline.norm)
+            .where(Deadline.status == ClockStatus.LOPEND)
+            .subquery()
+        )
+        vrows = await session.execute(
+            select(Vraag, next_v.c.due_date, next_v.c.norm)
+            .outerjoin(next_v, next_v.c.vraag_id == Vraag.id)
+            .where(mine_v, Vraag.status != VraagStatus.BEANTWOORD)
+        )
+        for vraag, due, norm in vrows:
+            items[vraag.ref] = ItemSummary(
+                vraag.ref, "vraag", vraag.topic, vraag.status, due, norm, vraag.wijkteam_id
+            )
+    return sorted(items.values(), key=lambda i: (i.next_due or date.max, i.ref))
+
+
+@dataclass(frozen=True)
+class DossierView:
+    dossier: Dossier
+    assignee: User | None
+    milestones: list[MilestoneRecord]
+    deadlines: list[Deadline]
+    next_reminder: Reminder | None
+    can_handle: bool
+    recordable: list[Milestone]
+
+
+async def get_dossier(session: AsyncSession, deps: Deps, actor_telegram_id: int, ref: str) -> DossierView:
+    """One dossier with its milestones, clocks, next reminder and what the actor can record."""
+    async with transaction(session):
+        actor = await load_actor(session, actor_telegram_id)
+        dossier = await _dossier(session, actor, ref, handle=False)
+        milestones = list(
+            await session.scalars(
+                select(MilestoneRecord)
+                .where(MilestoneRecord.dossier_id == dossier.id)
+                .order_by(MilestoneRecord.day, MilestoneRecord.id)
+            )
+        )
+        deadlines = list(
+            await session.scalars(
+                select(Deadline)
+                .where(Deadline.dossier_id == dossier.id)
+                .order_by(Deadline.start_date, Deadline.norm, Deadline.seq)
+            )
+        )
+        next_reminder = await session.scalar(
+            select(Reminder)
+            .join(Deadline, Deadline.id == Reminder.deadline_id)
+            .where(Deadline.dossier_id == dossier.id, Reminder.status == ReminderStatus.GEPLAND)
+            .order_by(Reminder.due_at)
+            .limit(1)
+        )
+        can_handle = may(user_roles(actor), Action.HANDLE_ITEMS)
+        facts = await dossier_facts(session, dossier)
+        options: list[Milestone] = []
+        if can_handle and dossier.status == DossierStatus.OPGEPAKT:
+            options = recordable(facts)
+        assignee = await session.get(User, dossier.assignee_id) if dossier.assignee_id else None
+    return DossierView(dossier, assignee, milestones, deadlines, next_reminder, can_handle, options)

@@ -1,0 +1,243 @@
+"""New items: a schuldvraag or a melding, routed to the on-duty worker."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.errors import DomainError
+from bot.i18n import N_
+from bot.models import Deadline, Dossier, User, Vraag, Wijkteam
+from bot.norms import vraag_due
+from bot.privacy import ensure_clean
+from bot.rights import Action
+from bot.routing import RoutingDecision, route
+from bot.services.clocks import start_vraag_clock, sync_dossier_clocks
+from bot.services.common import (
+    Deps,
+    audit,
+    check_past_date,
+    load_actor,
+    next_number,
+    require,
+    transaction,
+    wijkteam_by_code,
+)
+from bot.services.roster import load_duties
+from bot.vocabulary import Category, ClockStatus, DossierStatus, Role, VraagStatus, VraagTopic
+
+MAX_DESCRIPTION = 500
+MAX_QUESTION = 1000
+MELDING_MAX_AGE_DAYS = 366
+_RIS_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/-]{0,29}$")
+
+
+@dataclass(frozen=True)
+class Routed:
+    """Who picks an item up, and who must be told."""
+
+    decision: RoutingDecision
+    assignee: User | None
+    teamleiders: list[User]  # to tell, when routing fell through to a later day or to nobody
+
+
+@dataclass(frozen=True)
+class MeldingResult:
+    dossier: Dossier
+    routed: Routed
+    first_deadline: Deadline | None  # the earliest running clock's deadline
+
+
+@dataclass(frozen=True)
+class VraagResult:
+    vraag: Vraag
+    routed: Routed
+    deadline: Deadline | None
+
+
+async def open_load(session: AsyncSession) -> dict[int, int]:
+    """Open dossiers and vragen per assignee, to spread new items over equal candidates."""
+    load: dict[int, int] = {}
+    for model, closed in ((Dossier, DossierStatus.AFGESLOTEN), (Vraag, VraagStatus.BEANTWOORD)):
+        rows = await session.execute(
+            select(model.assignee_id, func.count())
+            .where(model.status != closed, model.assignee_id.is_not(None))
+            .group_by(model.assignee_id)
+        )
+        for uid, n in rows:
+            assert uid is not None
+            load[uid] = load.get(uid, 0) + n
+    return load
+
+
+async def route_item(session: AsyncSession, deps: Deps, wijkteam: Wijkteam, kind: str) -> Routed:
+    """Apply the routing rules to the current roster, absences and workload."""
+    horizon = deps.config.routering.werkdagen_vooruit
+    today = deps.today()
+    # Enough calendar days to cover `horizon` working days even around Christmas.
+    duties = await load_duties(session, today, today + timedelta(days=horizon * 2 + 14))
+    decision = route(
+        wijkteam.code,
+        deps.now(),
+        deps.config.routering.preferred_role(kind),
+        deps.calendar,
+        duties,
+        await open_load(session),
+        horizon,
+    )
+    assignee = await session.get(User, decision.assignee_id) if decision.assignee_id else None
+    teamleiders: list[User] = []
+    if decision.notify_teamleider:
+        teamleiders = list(
+            await session.scalars(select(User).where(User.role == Role.TEAMLEIDER, User.active.is_(True)))
+        )
+    return Routed(decision, assignee, teamleiders)
+
+
+async def _team_for(session: AsyncSession, actor: User, code: str | None) -> Wijkteam:
+    if code:
+        return await wijkteam_by_code(session, code)
+    if actor.wijkteam is None or not actor.wijkteam.actief:
+        raise DomainError(N_("Kies een wijkteam."))
+    return actor.wijkteam
+
+
+def _clean_text(text: str | None, limit: int, *, required: bool) -> str | None:
+    value = (text or "").strip()
+    if not value:
+        if required:
+            raise DomainError(N_("Typ een korte tekst; een leeg bericht kan niet."))
+        return None
+    if len(value) > limit:
+        raise DomainError(N_("Je tekst is te lang: hoogstens {n} tekens."), n=limit)
+    ensure_clean(value)
+    return value
+
+
+async def create_melding(
+    session: AsyncSession,
+    deps: Deps,
+    actor_telegram_id: int,
+    *,
+    category: Category,
+    meldingsdatum: date,
+    description: str | None = None,
+    wijkteam: str | None = None,
+    ris_nummer: str | None = None,
+) -> MeldingResult:
+    """Open a dossier for a referral, start its norm clocks and route it."""
+    async with transaction(session):
+        actor = await load_actor(session, actor_telegram_id)
+        require(actor, Action.SUBMIT_MELDING)
+        team = await _team_for(session, actor, wijkteam)
+        check_past_date(deps, meldingsdatum)
+        if meldingsdatum < deps.today() - timedelta(days=MELDING_MAX_AGE_DAYS):
+            raise DomainError(N_("Die meldingsdatum ligt meer dan een jaar terug. Klopt het jaartal?"))
+        ris = (ris_nummer or "").strip() or None
+        if ris is not None:
+            if category is not Category.VROEGSIGNALERING:
+                raise DomainError(N_("Een RIS-nummer hoort alleen bij vroegsignalering."))
+            if not _RIS_NUMBER.match(ris):
+                raise DomainError(
+                    N_("Een RIS-nummer bestaat uit letters, cijfers, / of - (hoogstens 30 tekens).")
+                )
+        text = _clean_text(description, MAX_DESCRIPTION, required=False)
+        year = deps.today().year
+        ref = f"SH-{year}-{await next_number(session, f'dossier-{year}'):04d}"
+        routed = await route_item(session, deps, team, category.value)
+        dossier = Dossier(
+            ref=ref,
+            category=category.value,
+            wijkteam_id=team.id,
+            meldingsdatum=meldingsdatum,
+            ris_nummer=ris,
+            description=text,
+            created_by_id=actor.id,
+            assignee_id=routed.decision.assignee_id,
+            status=DossierStatus.NIEUW,
+            created_at=deps.now(),
+        )
+        session.add(dossier)
+        await session.flush()
+        audit(
+            session,
+            deps,
+            actor,
+            "dossier.gemeld",
+            dossier=dossier,
+            categorie=category.value,
+            wijkteam=team.code,
+            meldingsdatum=meldingsdatum,
+        )
+        audit(
+            session,
+            deps,
+            None,
+            "dossier.gerouteerd",
+            dossier=dossier,
+            naar=routed.decision.assignee_id,
+            reden=routed.decision.reason.value,
+        )
+        clocks = await sync_dossier_clocks(session, deps, dossier, actor)
+    running = [c for c in clocks if c.status == ClockStatus.LOPEND and c.due_date is not None]
+    first = min(running, key=lambda c: c.due_date or date.max, default=None)
+    return MeldingResult(dossier, routed, first)
+
+
+async def create_vraag(
+    session: AsyncSession,
+    deps: Deps,
+    actor_telegram_id: int,
+    *,
+    text: str,
+    topic: VraagTopic = VraagTopic.SCHULDEN,
+    wijkteam: str | None = None,
+) -> VraagResult:
+    """Register a schuldvraag, start the answer clock and route it."""
+    async with transaction(session):
+        actor = await load_actor(session, actor_telegram_id)
+        require(actor, Action.SUBMIT_VRAAG)
+        team = await _team_for(session, actor, wijkteam)
+        question = _clean_text(text, MAX_QUESTION, required=True)
+        year = deps.today().year
+        ref = f"VR-{year}-{await next_number(session, f'vraag-{year}'):04d}"
+        routed = await route_item(session, deps, team, f"vraag_{topic.value}")
+        vraag = Vraag(
+            ref=ref,
+            topic=topic.value,
+            wijkteam_id=team.id,
+            asker_id=actor.id,
+            assignee_id=routed.decision.assignee_id,
+            status=VraagStatus.NIEUW,
+            text=question,
+            created_at=deps.now(),
+        )
+        session.add(vraag)
+        await session.flush()
+        audit(
+            session,
+            deps,
+            actor,
+            "vraag.gesteld",
+            vraag=vraag,
+            onderwerp=topic.value,
+            wijkteam=team.code,
+        )
+        audit(
+            session,
+            deps,
+            None,
+            "vraag.gerouteerd",
+            vraag=vraag,
+            naar=routed.decision.assignee_id,
+            reden=routed.decision.reason.value,
+        )
+        deadline = None
+        due = vraag_due(deps.config, deps.calendar, deps.today())
+        if due is not None:
+            deadline = await start_vraag_clock(session, deps, vraag, *due)
+    return VraagResult(vraag, routed, deadline)

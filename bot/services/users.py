@@ -1,0 +1,205 @@
+"""Invites, registration, language and blocking; wijkteams kept in step with the configuration."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import AppConfig
+from bot.errors import DomainError, NotAllowed
+from bot.i18n import LANGUAGES, N_
+from bot.models import BotState, Invite, User, Wijkteam
+from bot.rights import Action
+from bot.services.common import Deps, audit, load_actor, require, transaction, wijkteam_by_code
+from bot.vocabulary import Role
+
+# Unambiguous characters (no 0/O, 1/I/L) so a code can be read out and typed.
+_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 12
+
+
+def normalize_code(code: str) -> str:
+    """Upper case without spaces or dashes, as typed or from a deep link."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def hash_code(code: str) -> str:
+    return hashlib.sha256(normalize_code(code).encode()).hexdigest()
+
+
+def format_code(code: str) -> str:
+    """Groups of four for reading: ABCD-EFGH-JKMN."""
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+@dataclass(frozen=True)
+class InviteResult:
+    code: str  # shown once; only its hash is stored
+    role: Role
+    wijkteam: str | None
+    expires_at: datetime
+
+
+async def sync_wijkteams(session: AsyncSession, config: AppConfig) -> None:
+    """Add and rename wijkteams from the configuration; deactivate those it no longer lists."""
+    async with transaction(session):
+        current = {w.code: w for w in await session.scalars(select(Wijkteam))}
+        for team in config.wijkteams:
+            row = current.pop(team.code, None)
+            if row is None:
+                session.add(Wijkteam(code=team.code, naam=team.naam, actief=True))
+            else:
+                row.naam, row.actief = team.naam, True
+        for row in current.values():
+            row.actief = False
+
+
+async def create_invite(
+    session: AsyncSession,
+    deps: Deps,
+    *,
+    role: Role,
+    wijkteam: str | None = None,
+    display_name: str | None = None,
+    beheerder: bool = False,
+    actor_telegram_id: int | None = None,
+) -> InviteResult:
+    """A one-time invite for a role (and wijkteam); actor None means the operator's command line."""
+    async with transaction(session):
+        actor = None
+        if actor_telegram_id is not None:
+            actor = await load_actor(session, actor_telegram_id)
+            require(actor, Action.MANAGE_USERS)
+        if role is Role.PARTNER and not wijkteam:
+            raise DomainError(N_("Een medewerker voorliggend veld hoort bij een wijkteam: geef het op."))
+        team = await wijkteam_by_code(session, wijkteam) if wijkteam else None
+        name = (display_name or "").strip() or None
+        if name is not None and len(name) > 80:
+            raise DomainError(N_("De naam is te lang (hoogstens 80 tekens)."))
+        code = "".join(secrets.choice(_ALPHABET) for _ in range(CODE_LENGTH))
+        expires = deps.now() + timedelta(days=deps.config.uitnodiging_geldig_dagen)
+        invite = Invite(
+            code_hash=hash_code(code),
+            role=role.value,
+            beheerder=beheerder or role is Role.BEHEERDER,
+            wijkteam_id=team.id if team else None,
+            display_name=name,
+            created_by_id=actor.id if actor else None,
+            created_at=deps.now(),
+            expires_at=expires,
+        )
+        session.add(invite)
+        await session.flush()
+        audit(
+            session,
+            deps,
+            actor,
+            "uitnodiging.gemaakt",
+            invite=invite.id,
+            rol=role.value,
+            wijkteam=team.code if team else None,
+        )
+    return InviteResult(code, role, team.code if team else None, expires)
+
+
+async def register(
+    session: AsyncSession,
+    deps: Deps,
+    telegram_id: int,
+    code: str,
+    *,
+    fallback_name: str,
+    language: str = "nl",
+) -> User:
+    """Join with a one-time code: the account gets the invite's role and wijkteam."""
+    async with transaction(session):
+        existing = await session.scalar(select(User).where(User.telegram_id == telegram_id))
+        if existing is not None:
+            raise DomainError(N_("Je bent al aangemeld. Typ /help voor wat je kunt doen."))
+        invite = await session.scalar(
+            select(Invite).where(Invite.code_hash == hash_code(code)).with_for_update()
+        )
+        if invite is None:
+            raise DomainError(N_("Deze uitnodigingscode klopt niet. Controleer de code of vraag een nieuwe."))
+        if invite.used_at is not None:
+            raise DomainError(N_("Deze uitnodiging is al gebruikt. Vraag een nieuwe aan."))
+        if invite.expires_at <= deps.now():
+            raise DomainError(N_("Deze uitnodiging is verlopen. Vraag een nieuwe aan."))
+        team = await session.get(Wijkteam, invite.wijkteam_id) if invite.wijkteam_id else None
+        user = User(
+            telegram_id=telegram_id,
+            role=invite.role,
+            beheerder=invite.beheerder,
+            wijkteam=team,
+            display_name=(invite.display_name or fallback_name.strip() or "?")[:80],
+            language=language if language in LANGUAGES else "nl",
+            active=True,
+            created_at=deps.now(),
+        )
+        session.add(user)
+        await session.flush()
+        invite.used_at, invite.used_by_id = deps.now(), user.id
+        audit(session, deps, user, "gebruiker.aangemeld", invite=invite.id, rol=invite.role)
+    return user
+
+
+async def get_user(session: AsyncSession, telegram_id: int) -> User | None:
+    """The account behind a Telegram id, registered or not, active or not."""
+    return await session.scalar(select(User).where(User.telegram_id == telegram_id))
+
+
+async def set_language(session: AsyncSession, deps: Deps, telegram_id: int, language: str) -> User:
+    """Switch the user's language (nl or en)."""
+    async with transaction(session):
+        user = await load_actor(session, telegram_id)
+        if language not in LANGUAGES:
+            raise DomainError(N_("Kies nl of en."))
+        user.language = language
+        audit(session, deps, user, "gebruiker.taal", taal=language)
+    return user
+
+
+async def set_active(
+    session: AsyncSession, deps: Deps, actor_telegram_id: int | None, user_id: int, active: bool
+) -> User:
+    """Block or unblock an account (beheerder, or the operator's command line)."""
+    async with transaction(session):
+        actor = None
+        if actor_telegram_id is not None:
+            actor = await load_actor(session, actor_telegram_id)
+            require(actor, Action.MANAGE_USERS)
+        user = await session.get(User, user_id)
+        if user is None:
+            raise DomainError(N_("Die gebruiker bestaat niet."))
+        if actor is not None and user.id == actor.id and not active:
+            raise NotAllowed(N_("Je kunt jezelf niet blokkeren."))
+        user.active = active
+        audit(
+            session,
+            deps,
+            actor,
+            "gebruiker.actief" if active else "gebruiker.geblokkeerd",
+            gebruiker=user.id,
+        )
+    return user
+
+
+async def bot_username(session: AsyncSession) -> str | None:
+    """The bot's @username as learned at start-up, for invite links."""
+    row = await session.get(BotState, "username")
+    return row.value if row else None
+
+
+async def remember_bot_username(session: AsyncSession, username: str) -> None:
+    """Store the bot's username (from getMe) so the command line can print deep links."""
+    async with transaction(session):
+        row = await session.get(BotState, "username")
+        if row is None:
+            session.add(BotState(key="username", value=username))
+        else:
+            row.value = username

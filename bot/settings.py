@@ -1,0 +1,60 @@
+"""Process settings from SCHULDHULPBOT_* environment variables; invalid values stop the start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AnyHttpUrl, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.config import AppConfig, load_config
+from bot.i18n import LANGUAGES
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///schuldhulpbot.db"
+
+
+class Settings(BaseSettings):
+    """Interface contract (DOMAIN.md section 8): extend, never rename."""
+
+    model_config = SettingsConfigDict(env_prefix="SCHULDHULPBOT_", extra="ignore")
+
+    token: SecretStr | None = None
+    database_url: str = DEFAULT_DATABASE_URL
+    config: Path | None = None
+    api_base_url: AnyHttpUrl | None = None
+    timezone: str = "Europe/Amsterdam"
+    bot_username: str | None = None
+    language: str = "nl"
+    log_level: str = "INFO"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"onbekende tijdzone {value!r}, bijvoorbeeld Europe/Amsterdam") from None
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        if value not in LANGUAGES:
+            raise ValueError(f"kies uit {', '.join(LANGUAGES)}")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        # Operators paste plain URLs; the engine needs the async drivers.
+        if value.startswith("sqlite:///"):
+            return "sqlite+aiosqlite:///" + value.removeprefix("sqlite:///")
+        for prefix in ("postgresql://", "postgres://"):
+            if value.startswith(prefix):
+                return "postgresql+asyncpg://" + value.removeprefix(prefix)
+        return value
+
+    def load_app_config(self) -> AppConfig:
+        """The TOML file named by SCHULDHULPBOT_CONFIG, or the shipped default."""
+        return load_config(self.config)
