@@ -107,7 +107,9 @@ def norms_table(config: AppConfig) -> str:
     header = [_("norm"), _("start"), _("termijn"), _("eindproduct"), _("doel"), _("bron"), _("actief")]
     rows = [header]
     for code, norm in config.normen.items():
-        start = norm.start if norm.opent_bij is None else f"{norm.start} ({_('opent bij')} {norm.opent_bij})"
+        start = norm.start
+        if norm.opent_bij is not None:
+            start += " (" + _("opent bij {mijlpaal}", mijlpaal=norm.opent_bij) + ")"
         if norm.categorieen:
             start += " [" + ", ".join(c.value for c in norm.categorieen) + "]"
         term = _term(norm.termijn, norm.eenheid.value if norm.eenheid else None)

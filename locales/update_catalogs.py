@@ -8,7 +8,9 @@ until it is filled in.
 from __future__ import annotations
 
 import copy
+import re
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -19,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "locales"
 DOMAIN = "schuldhulpbot"
 SOURCES = ("bot", "handlers", "scheduler")
+VERSION = re.search(r'__version__ = "(.+)"', (ROOT / "bot" / "__init__.py").read_text()).group(1)  # type: ignore[union-attr]
 KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "_l": None}
 # argparse's own English msgids: their nl translation is written by hand in nl.po.
 ENGLISH_MSGIDS_PREFIXES = (
@@ -33,6 +36,11 @@ ENGLISH_MSGIDS_PREFIXES = (
     "expected",
     "argument ",
 )
+
+
+HEADER = """\
+# schuldhulpbot: {lang} catalog. Dutch msgids are the source text.
+# Update with `python locales/update_catalogs.py`; tests/test_catalogs.py checks completeness."""
 
 
 def extract() -> Catalog:
@@ -60,6 +68,13 @@ def merge(lang: str, template: Catalog) -> Catalog:
     else:
         catalog = Catalog(locale=lang, project=DOMAIN, charset="utf-8")
     catalog.update(copy.deepcopy(template), no_fuzzy_matching=True)
+    catalog.header_comment = HEADER.format(lang=lang)
+    catalog.last_translator = "schuldhulpbot developers"
+    catalog.language_team = f"schuldhulpbot {lang}"
+    catalog.msgid_bugs_address = ""
+    catalog.fuzzy = False
+    catalog.version = VERSION
+    catalog.revision_date = datetime.now(UTC)
     for message in catalog:
         dutch_msgid = not str(message.id).startswith(ENGLISH_MSGIDS_PREFIXES)
         if lang == "nl" and message.id and not message.string and dutch_msgid:

@@ -1,0 +1,1 @@
+"""Scheduled work on PTB's JobQueue: reminders and escalations sent from the database outbox."""

@@ -1,0 +1,66 @@
+"""The gettext catalogs: in step with the sources, complete, and with matching placeholders."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from bot import i18n
+
+ROOT = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("update_catalogs", ROOT / "locales" / "update_catalogs.py")
+assert _spec and _spec.loader
+update_catalogs = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(update_catalogs)
+
+BRACES = re.compile(r"\{(\w*)\}")
+PERCENT = re.compile(r"%\(\w+\)[sdr]|%[sdr]")
+
+
+def _catalog(lang: str):
+    with (ROOT / "locales" / lang / "LC_MESSAGES" / "schuldhulpbot.po").open("rb") as fh:
+        return read_po(fh, locale=lang)
+
+
+def test_catalogs_hold_exactly_the_messages_in_the_sources() -> None:
+    in_sources = {m.id for m in update_catalogs.extract() if m.id}
+    for lang in i18n.LANGUAGES:
+        in_catalog = {m.id for m in _catalog(lang) if m.id}
+        missing, stale = in_sources - in_catalog, in_catalog - in_sources
+        assert not missing and not stale, (
+            f"{lang}: run `python locales/update_catalogs.py`; missing {sorted(missing)[:5]}, "
+            f"stale {sorted(stale)[:5]}"
+        )
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_every_message_is_translated_with_the_same_placeholders(lang: str) -> None:
+    for message in _catalog(lang):
+        if not message.id:
+            continue
+        assert message.string, f"{lang}: untranslated {message.id!r}"
+        assert not message.fuzzy, f"{lang}: fuzzy {message.id!r}"
+        for pattern in (BRACES, PERCENT):
+            assert sorted(pattern.findall(message.id)) == sorted(pattern.findall(message.string)), (
+                f"{lang}: placeholders differ in {message.id!r}"
+            )
+
+
+def test_dutch_is_the_default_and_english_the_second_catalog() -> None:
+    assert i18n.gettext("Kies een wijkteam.") == "Kies een wijkteam."
+    assert i18n.gettext("Kies een wijkteam.", "en") == "Choose a neighbourhood team."
+    assert i18n.gettext("Kies een wijkteam.", "fr") == "Kies een wijkteam."  # unknown: Dutch
+
+
+def test_dates_are_written_out_by_babel() -> None:
+    from datetime import date
+
+    assert i18n.format_date(date(2026, 12, 7)) == "maandag 7 december 2026"
+    assert i18n.format_date(date(2026, 12, 7), "en") == "Monday, December 7, 2026"
+    text = i18n.Text("Die datum ligt vóór {datum}; dat kan niet.", {"datum": date(2026, 12, 7)})
+    assert text.render("nl") == "Die datum ligt vóór maandag 7 december 2026; dat kan niet."
+    assert text.render("en") == "That date is before Monday, December 7, 2026; that is not possible."

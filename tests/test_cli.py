@@ -1,0 +1,120 @@
+"""The console script: Dutch help, config check, db upgrade, invite."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.cli import main
+from bot.config import default_config_text
+from bot.db import create_engine, current_revision
+from bot.models import Invite
+from bot.services.users import hash_code
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    db = tmp_path / "cli.db"
+    for key in ("CONFIG", "BOT_USERNAME", "TIMEZONE", "LANGUAGE", "TOKEN"):
+        monkeypatch.delenv(f"SCHULDHULPBOT_{key}", raising=False)
+    monkeypatch.setenv("SCHULDHULPBOT_DATABASE_URL", f"sqlite:///{db}")
+    return db
+
+
+def test_help_is_in_dutch(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("gebruik: schuldhulpbot")
+    assert "toon deze hulptekst en stop" in out
+    assert "maak een eenmalige uitnodigingscode" in out
+    for args in (["invite", "--help"], ["db", "upgrade", "--help"], ["config", "check", "--help"]):
+        with pytest.raises(SystemExit):
+            main(args)
+        assert "gebruik:" in capsys.readouterr().out
+
+
+def test_argparse_errors_are_dutch(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["invite", "--rol", "directeur"])
+    assert exit_.value.code == 2
+    assert "ongeldige keuze" in capsys.readouterr().err
+
+
+def test_config_check_prints_the_norms(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["config", "check"]) == 0
+    out = capsys.readouterr().out
+    assert "standaardconfiguratie is geldig: gemeente Heusden, 3 wijkteams." in out
+    assert re.search(
+        r"aanmelding_derden\s+melding \[aanmelding_derden\]\s+8 werkdagen\s+financiele_rust\s+80%", out
+    )
+    assert re.search(r"budgetbeheer .*36 maanden, toets elke 6 maanden", out)
+
+
+def test_config_check_of_a_bad_file_names_the_key(
+    env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "fout.toml"
+    bad.write_text(default_config_text().replace('eenheid = "werkdagen"', 'eenheid = "dagen"', 1))
+    assert main(["config", "check", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "fout.toml" in err and "normen.aanmelding_derden.eenheid" in err
+
+
+def test_db_upgrade_creates_the_schema(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["db", "upgrade"]) == 0
+    assert "bijgewerkt" in capsys.readouterr().out
+
+    async def revision() -> str | None:
+        engine = create_engine(f"sqlite+aiosqlite:///{env}")
+        try:
+            return await current_revision(engine)
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(revision()) is not None
+    assert main(["db", "upgrade"]) == 0  # idempotent
+
+
+def test_invite_prints_a_code_that_is_stored_hashed(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SCHULDHULPBOT_BOT_USERNAME", "@heusden_schuldhulp_bot")
+    assert main(["invite", "--rol", "partner", "--wijkteam", "drunen", "--naam", "Anna"]) == 0
+    out = capsys.readouterr().out
+    code = re.search(r"Uitnodigingscode: ([A-Z0-9-]+)", out)
+    assert code is not None
+    assert "Rol: medewerker voorliggend veld; wijkteam: drunen" in out
+    assert re.search(r"Geldig tot en met \w+dag \d+ \w+ 20\d\d", out)
+    plain = code.group(1).replace("-", "")
+    assert f"https://t.me/heusden_schuldhulp_bot?start={plain}" in out
+
+    async def stored() -> list[str]:
+        engine = create_engine(f"sqlite+aiosqlite:///{env}")
+        try:
+            async with engine.connect() as conn:
+                return list((await conn.execute(select(Invite.code_hash))).scalars())
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(stored()) == [hash_code(plain)]
+
+
+def test_invite_refuses_bad_input_in_dutch(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["invite", "--rol", "partner"]) == 1
+    assert "hoort bij een wijkteam" in capsys.readouterr().err
+    assert main(["invite", "--rol", "klantmanager", "--wijkteam", "atlantis"]) == 1
+    assert "Wijkteam 'atlantis' bestaat niet." in capsys.readouterr().err
+
+
+def test_bad_environment_stops_with_the_variable_named(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SCHULDHULPBOT_TIMEZONE", "Mars/Olympus")
+    assert main(["db", "upgrade"]) == 2
+    assert "SCHULDHULPBOT_TIMEZONE" in capsys.readouterr().err
