@@ -1,4 +1,4 @@
-"""The `schuldhulpbot` command line: invite, db upgrade, config check (help in Dutch)."""
+"""The `schuldhulpbot` command line: run, invite, db upgrade, config check (help in Dutch)."""
 
 from __future__ import annotations
 
@@ -67,6 +67,15 @@ def build_parser() -> argparse.ArgumentParser:
     invite.add_argument("--naam", help=_("weergavenaam van de collega (anders de Telegram-naam)"))
     invite.add_argument(
         "--beheerder", action="store_true", help=_("geef daarnaast de rol functioneel beheerder")
+    )
+
+    sub.add_parser(
+        "run",
+        help=_("start de bot (long polling)"),
+        description=_(
+            "Start de bot met long polling. Past eerst de databasemigraties toe. Vraagt "
+            "SCHULDHULPBOT_TOKEN (van @BotFather)."
+        ),
     )
 
     db = sub.add_parser("db", help=_("database-onderhoud"), description=_("Database-onderhoud."))
@@ -211,6 +220,30 @@ async def _invite(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+NO_TOKEN = N_(
+    "SCHULDHULPBOT_TOKEN ontbreekt. Maak in Telegram met @BotFather een bot aan (/newbot), kopieer "
+    "het token en start opnieuw met: SCHULDHULPBOT_TOKEN=<token> schuldhulpbot run"
+)
+
+
+def _run(settings: Settings) -> int:
+    """Long polling until interrupted."""
+    import logging
+
+    from bot.app import build_application
+
+    if settings.token is None:
+        print(i18n.gettext(NO_TOKEN, "nl"), file=sys.stderr)
+        print(i18n.gettext(NO_TOKEN, "en"), file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    application = build_application(settings)
+    application.run_polling(drop_pending_updates=False)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
     settings: Settings | None = None
@@ -230,6 +263,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  - {key}: {err['msg']}", file=sys.stderr)
         return 2
     try:
+        if args.command == "run":
+            return _run(settings)
         if args.command == "db":
             return asyncio.run(_db_upgrade(settings))
         if args.command == "invite":

@@ -25,3 +25,7 @@ class NotAllowed(DomainError):
 
 class NotFound(DomainError):
     """The item does not exist, or the actor may not know it exists."""
+
+
+class InvalidDate(DomainError):
+    """A date that cannot be used here: ask for another one."""

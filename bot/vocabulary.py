@@ -139,6 +139,15 @@ class ContactWay(StrEnum):
     DIGITAAL = "digitaal"
 
 
+CONTACT_WAY_LABELS = {
+    ContactWay.TELEFOON: N_("telefonisch"),
+    ContactWay.HUISBEZOEK: N_("huisbezoek"),
+    ContactWay.BRIEF: N_("brief"),
+    ContactWay.SPREEKUUR: N_("spreekuur"),
+    ContactWay.DIGITAAL: N_("digitaal"),
+}
+
+
 class CloseReason(StrEnum):
     """Why a dossier was closed."""
 
@@ -149,6 +158,17 @@ class CloseReason(StrEnum):
     VERHUISD = "verhuisd"
     OVERLEDEN = "overleden"
     OVERIG = "overig"
+
+
+CLOSE_REASON_LABELS = {
+    CloseReason.AFGEROND: N_("traject afgerond"),
+    CloseReason.GEEN_CONTACT: N_("geen contact gekregen"),
+    CloseReason.GEWEIGERD: N_("hulp geweigerd"),
+    CloseReason.DOORVERWEZEN: N_("doorverwezen"),
+    CloseReason.VERHUISD: N_("verhuisd"),
+    CloseReason.OVERLEDEN: N_("overleden"),
+    CloseReason.OVERIG: N_("andere reden"),
+}
 
 
 class Unit(StrEnum):

@@ -22,7 +22,8 @@ LOCALES = ROOT / "locales"
 DOMAIN = "schuldhulpbot"
 SOURCES = ("bot", "handlers", "scheduler")
 VERSION = re.search(r'__version__ = "(.+)"', (ROOT / "bot" / "__init__.py").read_text()).group(1)  # type: ignore[union-attr]
-KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "_l": None}
+# handlers: t(lang, msgid, ...) and label(lang, msgid) take the msgid second.
+KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "_l": None, "t": (2,), "label": (2,), "tn": (2, 3)}
 # argparse's own English msgids: their nl translation is written by hand in nl.po.
 ENGLISH_MSGIDS_PREFIXES = (
     "usage",
@@ -77,7 +78,8 @@ def merge(lang: str, template: Catalog) -> Catalog:
     catalog.revision_date = datetime.now(UTC)
     for message in catalog:
         dutch_msgid = not str(message.id).startswith(ENGLISH_MSGIDS_PREFIXES)
-        if lang == "nl" and message.id and not message.string and dutch_msgid:
+        untranslated = not any(message.string) if isinstance(message.string, tuple) else not message.string
+        if lang == "nl" and message.id and untranslated and dutch_msgid:
             message.string = message.id
     return catalog
 
@@ -92,7 +94,9 @@ def main() -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as fh:
             write_po(fh, catalog, no_location=True, sort_output=True, ignore_obsolete=True)
-        empty = [m.id for m in catalog if m.id and not m.string]
+        empty = [
+            m.id for m in catalog if m.id and not (all(m.string) if isinstance(m.string, tuple) else m.string)
+        ]
         print(f"{lang}: {len(catalog)} messages, {len(empty)} untranslated")
     return 0
 

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock, system_clock
 from bot.config import AppConfig
-from bot.errors import DomainError, NotAllowed
+from bot.errors import DomainError, InvalidDate, NotAllowed
 from bot.i18n import N_
 from bot.models import AuditEntry, Counter, Dossier, User, Vraag, Wijkteam
 from bot.rights import Action, may, roles_of
@@ -141,6 +141,6 @@ async def wijkteam_by_code(session: AsyncSession, code: str) -> Wijkteam:
 def check_past_date(deps: Deps, day: date, not_before: date | None = None) -> None:
     """A recorded date is never in the future, and never before the item's start."""
     if day > deps.today():
-        raise DomainError(N_("Die datum ligt in de toekomst. Kies vandaag of een eerdere dag."))
+        raise InvalidDate(N_("Die datum ligt in de toekomst. Kies vandaag of een eerdere dag."))
     if not_before is not None and day < not_before:
-        raise DomainError(N_("Die datum ligt vóór {datum}; dat kan niet."), datum=not_before)
+        raise InvalidDate(N_("Die datum ligt vóór {datum}; dat kan niet."), datum=not_before)

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.errors import DomainError, NotAllowed, NotFound
+from bot.errors import DomainError, InvalidDate, NotAllowed, NotFound
 from bot.i18n import N_, Text
 from bot.milestones import (
     ENDS,
@@ -276,7 +276,7 @@ async def record_milestone(
             )
         earliest = earliest_date(kind, facts)
         if earliest is not None and day < earliest:
-            raise DomainError(N_("Die datum ligt vóór {datum}, de datum van de vorige stap."), datum=earliest)
+            raise InvalidDate(N_("Die datum ligt vóór {datum}, de datum van de vorige stap."), datum=earliest)
         fields: dict[str, object] = {}
         if kind in NEEDS_CONTACT:
             if contact_way is None:

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.errors import DomainError
+from bot.errors import DomainError, InvalidDate
 from bot.i18n import N_
 from bot.models import Deadline, Dossier, User, Vraag, Wijkteam
 from bot.norms import vraag_due
@@ -106,7 +106,27 @@ async def _team_for(session: AsyncSession, actor: User, code: str | None) -> Wij
     return actor.wijkteam
 
 
-def _clean_text(text: str | None, limit: int, *, required: bool) -> str | None:
+def validate_meldingsdatum(deps: Deps, meldingsdatum: date) -> None:
+    """Not in the future, not more than a year back (a mistyped year)."""
+    check_past_date(deps, meldingsdatum)
+    if meldingsdatum < deps.today() - timedelta(days=MELDING_MAX_AGE_DAYS):
+        raise InvalidDate(N_("Die meldingsdatum ligt meer dan een jaar terug. Klopt het jaartal?"))
+
+
+def validate_ris_nummer(category: Category, ris_nummer: str | None) -> str | None:
+    """A RIS number only for vroegsignalering, letters, digits, / and - only."""
+    ris = (ris_nummer or "").strip() or None
+    if ris is None:
+        return None
+    if category is not Category.VROEGSIGNALERING:
+        raise DomainError(N_("Een RIS-nummer hoort alleen bij vroegsignalering."))
+    if not _RIS_NUMBER.match(ris):
+        raise DomainError(N_("Een RIS-nummer bestaat uit letters, cijfers, / of - (hoogstens 30 tekens)."))
+    return ris
+
+
+def clean_text(text: str | None, limit: int, *, required: bool) -> str | None:
+    """Trimmed free text within its limit and screened for personal data."""
     value = (text or "").strip()
     if not value:
         if required:
@@ -134,18 +154,9 @@ async def create_melding(
         actor = await load_actor(session, actor_telegram_id)
         require(actor, Action.SUBMIT_MELDING)
         team = await _team_for(session, actor, wijkteam)
-        check_past_date(deps, meldingsdatum)
-        if meldingsdatum < deps.today() - timedelta(days=MELDING_MAX_AGE_DAYS):
-            raise DomainError(N_("Die meldingsdatum ligt meer dan een jaar terug. Klopt het jaartal?"))
-        ris = (ris_nummer or "").strip() or None
-        if ris is not None:
-            if category is not Category.VROEGSIGNALERING:
-                raise DomainError(N_("Een RIS-nummer hoort alleen bij vroegsignalering."))
-            if not _RIS_NUMBER.match(ris):
-                raise DomainError(
-                    N_("Een RIS-nummer bestaat uit letters, cijfers, / of - (hoogstens 30 tekens).")
-                )
-        text = _clean_text(description, MAX_DESCRIPTION, required=False)
+        validate_meldingsdatum(deps, meldingsdatum)
+        ris = validate_ris_nummer(category, ris_nummer)
+        text = clean_text(description, MAX_DESCRIPTION, required=False)
         year = deps.today().year
         ref = f"SH-{year}-{await next_number(session, f'dossier-{year}'):04d}"
         routed = await route_item(session, deps, team, category.value)
@@ -202,7 +213,7 @@ async def create_vraag(
         actor = await load_actor(session, actor_telegram_id)
         require(actor, Action.SUBMIT_VRAAG)
         team = await _team_for(session, actor, wijkteam)
-        question = _clean_text(text, MAX_QUESTION, required=True)
+        question = clean_text(text, MAX_QUESTION, required=True)
         year = deps.today().year
         ref = f"VR-{year}-{await next_number(session, f'vraag-{year}'):04d}"
         routed = await route_item(session, deps, team, f"vraag_{topic.value}")

@@ -220,3 +220,32 @@ async def worker_wijkteam_ids(session: AsyncSession, user: User) -> set[int]:
     if user.wijkteam_id is not None:
         ids.add(user.wijkteam_id)
     return ids
+
+
+@dataclass(frozen=True)
+class TeamRoster:
+    wijkteam: str
+    workers: list[User]
+    slots: set[tuple[int, int]]  # (weekday, user id)
+
+
+async def team_roster(session: AsyncSession, deps: Deps, actor_telegram_id: int, wijkteam: str) -> TeamRoster:
+    """A wijkteam's weekly roster and everyone who can be put on it (for editing)."""
+    async with transaction(session):
+        actor = await load_actor(session, actor_telegram_id)
+        require(actor, Action.MANAGE_ROSTER)
+        team = await wijkteam_by_code(session, wijkteam)
+        workers = list(
+            await session.scalars(
+                select(User)
+                .where(User.active.is_(True), User.role.in_([r.value for r in ROSTERABLE]))
+                .order_by(User.display_name)
+            )
+        )
+        slots = {
+            (wd, uid)
+            for wd, uid in await session.execute(
+                select(RosterEntry.weekday, RosterEntry.user_id).where(RosterEntry.wijkteam_id == team.id)
+            )
+        }
+    return TeamRoster(team.code, workers, slots)

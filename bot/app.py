@@ -1,0 +1,80 @@
+"""The application factory: python-telegram-bot's Application with handlers, JobQueue, rate
+limiter, Defaults, and the database opened in post_init and closed in post_shutdown."""
+
+from __future__ import annotations
+
+import logging
+from zoneinfo import ZoneInfo
+
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.request import BaseRequest
+
+from bot.clock import Clock, system_clock
+from bot.config import AppConfig
+from bot.services.common import Deps
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+ENGINE_KEY = "engine"
+
+
+def quiet_http_logs() -> None:
+    """httpx logs every request URL, and Bot API URLs contain the token: keep it at WARNING."""
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def build_application(
+    settings: Settings,
+    config: AppConfig | None = None,
+    *,
+    request: BaseRequest | None = None,
+    clock: Clock = system_clock,
+    rate_limit: bool = True,
+) -> Application:  # type: ignore[type-arg]
+    """Build the bot; tests inject `request` (a fake Bot API) and `clock`."""
+    from bot.app_setup import open_database
+    from bot.services.users import remember_bot_username
+    from handlers import register
+    from handlers.common import RUNTIME_KEY, Runtime
+    from handlers.menus import set_default_commands
+
+    if settings.token is None:
+        raise ValueError("SCHULDHULPBOT_TOKEN is not set")
+    config = config or settings.load_app_config()
+    quiet_http_logs()
+    deps = Deps.from_config(config, settings.timezone, clock)
+
+    async def post_init(application: Application) -> None:  # type: ignore[type-arg]
+        engine, sessionmaker = await open_database(settings, config)
+        application.bot_data[ENGINE_KEY] = engine
+        application.bot_data[RUNTIME_KEY] = Runtime(sessionmaker, deps, settings)
+        async with sessionmaker() as session:
+            await remember_bot_username(session, application.bot.username)
+        await set_default_commands(application.bot)
+        logger.info("schuldhulpbot ready as @%s", application.bot.username)
+
+    async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+        engine = application.bot_data.pop(ENGINE_KEY, None)
+        if engine is not None:
+            await engine.dispose()
+
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token.get_secret_value())
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=ZoneInfo(settings.timezone)))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
+    if rate_limit:
+        # Stays under Telegram's limits (30/s overall, 1/s per chat) and retries a 429 as asked.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if settings.api_base_url is not None:
+        base = str(settings.api_base_url).rstrip("/")
+        builder = builder.base_url(base).base_file_url(base.removesuffix("/bot") + "/file/bot")
+    application = builder.build()
+    register(application)
+    return application

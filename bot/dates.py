@@ -1,0 +1,56 @@
+"""Reading dates as people type them in Dutch: 3-12-2026, 3/12, 2026-12-03, vandaag, gisteren."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from bot.errors import InvalidDate
+from bot.i18n import N_
+
+_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{2}|\d{4}))?$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_WORDS = {"vandaag": 0, "today": 0, "gisteren": 1, "yesterday": 1, "eergisteren": 2}
+
+
+def parse_date(text: str, today: date, *, future: bool = False) -> date:
+    """A typed date. Without a year: the most recent such date up to today, or with future=True
+    the first one from today on (for absences)."""
+    value = text.strip().lower()
+    if value in _WORDS:
+        return today - timedelta(days=_WORDS[value])
+    if value in ("morgen", "tomorrow"):
+        return today + timedelta(days=1)
+    iso = _ISO.match(value)
+    if iso:
+        year, month, day = (int(g) for g in iso.groups())
+        return _build(year, month, day)
+    dmy = _DMY.match(value)
+    if not dmy:
+        raise InvalidDate(N_("Dat is geen datum die ik herken. Typ bijvoorbeeld 3-12-2026 of 'gisteren'."))
+    day, month = int(dmy.group(1)), int(dmy.group(2))
+    if dmy.group(3) is None:
+        candidate = _build(today.year, month, day)
+        if future:
+            return candidate if candidate >= today else _build(today.year + 1, month, day)
+        return candidate if candidate <= today else _build(today.year - 1, month, day)
+    year = int(dmy.group(3))
+    return _build(year + 2000 if year < 100 else year, month, day)
+
+
+def _build(year: int, month: int, day: int) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise InvalidDate(N_("Die datum bestaat niet. Typ bijvoorbeeld 3-12-2026.")) from None
+
+
+_RANGE = re.compile(r"\s+(?:t/m|tm|tot en met|tot|-|–)\s+", re.IGNORECASE)
+
+
+def parse_period(text: str, today: date) -> tuple[date, date]:
+    """'7-12', '7-12 t/m 11-12-2026': a first and last day, looking forward."""
+    pieces = _RANGE.split(text.strip(), maxsplit=1)
+    first = parse_date(pieces[0], today, future=True)
+    last = parse_date(pieces[1], first, future=True) if len(pieces) == 2 else first
+    return first, last

@@ -1,0 +1,61 @@
+"""Which commands each role sees (for /help and setMyCommands)."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from telegram.error import TelegramError
+
+from bot import i18n
+from bot.i18n import N_
+from bot.models import User
+from bot.rights import Action, may, roles_of
+
+logger = logging.getLogger(__name__)
+
+# (command, description, action that unlocks it or None for everyone registered)
+COMMANDS: list[tuple[str, str, Action | None]] = [
+    ("melding", N_("een inwoner aanmelden (melding)"), Action.SUBMIT_MELDING),
+    ("vraag", N_("een schuldvraag stellen"), Action.SUBMIT_VRAAG),
+    ("zaken", N_("mijn open zaken"), None),
+    ("zaak", N_("één zaak bekijken: /zaak SH-2026-0042"), Action.HANDLE_ITEMS),
+    ("afwezig", N_("afwezigheid doorgeven"), Action.REGISTER_ABSENCE),
+    ("rooster", N_("het rooster van deze week"), Action.VIEW_ROSTER),
+    ("taal", N_("taal kiezen (nl/en)"), None),
+    ("privacy", N_("wat de bot bewaart en waarom"), None),
+    ("help", N_("uitleg"), None),
+    ("annuleer", N_("stop wat je nu aan het doen bent"), None),
+]
+
+PUBLIC = [
+    ("start", N_("aanmelden met je uitnodigingscode")),
+    ("help", N_("uitleg")),
+    ("privacy", N_("wat de bot bewaart en waarom")),
+]
+
+
+def commands_for(user: User) -> list[tuple[str, str]]:
+    """The (command, description msgid) pairs the user's roles unlock, in menu order."""
+    roles = roles_of(user.role, user.beheerder)
+    return [(c, d) for c, d, action in COMMANDS if action is None or may(roles, action)]
+
+
+def _bot_commands(pairs: list[tuple[str, str]], lang: str) -> list[BotCommand]:
+    return [BotCommand(cmd, i18n.gettext(desc, lang)) for cmd, desc in pairs]
+
+
+async def set_default_commands(bot: Bot) -> None:
+    """What an unregistered account sees: Dutch by default, English for English clients."""
+    await bot.set_my_commands(_bot_commands(PUBLIC, "nl"), scope=BotCommandScopeDefault())
+    await bot.set_my_commands(_bot_commands(PUBLIC, "en"), scope=BotCommandScopeDefault(), language_code="en")
+
+
+async def set_user_commands(bot: Bot, user: User) -> None:
+    """The user's own menu, in their language; a failure here must not break the flow."""
+    try:
+        await bot.set_my_commands(
+            _bot_commands(commands_for(user), user.language), scope=BotCommandScopeChat(user.telegram_id)
+        )
+    except TelegramError as exc:
+        logger.warning("setMyCommands for user %s failed: %s", user.id, type(exc).__name__)

@@ -1,0 +1,527 @@
+"""The whole bot, driven end to end through the fake Bot API: joining, /melding, /vraag, worker
+buttons, roster, language, and bad input at every step."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.models import AuditEntry, Deadline, Dossier, MilestoneRecord, Vraag
+from bot.vocabulary import ClockStatus, Role
+from handlers import CONVERSATION_TIMEOUT
+from tests.botharness import Bot, running_bot
+from tests.conftest import FakeClock
+from tests.fakebot import Client
+
+
+@pytest.fixture
+async def bot(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Bot]:
+    async with running_bot(tmp_path, clock) as b:
+        yield b
+
+
+@dataclass
+class Team:
+    partner: Client
+    partner_vlijmen: Client
+    km: Client
+    bc: Client
+    km_vlijmen: Client
+    leader: Client
+    admin: Client
+
+
+@pytest.fixture
+async def team(bot: Bot) -> Team:
+    t = Team(
+        partner=await bot.join(1001, Role.PARTNER, "drunen", "Pien Partner"),
+        partner_vlijmen=await bot.join(1002, Role.PARTNER, "vlijmen", "Vera Vlijmen"),
+        km=await bot.join(2001, Role.KLANTMANAGER, "drunen", "Karel KM"),
+        bc=await bot.join(2002, Role.BUDGETCOACH, "drunen", "Bea BC"),
+        km_vlijmen=await bot.join(2003, Role.KLANTMANAGER, "vlijmen", "Kees KM"),
+        leader=await bot.join(3001, Role.TEAMLEIDER, None, "Tineke TL"),
+        admin=await bot.join(4001, Role.BEHEERDER, None, "Ben Beheer"),
+    )
+    for uid, wijkteam, weekday in [
+        (2001, "drunen", 0),
+        (2001, "drunen", 2),
+        (2002, "drunen", 2),
+        (2003, "vlijmen", 1),
+    ]:
+        await bot.rooster(t.leader, uid, wijkteam, weekday)
+    return t
+
+
+async def count(bot: Bot, model: type) -> int:
+    async with bot.rt.sessionmaker() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def submit_melding(
+    p: Client,
+    category: str,
+    *,
+    ris: str | None = None,
+    description: str | None = None,
+    date_text: str | None = None,
+) -> list[str]:
+    await p.send("/melding")
+    await p.press(category)
+    await p.press(p.last.buttons[0][0])  # own wijkteam comes first
+    if date_text:
+        await p.send(date_text)
+    else:
+        await p.press("Vandaag")
+    if category == "vroegsignalering (RIS)":
+        if ris:
+            await p.send(ris)
+        else:
+            await p.press("Overslaan")
+    if description:
+        await p.send(description)
+    else:
+        await p.press("Overslaan")
+    replies = await p.press("Versturen")
+    return [r.text for r in replies]
+
+
+# -- joining --------------------------------------------------------------------------------------
+
+
+async def test_start_without_code_explains_invites_and_nothing_else(bot: Bot) -> None:
+    stranger = Client(bot.app, bot.fake, 5555)
+    replies = await stranger.send("/start")
+    assert len(replies) == 1 and "persoonlijke uitnodiging" in replies[0].text
+
+
+async def test_join_with_deep_link_code_sets_role_and_commands(bot: Bot) -> None:
+    code = await bot.invite(Role.PARTNER, "drunen", "Anna")
+    anna = Client(bot.app, bot.fake, 6001)
+    replies = await anna.send(f"/start {code}")
+    assert (
+        "Welkom, Anna! Je bent aangemeld als medewerker voorliggend veld (wijkteam: Sociaal wijkteam Drunen)."
+        in replies[0].text
+    )
+    assert "/melding" in replies[1].text and "/zaak " not in replies[1].text
+    menu = bot.fake.commands[(json.dumps({"chat_id": 6001, "type": "chat"}, sort_keys=True), "")]
+    assert [c["command"] for c in menu] == [
+        "melding",
+        "vraag",
+        "zaken",
+        "taal",
+        "privacy",
+        "help",
+        "annuleer",
+    ]
+    again = await anna.send(f"/start {code}")
+    assert "Welkom terug" in again[0].text
+
+
+async def test_used_expired_and_wrong_codes_are_refused_and_slowed_down(bot: Bot, clock: FakeClock) -> None:
+    code = await bot.invite(Role.KLANTMANAGER)
+    await Client(bot.app, bot.fake, 6002).send(f"/start {code}")
+    other = Client(bot.app, bot.fake, 6003)
+    assert "al gebruikt" in (await other.send(f"/start {code}"))[0].text
+    for _ in range(4):
+        assert "klopt niet" in (await other.send("/start WRONG-CODE-1234"))[0].text
+    fresh = await bot.invite(Role.KLANTMANAGER)
+    assert "Te veel onjuiste codes" in (await other.send(f"/start {fresh}"))[0].text
+    clock.moment += CONVERSATION_TIMEOUT  # 15 minutes later the account may try again
+    assert "Welkom" in (await other.send(f"/start {fresh}"))[0].text
+
+
+async def test_default_commands_per_language(bot: Bot) -> None:
+    default = bot.fake.commands[('{"type": "default"}', "")]
+    english = bot.fake.commands[('{"type": "default"}', "en")]
+    assert [c["command"] for c in default] == ["start", "help", "privacy"]
+    assert default[0]["description"] == "aanmelden met je uitnodigingscode"
+    assert english[0]["description"] == "register with your invite code"
+
+
+# -- /melding -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("category", "first_norm", "due"),
+    [
+        ("vroegsignalering (RIS)", "Vroegsignalering", "woensdag 16 december 2026"),
+        ("bedreigende situatie", "Bedreigende situatie", "woensdag 16 december 2026"),
+        ("aanmelding derden", "Aanmelding derden", "maandag 14 december 2026"),
+        ("nieuwe aanmelding", "Stabilisatieproces / start budgetbeheer", "woensdag 6 januari 2027"),
+    ],
+)
+async def test_melding_for_each_category(
+    bot: Bot, team: Team, category: str, first_norm: str, due: str
+) -> None:
+    replies = await submit_melding(
+        team.partner,
+        category,
+        ris="RIS-2026-118" if "RIS" in category else None,
+        description="Huurachterstand van drie maanden",
+    )
+    assert replies == [
+        "✅ Melding verstuurd: SH-2026-0001\nKarel KM (klantmanager) pakt het op.\n"
+        f"Eerste termijn ({first_norm}): uiterlijk {due}."
+    ]
+    card = team.km.last
+    assert card.text.startswith("📥 Nieuwe melding SH-2026-0001")
+    assert f"Termijn {first_norm}: uiterlijk {due}" in card.text
+    assert card.buttons == [("Oppakken", "ack:SH-2026-0001"), ("Overdragen", "ho:SH-2026-0001")]
+    assert await count(bot, Dossier) == 1
+
+
+async def test_weekend_melding_goes_to_monday_and_tells_the_teamleider(
+    bot: Bot, team: Team, clock: FakeClock
+) -> None:
+    clock.set(date(2026, 12, 5))
+    replies = await submit_melding(team.partner, "bedreigende situatie")
+    assert "Karel KM (klantmanager) pakt het op vanaf maandag 7 december 2026." in replies[0]
+    assert "Vandaag is niemand beschikbaar" in team.leader.last.text
+    assert ("Oppakken", "ack:SH-2026-0001") in team.leader.last.buttons
+
+
+@pytest.mark.parametrize(
+    ("typed", "error"),
+    [
+        ("3-12-2026", "toekomst"),
+        ("31-02-2026", "bestaat niet"),
+        ("volgende week", "geen datum die ik herken"),
+        ("1-1-2025", "meer dan een jaar"),
+    ],
+)
+async def test_bad_meldingsdatum_is_explained_and_asked_again(
+    bot: Bot, team: Team, typed: str, error: str
+) -> None:
+    p = team.partner
+    await p.send("/melding")
+    await p.press("nieuwe aanmelding")
+    await p.press(p.last.buttons[0][0])
+    replies = await p.send(typed)
+    assert len(replies) == 1 and error in replies[0].text
+    replies = await p.send("1-12")
+    assert "Beschrijf de situatie" in replies[0].text
+    await p.press("Overslaan")
+    assert "Meldingsdatum: dinsdag 1 december 2026" in p.last.text
+
+
+async def test_bad_ris_number_and_personal_data_are_refused_and_not_stored(bot: Bot, team: Team) -> None:
+    p = team.partner
+    await p.send("/melding")
+    await p.press("vroegsignalering (RIS)")
+    await p.press(p.last.buttons[0][0])
+    await p.press("Vandaag")
+    assert "RIS-nummer bestaat uit" in (await p.send("RIS 12; drop"))[0].text
+    await p.send("RIS-77")
+    refused = await p.send("Mevrouw is bereikbaar op 06-12345678")
+    assert "een telefoonnummer" in refused[0].text and "niet opgeslagen" in refused[0].text
+    refused = await p.send("BSN 111222333")
+    assert "een BSN" in refused[0].text
+    refused = await p.send("x" * 501)
+    assert "te lang" in refused[0].text
+    await p.send("Energie dreigt te worden afgesloten")
+    await p.press("Versturen")
+    async with bot.rt.sessionmaker() as session:
+        dossier = (await session.scalars(select(Dossier))).one()
+        details = [d for (d,) in await session.execute(select(AuditEntry.details))]
+    assert dossier.description == "Energie dreigt te worden afgesloten"
+    assert "06-12345678" not in repr(details) and "111222333" not in repr(details)
+    assert not any("06-12345678" in m.html or "111222333" in m.html for m in bot.fake.log)
+
+
+@pytest.mark.parametrize("steps", [0, 1, 2, 3, 4, 5])
+async def test_annuleer_at_any_step_stores_nothing(bot: Bot, team: Team, steps: int) -> None:
+    p = team.partner
+    await p.send("/melding")
+    actions = [
+        lambda: p.press("vroegsignalering (RIS)"),
+        lambda: p.press(p.last.buttons[0][0]),
+        lambda: p.press("Vandaag"),
+        lambda: p.send("RIS-1"),
+        lambda: p.send("Korte omschrijving"),
+    ]
+    for action in actions[:steps]:
+        await action()
+    replies = await p.send("/annuleer")
+    assert replies[-1].text == "Gestopt. Er is niets opgeslagen."
+    assert await count(bot, Dossier) == 0
+    after = await p.send("3-12-2026")  # the flow is over: free text is not a date step any more
+    assert "Dat begrijp ik niet" in after[0].text
+
+
+async def test_timeout_ends_the_melding_cleanly(bot: Bot, team: Team) -> None:
+    p = team.partner
+    await p.send("/melding")
+    await p.press("nieuwe aanmelding")
+    conversation = next(h for h in bot.app.handlers[0] if getattr(h, "name", None) == "melding")
+    job = conversation.timeout_jobs[(p.user_id, p.user_id)]  # type: ignore[attr-defined]
+    await job.run(bot.app)
+    assert "te lang stil" in p.last.text
+    assert await count(bot, Dossier) == 0
+    assert "Dat begrijp ik niet" in (await p.send("2-12-2026"))[0].text
+
+
+async def test_beheerder_cannot_send_a_melding(bot: Bot, team: Team) -> None:
+    replies = await team.admin.send("/melding")
+    assert replies[0].text == "Dat mag je met jouw rol niet doen."
+
+
+# -- /vraag and the answer ------------------------------------------------------------------------
+
+
+async def test_vraag_is_routed_answered_and_relayed_with_the_question(bot: Bot, team: Team) -> None:
+    p = team.partner
+    await p.send("/vraag")
+    await p.press("budget en inkomen")
+    replies = await p.send("Mag een inwoner met beslag op zijn loon nog een betalingsregeling treffen?")
+    assert replies[0].text == (
+        "✅ Je vraag is verstuurd: VR-2026-0001\nBea BC (budgetcoach) pakt het op.\n"
+        "Je krijgt uiterlijk vrijdag 4 december 2026 antwoord, hier in de chat."
+    )
+    card = team.bc.last
+    assert card.text.startswith("❓ Nieuwe vraag VR-2026-0001 over budget en inkomen")
+    assert "Mag een inwoner met beslag" in card.text
+    await team.bc.press("Beantwoorden")
+    assert "Typ je antwoord op VR-2026-0001" in team.bc.last.text
+    refused = await team.bc.send("Bel hem op 0612345678")
+    assert "een telefoonnummer" in refused[0].text
+    await team.bc.send("Ja, mits de beslagvrije voet wordt gerespecteerd. Meld hem bij ons aan.")
+    assert team.bc.last.text == "✅ Je antwoord is verstuurd naar Pien Partner."
+    relay = p.last
+    assert relay.text.startswith("💬 Antwoord op je vraag VR-2026-0001")
+    assert "<blockquote>Mag een inwoner met beslag" in relay.html
+    assert "beslagvrije voet" in relay.text and relay.text.endswith("— Bea BC")
+    async with bot.rt.sessionmaker() as session:
+        clock_row = (await session.scalars(select(Deadline).where(Deadline.vraag_id.is_not(None)))).one()
+    assert clock_row.status == ClockStatus.GESTOPT
+
+
+async def test_a_partner_question_about_debts_goes_to_the_klantmanager(bot: Bot, team: Team) -> None:
+    await team.partner.send("/vraag")
+    await team.partner.press("schulden en schuldhulp")
+    await team.partner.send("Wanneer is iemand toelaatbaar tot de WSNP?")
+    assert team.km.last.text.startswith("❓ Nieuwe vraag VR-2026-0001")
+
+
+async def test_workers_cannot_ask_and_empty_questions_are_refused(bot: Bot, team: Team) -> None:
+    assert (await team.km.send("/vraag"))[0].text == "Dat mag je met jouw rol niet doen."
+    await team.partner.send("/vraag")
+    await team.partner.press("schulden en schuldhulp")
+    assert "lange reeks cijfers" in (await team.partner.send("klantnummer 123 456 789 0"))[0].text
+    assert await count(bot, Vraag) == 0
+
+
+# -- worker buttons -------------------------------------------------------------------------------
+
+
+async def test_pick_up_record_milestones_and_close(bot: Bot, team: Team, clock: FakeClock) -> None:
+    await submit_melding(team.partner, "vroegsignalering (RIS)")
+    km = team.km
+    await km.press("Oppakken")
+    assert team.partner.last.text == "SH-2026-0001 is opgepakt door Karel KM."
+    card = km.last
+    assert card.text.startswith("SH-2026-0001 · vroegsignalering (RIS) · Sociaal wijkteam Drunen")
+    assert "Status: opgepakt; bij Karel KM (klantmanager)" in card.text
+    labels = [b for b, _ in card.buttons]
+    assert labels[:2] == ["contactpoging", "eerste contact"] and "Afsluiten" in labels
+
+    await km.press("contactpoging")
+    await km.press("telefonisch")
+    await km.press("Nee")
+    await km.press("Vandaag")
+    assert "✅ Vastgelegd bij SH-2026-0001: contactpoging op woensdag 2 december 2026." in km.texts[-2]
+
+    clock.set(date(2026, 12, 9))
+    await km.press("eerste contact")
+    await km.press("huisbezoek")
+    replies = await km.send("8-12")
+    assert replies[0].text.startswith(
+        "✅ Vastgelegd bij SH-2026-0001: eerste contact op dinsdag 8 december 2026."
+    )
+    assert "Termijn Vroegsignalering: ✅ gehaald op dinsdag 8 december 2026" in replies[0].text
+
+    for step in ("schulden lopen niet verder op", "vaste lasten worden maandelijks betaald"):
+        await km.press(step)
+        await km.press("Vandaag")
+    await km.press("schuldeisers weten van de schuldhulp (VISH)")
+    replies = await km.press("Vandaag")
+    assert "financiële rust" in replies[0].text
+
+    await km.press("Afsluiten")
+    await km.press("doorverwezen")
+    replies = await km.press("Vandaag")
+    assert "afgesloten op woensdag 9 december 2026" in replies[0].text
+    assert "Termijn" not in replies[0].text or "vervallen" in replies[0].text
+    async with bot.rt.sessionmaker() as session:
+        kinds = [
+            k for (k,) in await session.execute(select(MilestoneRecord.kind).order_by(MilestoneRecord.id))
+        ]
+    assert kinds == [
+        "opgepakt",
+        "contactpoging",
+        "eerste_contact",
+        "fr_schulden_stabiel",
+        "fr_vaste_lasten",
+        "fr_schuldeisers",
+        "financiele_rust",
+        "afgesloten",
+    ]
+
+
+async def test_milestone_date_errors_ask_again(bot: Bot, team: Team) -> None:
+    await submit_melding(team.partner, "nieuwe aanmelding")
+    km = team.km
+    await km.press("Oppakken")
+    await km.press("eerste contact")
+    await km.press("telefonisch")
+    assert "toekomst" in (await km.send("5-12-2026"))[0].text
+    assert "vóór" in (await km.send("1-12-2026"))[0].text
+    assert "geen datum" in (await km.send("ergens volgende week"))[0].text
+    replies = await km.send("2-12-2026")
+    assert replies[0].text.startswith("✅ Vastgelegd")
+
+
+async def test_double_tap_on_oppakken_changes_nothing_and_others_are_told(bot: Bot, team: Team) -> None:
+    await submit_melding(team.partner, "nieuwe aanmelding")
+    first_card = team.km.last
+    await team.km.press("Oppakken", first_card)
+    before = len(bot.fake.sent_to(team.partner.user_id))
+    await team.km.press("Oppakken", first_card)
+    assert len(bot.fake.sent_to(team.partner.user_id)) == before  # nobody told twice
+    await team.leader.send("/zaak SH-2026-0001")
+    # the teamleider presses a stale Oppakken from another message
+    await team.leader.press("x", team.leader.last, data="ack:SH-2026-0001")
+    answer = list(bot.fake.callback_answers.values())[-1]
+    assert answer["text"] == "SH-2026-0001 is al opgepakt door Karel KM." and answer["show_alert"]
+
+
+async def test_hand_over_to_a_colleague(bot: Bot, team: Team) -> None:
+    await submit_melding(team.partner, "nieuwe aanmelding")
+    await team.km.press("Overdragen")
+    assert team.km.last.text == "Aan wie draag je SH-2026-0001 over?"
+    assert [b for b, _ in team.km.last.buttons] == ["Bea BC", "Kees KM", "Tineke TL"]
+    await team.km.press("Bea BC")
+    assert team.km.last.text == "SH-2026-0001 is overgedragen aan Bea BC."
+    assert team.bc.last.text.startswith("↪️ Karel KM heeft SH-2026-0001 aan jou overgedragen.")
+    assert ("Oppakken", "ack:SH-2026-0001") in team.bc.last.buttons
+
+
+async def test_zaken_and_zaak(bot: Bot, team: Team) -> None:
+    assert (await team.km.send("/zaken"))[0].text == "Je hebt geen open zaken."
+    await submit_melding(team.partner, "aanmelding derden")
+    await submit_melding(team.partner, "vroegsignalering (RIS)")
+    listing = (await team.km.send("/zaken"))[0]
+    assert listing.text.splitlines() == [
+        "Je open zaken (2)",
+        "• SH-2026-0001 aanmelding derden · Aanmelding derden uiterlijk maandag 14 december 2026 (nog 8 werkdagen)",
+        "• SH-2026-0002 vroegsignalering (RIS) · Vroegsignalering uiterlijk woensdag 16 december 2026 (nog 10 werkdagen)",
+    ]
+    await team.km.press("SH-2026-0002")
+    assert team.km.last.text.startswith("SH-2026-0002 · vroegsignalering (RIS)")
+    assert "Volgende herinnering: vrijdag 11 december 2026 om 08:30" in team.km.last.text
+    partner_view = (await team.partner.send("/zaken"))[0].text
+    assert "SH-2026-0001" in partner_view and "SH-2026-0002" in partner_view
+    assert "die jij mag zien" in (await team.partner_vlijmen.send("/zaak SH-2026-0001"))[0].text
+    assert "Typ /zaak gevolgd door" in (await team.km.send("/zaak"))[0].text
+
+
+# -- roster and absence ---------------------------------------------------------------------------
+
+
+async def test_afwezig_reroutes_new_items(bot: Bot, team: Team) -> None:
+    await team.km.send("/afwezig")
+    replies = await team.km.press("Vandaag")
+    assert replies[-1].text.startswith("Genoteerd: je bent afwezig op woensdag 2 december 2026.")
+    replies = await submit_melding(team.partner, "nieuwe aanmelding")
+    assert "Bea BC (budgetcoach) pakt het op." in replies[0]
+
+
+async def test_afwezig_typed_period_and_bad_input(bot: Bot, team: Team) -> None:
+    await team.bc.send("/afwezig")
+    assert "helemaal in het verleden" in (await team.bc.send("1-11-2026 t/m 2-11-2026"))[0].text
+    assert "vóór de eerste dag" in (await team.bc.send("10-12-2026 t/m 8-12-2026"))[0].text
+    replies = await team.bc.send("7-12 t/m 11-12")
+    assert replies[0].text.startswith(
+        "Genoteerd: je bent afwezig van maandag 7 december 2026 tot en met vrijdag 11 december 2026."
+    )
+
+
+async def test_rooster_view_and_edit(bot: Bot, team: Team) -> None:
+    view = (await team.km.send("/rooster"))[0]
+    assert (
+        "woensdag 2 december: Sociaal wijkteam Drunen: Bea BC (budgetcoach); Sociaal wijkteam Drunen: Karel KM (klantmanager)"
+        in view.text
+    )
+    assert "Rooster wijzigen" not in [b for b, _ in view.buttons]
+    await team.km.press("Volgende week ▶", view)
+    assert "Rooster week 50" in team.km.last.text
+    assert "Dat mag je met jouw rol niet doen." in (await team.partner.send("/rooster"))[0].text
+    leader_view = (await team.leader.send("/rooster"))[0]
+    await team.leader.press("Rooster wijzigen", leader_view)
+    await team.leader.press("Sociaal wijkteam Drunen")
+    editor = team.leader.last
+    assert ("do ·", "ro:x:drunen:3:3") in editor.buttons  # Karel (user id 3) not on Thursday yet
+    await team.leader.press("do ·", editor, data="ro:x:drunen:3:3")
+    assert ("do ✅", "ro:x:drunen:3:3") in team.leader.last.buttons
+    clock_thursday = date(2026, 12, 3)
+    bot.clock.set(clock_thursday)
+    replies = await submit_melding(team.partner, "nieuwe aanmelding")
+    assert "Karel KM (klantmanager) pakt het op." in replies[0]
+
+
+# -- language, privacy, help ----------------------------------------------------------------------
+
+
+async def test_taal_switches_to_english(bot: Bot, team: Team) -> None:
+    await team.partner.send("/taal")
+    await team.partner.press("English")
+    assert team.partner.last.text == "Language set: English."
+    replies = await team.partner.send("/zaken")
+    assert replies[0].text == "You have no open cases."
+    menu = bot.fake.commands[(json.dumps({"chat_id": 1001, "type": "chat"}, sort_keys=True), "")]
+    assert menu[0]["description"] == "refer a resident (melding)"
+
+
+async def test_privacy_and_help(bot: Bot, team: Team) -> None:
+    text = (await team.partner.send("/privacy"))[0].text
+    assert "niet end-to-end versleuteld" in text and "90 dagen" in text
+    assert "/zaak" in (await team.km.send("/help"))[0].text
+    stranger = Client(bot.app, bot.fake, 9999)
+    assert "Telegram-chats" in (await stranger.send("/privacy"))[0].text
+
+
+async def test_errors_get_an_apology_and_are_logged_without_texts(
+    bot: Bot, team: Team, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.services import dossiers
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(dossiers, "list_items", broken)
+    with caplog.at_level(logging.ERROR):
+        replies = await team.km.send("/zaken")
+    assert replies[-1].text.startswith("Sorry, er ging iets mis.")
+    assert "update" in caplog.text and "RuntimeError" in caplog.text
+    assert "/zaken" not in caplog.text
+
+
+async def test_long_messages_are_split(bot: Bot) -> None:
+    from handlers.common import send
+
+    class Ctx:
+        pass
+
+    ctx = Ctx()
+    ctx.bot = bot.app.bot  # type: ignore[attr-defined]
+    text = "\n".join(f"regel {i} " + "x" * 90 for i in range(100))
+    await send(ctx, 8888, text)  # type: ignore[arg-type]
+    parts = bot.fake.sent_to(8888)
+    assert len(parts) == 3 and all(len(p.text) <= 4096 for p in parts)
+    assert "\n".join(p.text for p in parts) == text
