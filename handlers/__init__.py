@@ -124,15 +124,6 @@ def conversations() -> list[ConversationHandler[Any]]:
     ]
 
 
-async def _nothing_to_cancel(update, context) -> None:  # type: ignore[no-untyped-def]
-    """/annuleer outside a flow."""
-    from handlers.common import current_user, lang_of, reply, t
-
-    await reply(
-        update, context, t(lang_of(await current_user(update, context)), "Er is niets om te stoppen.")
-    )
-
-
 def register(application: Application) -> None:  # type: ignore[type-arg]
     """Add every handler in the documented order, and the error handler."""
     for conversation in conversations():
@@ -146,7 +137,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
             CommandHandler("zaken", work.list_my_items),
             CommandHandler("zaak", work.show_dossier),
             CommandHandler("rooster", roster.show_roster),
-            CommandHandler("annuleer", _nothing_to_cancel),
+            CommandHandler("annuleer", start.nothing_to_cancel),
             CallbackQueryHandler(start.set_language, pattern=r"^taal:"),
             CallbackQueryHandler(work.acknowledge, pattern=r"^ack:"),
             CallbackQueryHandler(work.choose_colleague, pattern=r"^ho:"),

@@ -165,9 +165,8 @@ def dossier_card(
             else:
                 name = html.escape(name)
             due = t(lang, "uiterlijk {datum}", datum=clock.due_date) if clock.due_date else ""
-            lines.append(
-                f"• {name}: {due} {deadline_state(lang, calendar, today, clock)}".replace(":  ", ": ")
-            )
+            state = deadline_state(lang, calendar, today, clock)
+            lines.append(f"• {name}: {due} – {state}" if due else f"• {name}: {state}")
     if view.next_reminder is not None:
         at = calendar.local(view.next_reminder.due_at)
         lines += [

@@ -31,7 +31,6 @@ COMMANDS: list[tuple[str, str, Action | None]] = [
 PUBLIC = [
     ("start", N_("aanmelden met je uitnodigingscode")),
     ("help", N_("uitleg")),
-    ("privacy", N_("wat de bot bewaart en waarom")),
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import date, timedelta
 
 from babel.dates import format_date as babel_format_date
@@ -65,15 +66,13 @@ async def _week_text(context: ContextTypes.DEFAULT_TYPE, user: User, monday: dat
         if not day.duties:
             lines.append(f"<b>{head}</b>: " + t(lang, "niemand ingeroosterd"))
             continue
-        people = "; ".join(
-            t(
-                lang,
-                "{wijkteam}: {naam} ({rol})",
-                wijkteam=teams.get(team, team),
-                naam=name,
-                rol=Text(Role(role).label),
+        by_team: dict[str, list[str]] = {}
+        for team, name, role in day.duties:
+            by_team.setdefault(team, []).append(
+                t(lang, "{naam} ({rol})", naam=name, rol=Text(Role(role).label))
             )
-            for team, name, role in day.duties
+        people = "; ".join(
+            f"{html.escape(teams.get(team, team))}: {', '.join(names)}" for team, names in by_team.items()
         )
         lines.append(f"<b>{head}</b>: {people}")
     return "\n".join(lines)

@@ -153,8 +153,11 @@ PRIVACY_TEXT = N_(
 async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/privacy: what the bot stores and why."""
     user = await current_user(update, context)
+    if user is None or not user.active:
+        await explain_invite(update, context)
+        return
     days = runtime(context).deps.config.bewaartermijn_vrije_tekst_dagen
-    await reply(update, context, t(lang_of(user), PRIVACY_TEXT, dagen=str(days)))
+    await reply(update, context, t(user.language, PRIVACY_TEXT, dagen=str(days)))
 
 
 async def choose_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -192,3 +195,12 @@ async def unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await explain_invite(update, context)
         return
     await reply(update, context, t(user.language, "Dat begrijp ik niet. Typ /help voor wat je kunt doen."))
+
+
+async def nothing_to_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/annuleer outside a flow."""
+    user = await current_user(update, context)
+    if user is None or not user.active:
+        await explain_invite(update, context)
+        return
+    await reply(update, context, t(user.language, "Er is niets om te stoppen."))

@@ -474,7 +474,7 @@ async def get_dossier(session: AsyncSession, deps: Deps, actor_telegram_id: int,
             await session.scalars(
                 select(Deadline)
                 .where(Deadline.dossier_id == dossier.id)
-                .order_by(Deadline.start_date, Deadline.norm, Deadline.seq)
+                .order_by(Deadline.due_date.is_(None), Deadline.due_date, Deadline.norm, Deadline.seq)
             )
         )
         next_reminder = await session.scalar(
