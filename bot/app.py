@@ -19,10 +19,40 @@ logger = logging.getLogger(__name__)
 ENGINE_KEY = "engine"
 
 
-def quiet_http_logs() -> None:
-    """httpx logs every request URL, and Bot API URLs contain the token: keep it at WARNING."""
-    for name in ("httpx", "httpcore"):
-        logging.getLogger(name).setLevel(logging.WARNING)
+# Loggers whose lower levels print request URLs (with the token), Bot API parameters (message
+# texts) or SQL parameters (free text): never below these levels, whatever LOG_LEVEL says.
+_LOUD_LOGGERS = {
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "telegram.Bot": logging.INFO,
+    "telegram.ext.ExtBot": logging.INFO,
+    "aiosqlite": logging.WARNING,
+    "sqlalchemy.engine": logging.WARNING,
+}
+
+
+class RedactToken(logging.Filter):
+    """Replace the bot token wherever it would appear in a log line."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.token and self.token in record.getMessage():
+            record.msg, record.args = record.getMessage().replace(self.token, "[token]"), None
+        return True
+
+
+def quiet_http_logs(token: str | None = None) -> None:
+    """Keep the token and message texts out of the logs (DOMAIN.md section 7)."""
+    for name, level in _LOUD_LOGGERS.items():
+        logger_ = logging.getLogger(name)
+        logger_.setLevel(max(level, logger_.getEffectiveLevel()))
+    if token:
+        for handler in logging.getLogger().handlers:
+            if not any(isinstance(f, RedactToken) for f in handler.filters):
+                handler.addFilter(RedactToken(token))
 
 
 def build_application(
@@ -43,7 +73,7 @@ def build_application(
     if settings.token is None:
         raise ValueError("SCHULDHULPBOT_TOKEN is not set")
     config = config or settings.load_app_config()
-    quiet_http_logs()
+    quiet_http_logs(settings.token.get_secret_value())
     deps = Deps.from_config(config, settings.timezone, clock)
 
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]

@@ -12,7 +12,7 @@ from telegram.ext import ContextTypes, ConversationHandler
 from bot.dates import parse_date
 from bot.errors import DomainError
 from bot.i18n import Text
-from bot.models import User, Wijkteam
+from bot.models import Wijkteam
 from bot.rights import Action
 from bot.services import intake
 from bot.services.common import require
@@ -270,10 +270,6 @@ async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
                 wijkteam=draft["wijkteam"],
                 ris_nummer=draft.get("ris"),
             )
-            team = await session.scalar(
-                select(Wijkteam.naam).where(Wijkteam.id == result.dossier.wijkteam_id)
-            )
-            sender = await session.get(User, result.dossier.created_by_id)
     except DomainError as err:
         await reply_error(update, context, err, lang)
         return CONFIRM
@@ -295,7 +291,13 @@ async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         )
     await reply(update, context, "\n".join(lines))
     await announce_dossier(
-        context, result.dossier, team or "", result.routed.assignee, first, sender, result.routed.teamleiders
+        context,
+        result.dossier,
+        result.wijkteam.naam,
+        result.routed.assignee,
+        first,
+        result.sender,
+        result.routed.teamleiders,
     )
     return ConversationHandler.END
 

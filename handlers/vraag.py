@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import html
 
-from sqlalchemy import select
 from telegram import Update
 from telegram.ext import ContextTypes, ConversationHandler
 
 from bot.errors import DomainError
-from bot.models import User, Wijkteam
 from bot.rights import Action
 from bot.services import dossiers, intake
 from bot.services.common import require
@@ -88,8 +86,6 @@ async def question_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
             result = await intake.create_vraag(
                 session, rt.deps, update.effective_user.id, text=update.message.text, topic=topic
             )
-            team = await session.scalar(select(Wijkteam.naam).where(Wijkteam.id == result.vraag.wijkteam_id))
-            asker = await session.get(User, result.vraag.asker_id)
     except DomainError as err:
         await reply_error(update, context, err, lang)
         return TEXT
@@ -106,9 +102,9 @@ async def question_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
     await announce_vraag(
         context,
         result.vraag,
-        team or "",
+        result.wijkteam.naam,
         result.routed.assignee,
-        asker,
+        result.asker,
         result.deadline,
         result.routed.teamleiders,
     )

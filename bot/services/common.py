@@ -52,12 +52,20 @@ class Deps:
         return self.calendar.local(self.clock()).date()
 
 
+_AUDIT_BUFFER = "audit_rows"
+
+
 @asynccontextmanager
 async def transaction(session: AsyncSession) -> AsyncIterator[None]:
-    """Commit when the block succeeds; roll everything back when it raises."""
+    """Commit when the block succeeds (audit rows in one statement); roll everything back when it
+    raises."""
     try:
         yield
+        rows = session.info.pop(_AUDIT_BUFFER, None)
+        if rows:
+            await session.execute(insert(AuditEntry), rows)
     except BaseException:
+        session.info.pop(_AUDIT_BUFFER, None)
         await session.rollback()
         raise
     await session.commit()
@@ -95,16 +103,17 @@ def audit(
     vraag: Vraag | int | None = None,
     **details: Any,
 ) -> None:
-    """Append who did what to which item; details hold codes and dates, never free text."""
-    session.add(
-        AuditEntry(
-            at=deps.now(),
-            actor_id=actor.id if actor else None,
-            action=action,
-            dossier_id=dossier.id if isinstance(dossier, Dossier) else dossier,
-            vraag_id=vraag.id if isinstance(vraag, Vraag) else vraag,
-            details={k: (v.isoformat() if isinstance(v, date) else v) for k, v in details.items()},
-        )
+    """Append who did what to which item; details hold codes and dates, never free text.
+    Written with the transaction's commit, all rows in one statement."""
+    session.info.setdefault(_AUDIT_BUFFER, []).append(
+        {
+            "at": deps.now(),
+            "actor_id": actor.id if actor else None,
+            "action": action,
+            "dossier_id": dossier.id if isinstance(dossier, Dossier) else dossier,
+            "vraag_id": vraag.id if isinstance(vraag, Vraag) else vraag,
+            "details": {k: (v.isoformat() if isinstance(v, date) else v) for k, v in details.items()},
+        }
     )
 
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import DomainError, InvalidDate
@@ -50,6 +50,8 @@ class MeldingResult:
     dossier: Dossier
     routed: Routed
     first_deadline: Deadline | None  # the earliest running clock's deadline
+    wijkteam: Wijkteam
+    sender: User
 
 
 @dataclass(frozen=True)
@@ -57,21 +59,22 @@ class VraagResult:
     vraag: Vraag
     routed: Routed
     deadline: Deadline | None
+    wijkteam: Wijkteam
+    asker: User
 
 
 async def open_load(session: AsyncSession) -> dict[int, int]:
     """Open dossiers and vragen per assignee, to spread new items over equal candidates."""
-    load: dict[int, int] = {}
-    for model, closed in ((Dossier, DossierStatus.AFGESLOTEN), (Vraag, VraagStatus.BEANTWOORD)):
-        rows = await session.execute(
-            select(model.assignee_id, func.count())
-            .where(model.status != closed, model.assignee_id.is_not(None))
-            .group_by(model.assignee_id)
-        )
-        for uid, n in rows:
-            assert uid is not None
-            load[uid] = load.get(uid, 0) + n
-    return load
+    open_items = union_all(
+        select(Dossier.assignee_id.label("uid")).where(
+            Dossier.status != DossierStatus.AFGESLOTEN, Dossier.assignee_id.is_not(None)
+        ),
+        select(Vraag.assignee_id.label("uid")).where(
+            Vraag.status != VraagStatus.BEANTWOORD, Vraag.assignee_id.is_not(None)
+        ),
+    ).subquery()
+    rows = await session.execute(select(open_items.c.uid, func.count()).group_by(open_items.c.uid))
+    return {int(uid): int(n) for uid, n in rows}
 
 
 async def route_item(session: AsyncSession, deps: Deps, wijkteam: Wijkteam, kind: str) -> Routed:
@@ -196,7 +199,7 @@ async def create_melding(
         clocks = await sync_dossier_clocks(session, deps, dossier, actor)
     running = [c for c in clocks if c.status == ClockStatus.LOPEND and c.due_date is not None]
     first = min(running, key=lambda c: c.due_date or date.max, default=None)
-    return MeldingResult(dossier, routed, first)
+    return MeldingResult(dossier, routed, first, team, actor)
 
 
 async def create_vraag(
@@ -251,4 +254,4 @@ async def create_vraag(
         due = vraag_due(deps.config, deps.calendar, deps.today())
         if due is not None:
             deadline = await start_vraag_clock(session, deps, vraag, *due)
-    return VraagResult(vraag, routed, deadline)
+    return VraagResult(vraag, routed, deadline, team, actor)
