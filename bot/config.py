@@ -161,6 +161,15 @@ class Routing(_Strict):
         return self.voorkeur.get(kind)
 
 
+class Planner(_Strict):
+    """How often the scheduler looks, and when the weekly status goes out."""
+
+    interval_seconden: Annotated[int, Field(ge=5, le=3600)] = 60
+    weekoverzicht_dag: Annotated[int, Field(ge=0, le=4)] = 0  # 0 = maandag
+    weekoverzicht_tijd: time = time(8, 30)
+    dagelijkse_lijst_tijd: time = time(8, 30)
+
+
 class AppConfig(_Strict):
     """The whole file."""
 
@@ -171,6 +180,7 @@ class AppConfig(_Strict):
     kantoortijden: OfficeHours = OfficeHours()
     kalender: CalendarConfig = CalendarConfig()
     routering: Routing = Routing()
+    planner: Planner = Planner()
     uitnodiging_geldig_dagen: Annotated[int, Field(ge=1, le=90)] = 7
     bewaartermijn_vrije_tekst_dagen: Annotated[int, Field(ge=1, le=3650)] = 90
 

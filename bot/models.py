@@ -253,15 +253,26 @@ class Deadline(Base):
 
 
 class Reminder(Base):
-    """The outbox: one row per clock and moment; the scheduler claims, sends and marks it."""
+    """The outbox: one row per clock (or unacknowledged item), moment and audience; the scheduler
+    claims, sends and marks it."""
 
     __tablename__ = "reminders"
-    __table_args__ = (Index("ix_reminders_status_due", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_reminders_status_due", "status", "due_at"),
+        CheckConstraint(
+            "deadline_id IS NOT NULL OR dossier_id IS NOT NULL OR vraag_id IS NOT NULL", name="has_subject"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(80), unique=True)
-    deadline_id: Mapped[int] = mapped_column(ForeignKey("deadlines.id"), index=True)
-    offset_days: Mapped[int] = mapped_column(Integer)  # werkdagen before due; -1 = overdue
+    kind: Mapped[str] = mapped_column(String(20), default="termijn", server_default="termijn")
+    audience: Mapped[str] = mapped_column(String(20), default="houder", server_default="houder")
+    deadline_id: Mapped[int | None] = mapped_column(ForeignKey("deadlines.id"), index=True)
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    vraag_id: Mapped[int | None] = mapped_column(ForeignKey("vragen.id"), index=True)
+    # termijn: werkdagen before due, -1 = overdue; oppakken: escalation level 1 or 2
+    offset_days: Mapped[int] = mapped_column(Integer)
     due_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(20))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -269,10 +280,28 @@ class Reminder(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(60))
     sent_at: Mapped[datetime | None]
     sent_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    delivered: Mapped[list[int]] = mapped_column(
+        JSON, default=list, server_default="[]"
+    )  # user ids already reached
     last_error: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime]
 
-    deadline: Mapped[Deadline] = relationship(back_populates="reminders")
+    deadline: Mapped[Deadline | None] = relationship(back_populates="reminders")
+
+
+class Digest(Base):
+    """A periodic list (daily overdue list, weekly status) sent once per recipient and period."""
+
+    __tablename__ = "digests"
+    __table_args__ = (UniqueConstraint("kind", "recipient_id", "period", name="uq_digest_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    period: Mapped[str] = mapped_column(String(20))  # e.g. 2026-12-07 or 2026-W50
+    status: Mapped[str] = mapped_column(String(20))  # bezig, verzonden
+    started_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
 
 
 class AuditEntry(Base):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select, text
@@ -158,8 +158,16 @@ async def test_melding_opens_dossier_starts_clocks_and_routes(
         ("stabilisatie", date(2027, 1, 6), ClockStatus.LOPEND),
     }
     reminders = list(await session.scalars(select(Reminder).order_by(Reminder.due_at)))
-    assert len(reminders) == 8 and all(r.status == ReminderStatus.GEPLAND for r in reminders)
-    assert len({r.key for r in reminders}) == 8
+    assert all(r.status == ReminderStatus.GEPLAND for r in reminders)
+    kinds = sorted((r.kind, r.audience, r.offset_days) for r in reminders)
+    assert kinds == sorted(
+        [("termijn", "houder", n) for n in (3, 1, 0, -1)] * 2
+        + [("termijn", "teamleider", -1)] * 2
+        + [("oppakken", "houder", 1), ("oppakken", "teamleider", 2)]
+    )
+    pickup = {r.offset_days: r.due_at for r in reminders if r.kind == "oppakken"}
+    # 4 and 8 office hours after Wednesday 10:00 (Amsterdam): 14:00, and Thursday 09:00
+    assert pickup == {1: datetime(2026, 12, 2, 13, 0, tzinfo=UTC), 2: datetime(2026, 12, 3, 8, 0, tzinfo=UTC)}
     actions = [a for (a,) in await session.execute(select(AuditEntry.action).order_by(AuditEntry.id))]
     assert "dossier.gemeld" in actions and "dossier.gerouteerd" in actions
     assert actions.count("klok.gestart") == 2

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import Deadline, Dossier, MilestoneRecord, Reminder, User, Vraag
-from bot.norms import first_dates, plan_clocks, reminder_moments
+from bot.norms import OVERDUE, first_dates, plan_clocks, reminder_moments
 from bot.services.common import Deps, audit
 from bot.vocabulary import Category, ClockStatus, Milestone, ReminderStatus
+
+# Reminder kinds and audiences (columns of the outbox).
+TERMIJN, OPPAKKEN = "termijn", "oppakken"
+HOUDER, TEAMLEIDER = "houder", "teamleider"
 
 
 async def dossier_facts(session: AsyncSession, dossier: Dossier) -> dict[str, list[date]]:
@@ -31,6 +36,7 @@ async def sync_dossier_clocks(
         (d.norm, d.seq): d
         for d in await session.scalars(select(Deadline).where(Deadline.dossier_id == dossier.id))
     }
+    known_ids = {d.id for d in existing.values()}
     now = deps.now()
     touched: list[Deadline] = []
     for plan in plans:
@@ -81,7 +87,7 @@ async def sync_dossier_clocks(
         else:
             continue
         touched.append(row)
-        await write_reminders(session, deps, row, actor)
+        await write_reminders(session, deps, row, actor, fresh=row.id not in known_ids)
     planned = {plan.key for plan in plans}
     for key, row in existing.items():
         if key not in planned and row.status == ClockStatus.LOPEND:
@@ -121,7 +127,7 @@ async def start_vraag_clock(
     )
     session.add(row)
     await session.flush()
-    await write_reminders(session, deps, row, None)
+    await write_reminders(session, deps, row, None, fresh=True)
     return row
 
 
@@ -135,38 +141,37 @@ async def stop_vraag_clock(session: AsyncSession, deps: Deps, vraag: Vraag, day:
         await write_reminders(session, deps, row, None)
 
 
-def _reminder_key(deadline: Deadline, due: date, offset: int) -> str:
-    return f"d{deadline.id}:{due.isoformat()}:{offset}"
+def _reminder_key(deadline: Deadline, due: date, offset: int, audience: str) -> str:
+    suffix = ":tl" if audience == TEAMLEIDER else ""
+    return f"d{deadline.id}:{due.isoformat()}:{offset}{suffix}"
 
 
-async def write_reminders(session: AsyncSession, deps: Deps, deadline: Deadline, actor: User | None) -> None:
+async def write_reminders(
+    session: AsyncSession, deps: Deps, deadline: Deadline, actor: User | None, *, fresh: bool = False
+) -> None:
     """Make the outbox match the clock: planned reminders for a running clock's current due
-    date, none unsent for anything else. A reminder once sent is never sent again."""
-    rows = {
-        r.key: r for r in await session.scalars(select(Reminder).where(Reminder.deadline_id == deadline.id))
-    }
-    wanted: dict[str, Reminder] = {}
+    date, none unsent for anything else. A reminder once sent is never sent again. An overdue
+    notice goes to the holder and, as a row of its own, to the teamleiders."""
+    rows: dict[str, Reminder] = {}
+    if not fresh:
+        rows = {
+            r.key: r
+            for r in await session.scalars(select(Reminder).where(Reminder.deadline_id == deadline.id))
+        }
+    wanted: dict[str, dict[str, Any]] = {}
     if deadline.status == ClockStatus.LOPEND and deadline.due_date is not None:
         policy = deps.config.policy_for(deadline.norm)
         for moment in reminder_moments(deadline.due_date, policy, deps.calendar, deps.now()):
-            key = _reminder_key(deadline, deadline.due_date, moment.offset)
-            wanted[key] = Reminder(
-                key=key,
-                deadline_id=deadline.id,
-                offset_days=moment.offset,
-                due_at=moment.at,
-                status=ReminderStatus.GEPLAND,
-                created_at=deps.now(),
-            )
-    cancelled = 0
-    for key, row in rows.items():
-        if row.status == ReminderStatus.GEPLAND and key not in wanted:
-            row.status = ReminderStatus.GEANNULEERD
-            cancelled += 1
-        elif row.status == ReminderStatus.GEANNULEERD and key in wanted:
-            row.status, row.due_at = ReminderStatus.GEPLAND, wanted[key].due_at
+            audiences = [HOUDER, TEAMLEIDER] if moment.offset == OVERDUE else [HOUDER]
+            for audience in audiences:
+                key = _reminder_key(deadline, deadline.due_date, moment.offset, audience)
+                wanted[key] = _row(
+                    deps, key, TERMIJN, audience, moment.offset, moment.at, deadline_id=deadline.id
+                )
+    cancelled = _reconcile(rows, wanted)
     created = [r for key, r in wanted.items() if key not in rows]
-    session.add_all(created)
+    if created:
+        await session.execute(insert(Reminder), created)
     if cancelled or created:
         audit(
             session,
@@ -179,3 +184,76 @@ async def write_reminders(session: AsyncSession, deps: Deps, deadline: Deadline,
             nieuw=len(created),
             geannuleerd=cancelled,
         )
+
+
+def _row(
+    deps: Deps, key: str, kind: str, audience: str, offset: int, at: datetime, **subject: int | None
+) -> dict[str, Any]:
+    return {
+        "key": key,
+        "kind": kind,
+        "audience": audience,
+        "offset_days": offset,
+        "due_at": at,
+        "status": ReminderStatus.GEPLAND.value,
+        "attempts": 0,
+        "delivered": [],
+        "created_at": deps.now(),
+        "deadline_id": subject.get("deadline_id"),
+        "dossier_id": subject.get("dossier_id"),
+        "vraag_id": subject.get("vraag_id"),
+    }
+
+
+def _reconcile(rows: dict[str, Reminder], wanted: dict[str, dict[str, Any]]) -> int:
+    """Cancel planned rows no longer wanted; re-plan cancelled rows wanted again. Sent rows stay."""
+    cancelled = 0
+    for key, row in rows.items():
+        if row.status == ReminderStatus.GEPLAND and key not in wanted:
+            row.status = ReminderStatus.GEANNULEERD
+            cancelled += 1
+        elif row.status == ReminderStatus.GEANNULEERD and key in wanted:
+            row.status, row.due_at = ReminderStatus.GEPLAND, wanted[key]["due_at"]
+    return cancelled
+
+
+async def schedule_pickup_escalation(
+    session: AsyncSession, deps: Deps, *, dossier: Dossier | None = None, vraag: Vraag | None = None
+) -> None:
+    """An item not picked up is re-sent to its holder after some office hours, then escalated to
+    the teamleiders; a hand-over of a new item starts the count again."""
+    if dossier is not None:
+        subject: dict[str, int | None] = {"dossier_id": dossier.id}
+        where = Reminder.dossier_id == dossier.id
+        prefix = f"ack:d{dossier.id}"
+    else:
+        assert vraag is not None
+        subject, where, prefix = {"vraag_id": vraag.id}, Reminder.vraag_id == vraag.id, f"ack:v{vraag.id}"
+    rows = {r.key: r for r in await session.scalars(select(Reminder).where(where, Reminder.kind == OPPAKKEN))}
+    routing, now = deps.config.routering, deps.now()
+    wanted: dict[str, dict[str, Any]] = {}
+    for level, audience, hours in (
+        (1, HOUDER, routing.oppakken_binnen_werkuren),
+        (2, TEAMLEIDER, routing.escaleren_na_werkuren),
+    ):
+        at = deps.calendar.add_working_hours(now, hours)
+        key = f"{prefix}:{level}:{at.astimezone(UTC):%Y%m%dT%H%M}"
+        wanted[key] = _row(deps, key, OPPAKKEN, audience, level, at, **subject)
+    _reconcile(rows, wanted)
+    created = [r for key, r in wanted.items() if key not in rows]
+    if created:
+        await session.execute(insert(Reminder), created)
+
+
+async def cancel_pickup_escalation(
+    session: AsyncSession, *, dossier: Dossier | None = None, vraag: Vraag | None = None
+) -> None:
+    """Picked up, answered or closed: the unsent pick-up reminders go."""
+    subject = (
+        Reminder.dossier_id == dossier.id if dossier else Reminder.vraag_id == (vraag.id if vraag else 0)
+    )
+    await session.execute(
+        update(Reminder)
+        .where(subject, Reminder.kind == OPPAKKEN, Reminder.status == ReminderStatus.GEPLAND)
+        .values(status=ReminderStatus.GEANNULEERD.value)
+    )

@@ -24,8 +24,10 @@ from bot.models import Deadline, Dossier, MilestoneRecord, Reminder, User, Vraag
 from bot.privacy import ensure_clean
 from bot.rights import Action, may
 from bot.services.clocks import (
+    cancel_pickup_escalation,
     dossier_facts,
     lapse_dossier_clocks,
+    schedule_pickup_escalation,
     stop_vraag_clock,
     sync_dossier_clocks,
 )
@@ -138,9 +140,11 @@ async def acknowledge(session: AsyncSession, deps: Deps, actor_telegram_id: int,
         item.assignee_id, item.acknowledged_at = actor.id, deps.now()
         item.status = DossierStatus.OPGEPAKT if isinstance(item, Dossier) else VraagStatus.OPGEPAKT
         if isinstance(item, Dossier):
+            await cancel_pickup_escalation(session, dossier=item)
             session.add(_milestone(deps, item, actor, Milestone.OPGEPAKT, deps.today()))
             audit(session, deps, actor, "dossier.opgepakt", dossier=item)
         else:
+            await cancel_pickup_escalation(session, vraag=item)
             audit(session, deps, actor, "vraag.opgepakt", vraag=item)
     return Acknowledged(item.ref, actor, False)
 
@@ -172,6 +176,11 @@ async def hand_over(
             raise DomainError(N_("{naam} heeft {ref} al."), naam=target.display_name, ref=item.ref)
         previous = await session.get(User, item.assignee_id) if item.assignee_id else None
         item.assignee_id = target.id
+        if item.acknowledged_at is None:  # the new holder gets the full time to pick it up
+            if isinstance(item, Dossier):
+                await schedule_pickup_escalation(session, deps, dossier=item)
+            else:
+                await schedule_pickup_escalation(session, deps, vraag=item)
         if isinstance(item, Dossier):
             audit(
                 session,
@@ -327,6 +336,7 @@ async def record_milestone(
             dossier.status, dossier.closed_at = DossierStatus.AFGESLOTEN, deps.now()
             dossier.close_reason = fields["reason"]  # type: ignore[assignment]
             await lapse_dossier_clocks(session, deps, dossier, actor)
+            await cancel_pickup_escalation(session, dossier=dossier)
             clocks: list[Deadline] = []
         else:
             clocks = await sync_dossier_clocks(session, deps, dossier, actor)
@@ -374,6 +384,7 @@ async def answer_vraag(
         if vraag.acknowledged_at is None:
             vraag.acknowledged_at = deps.now()
         await stop_vraag_clock(session, deps, vraag, deps.today())
+        await cancel_pickup_escalation(session, vraag=vraag)
         audit(session, deps, actor, "vraag.beantwoord", vraag=vraag)
         asker = await session.get(User, vraag.asker_id)
         assert asker is not None

@@ -16,7 +16,7 @@ from bot.norms import vraag_due
 from bot.privacy import ensure_clean
 from bot.rights import Action
 from bot.routing import RoutingDecision, route
-from bot.services.clocks import start_vraag_clock, sync_dossier_clocks
+from bot.services.clocks import schedule_pickup_escalation, start_vraag_clock, sync_dossier_clocks
 from bot.services.common import (
     Deps,
     audit,
@@ -197,6 +197,7 @@ async def create_melding(
             reden=routed.decision.reason.value,
         )
         clocks = await sync_dossier_clocks(session, deps, dossier, actor)
+        await schedule_pickup_escalation(session, deps, dossier=dossier)
     running = [c for c in clocks if c.status == ClockStatus.LOPEND and c.due_date is not None]
     first = min(running, key=lambda c: c.due_date or date.max, default=None)
     return MeldingResult(dossier, routed, first, team, actor)
@@ -254,4 +255,5 @@ async def create_vraag(
         due = vraag_due(deps.config, deps.calendar, deps.today())
         if due is not None:
             deadline = await start_vraag_clock(session, deps, vraag, *due)
+        await schedule_pickup_escalation(session, deps, vraag=vraag)
     return VraagResult(vraag, routed, deadline, team, actor)
