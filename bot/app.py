@@ -62,6 +62,7 @@ def build_application(
     request: BaseRequest | None = None,
     clock: Clock = system_clock,
     rate_limit: bool = True,
+    schedule_reminders: bool = True,
 ) -> Application:  # type: ignore[type-arg]
     """Build the bot; tests inject `request` (a fake Bot API) and `clock`."""
     from bot.app_setup import open_database
@@ -69,6 +70,7 @@ def build_application(
     from handlers import register
     from handlers.common import RUNTIME_KEY, Runtime
     from handlers.menus import set_default_commands
+    from scheduler.dispatcher import Dispatcher, schedule
 
     if settings.token is None:
         raise ValueError("SCHULDHULPBOT_TOKEN is not set")
@@ -83,6 +85,9 @@ def build_application(
         async with sessionmaker() as session:
             await remember_bot_username(session, application.bot.username)
         await set_default_commands(application.bot)
+        if schedule_reminders:
+            dispatcher = Dispatcher(sessionmaker, deps, application.bot)
+            schedule(application, dispatcher, config.planner.interval_seconden)
         logger.info("schuldhulpbot ready as @%s", application.bot.username)
 
     async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]

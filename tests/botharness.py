@@ -66,7 +66,7 @@ class Bot:
 
 @asynccontextmanager
 async def running_bot(
-    tmp_path: Path, clock: FakeClock, config: AppConfig | None = None
+    tmp_path: Path, clock: FakeClock, config: AppConfig | None = None, *, schedule_reminders: bool = False
 ) -> AsyncIterator[Bot]:
     """Build, initialise and post-initialise the Application; shut it down afterwards."""
     fake = FakeTelegram()
@@ -76,7 +76,9 @@ async def running_bot(
         config=None,
         api_base_url=None,
     )
-    app = build_application(settings, config, request=fake, clock=clock, rate_limit=False)
+    app = build_application(
+        settings, config, request=fake, clock=clock, rate_limit=False, schedule_reminders=schedule_reminders
+    )
     await app.initialize()
     assert app.post_init is not None
     await app.post_init(app)

@@ -112,7 +112,7 @@ class FakeTelegram(BaseRequest):
     commands: dict[tuple[str, str], list[dict[str, str]]] = field(default_factory=dict)
     callback_answers: dict[str, dict[str, Any]] = field(default_factory=dict)
     blocked: set[int] = field(default_factory=set)
-    faults: deque[TelegramError] = field(default_factory=deque)
+    faults: deque[TelegramError | Exception] = field(default_factory=deque)  # next calls fail like this
 
     def __post_init__(self) -> None:
         self._message_ids: dict[int, itertools.count[int]] = defaultdict(lambda: itertools.count(1))
@@ -145,8 +145,11 @@ class FakeTelegram(BaseRequest):
         params = dict(request_data.parameters) if request_data else {}
         self.calls.append((endpoint, params))
         try:
-            if self.faults:
-                raise self.faults.popleft()
+            if self.faults and endpoint not in ("getMe", "answerCallbackQuery"):
+                fault = self.faults.popleft()
+                if not isinstance(fault, TelegramError):
+                    raise fault  # e.g. telegram.error.TimedOut, as the HTTP layer would raise it
+                raise fault
             result = getattr(self, f"api_{endpoint}")(params)
         except TelegramError as err:
             body: dict[str, Any] = {"ok": False, "error_code": err.code, "description": err.description}

@@ -1,0 +1,349 @@
+"""The reminder outbox as the scheduler sees it: claim due rows, resolve who should get them, and
+record what happened (sent, failed, retried, cancelled). Plain database work, no Telegram."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, case, delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.milestones import recordable
+from bot.models import Absence, Deadline, Digest, Dossier, Reminder, User, Vraag
+from bot.services.clocks import OPPAKKEN, TEAMLEIDER, dossier_facts
+from bot.services.common import Deps, audit, transaction
+from bot.vocabulary import ClockStatus, DossierStatus, Milestone, ReminderStatus, Role, VraagStatus
+
+MAX_ERROR = 200
+
+
+async def claim_due(
+    session: AsyncSession, deps: Deps, worker: str, *, limit: int, lease: timedelta
+) -> list[int]:
+    """Claim up to `limit` due rows (and rows whose claim went stale, e.g. a crashed process).
+
+    On PostgreSQL the rows are locked with FOR UPDATE SKIP LOCKED, so two processes never claim
+    the same row; on SQLite the single writer gives the same guarantee.
+    """
+    now = deps.now()
+    async with transaction(session):
+        due = (
+            select(Reminder.id)
+            .where(
+                or_(
+                    and_(Reminder.status == ReminderStatus.GEPLAND, Reminder.due_at <= now),
+                    and_(Reminder.status == ReminderStatus.GECLAIMD, Reminder.claimed_at < now - lease),
+                )
+            )
+            .order_by(Reminder.due_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        ids = list(await session.scalars(due))
+        if ids:
+            await session.execute(
+                update(Reminder)
+                .where(Reminder.id.in_(ids))
+                .values(status=ReminderStatus.GECLAIMD.value, claimed_at=now, claimed_by=worker)
+            )
+    return ids
+
+
+@dataclass
+class Delivery:
+    """One claimed reminder with what the dispatcher needs to word and address it."""
+
+    reminder: Reminder
+    deadline: Deadline | None
+    dossier: Dossier | None
+    vraag: Vraag | None
+    holder: User | None
+    recipients: list[User]
+    reason: str | None  # why the teamleider gets it instead: afwezig, onbereikbaar, geen_houder
+    buttons: list[Milestone] = field(default_factory=list)
+
+    @property
+    def ref(self) -> str:
+        return self.dossier.ref if self.dossier else self.vraag.ref if self.vraag else "?"
+
+
+async def teamleiders(session: AsyncSession) -> list[User]:
+    """Active, reachable teamleiders."""
+    return list(
+        await session.scalars(
+            select(User)
+            .where(User.role == Role.TEAMLEIDER, User.active.is_(True), User.unreachable.is_(False))
+            .order_by(User.id)
+        )
+    )
+
+
+async def _absent(session: AsyncSession, user: User, day: date) -> bool:
+    found = await session.scalar(
+        select(Absence.id).where(
+            Absence.user_id == user.id, Absence.first_day <= day, Absence.last_day >= day
+        )
+    )
+    return found is not None
+
+
+async def prepare(session: AsyncSession, deps: Deps, reminder_id: int) -> Delivery | None:
+    """Load a claimed row; None (and the row cancelled) when its reason has gone."""
+    async with transaction(session):
+        reminder = await session.get(Reminder, reminder_id)
+        if reminder is None or reminder.status != ReminderStatus.GECLAIMD:
+            return None
+        deadline = await session.get(Deadline, reminder.deadline_id) if reminder.deadline_id else None
+        dossier_id = deadline.dossier_id if deadline else reminder.dossier_id
+        vraag_id = deadline.vraag_id if deadline else reminder.vraag_id
+        dossier = await session.get(Dossier, dossier_id) if dossier_id else None
+        vraag = await session.get(Vraag, vraag_id) if vraag_id else None
+        item: Dossier | Vraag | None = dossier or vraag
+        gone = (
+            item is None
+            or (deadline is not None and deadline.status != ClockStatus.LOPEND)
+            or (dossier is not None and dossier.status == DossierStatus.AFGESLOTEN)
+            or (vraag is not None and vraag.status == VraagStatus.BEANTWOORD)
+            or (reminder.kind == OPPAKKEN and item.acknowledged_at is not None)
+        )
+        if gone:
+            reminder.status = ReminderStatus.GEANNULEERD
+            audit(
+                session,
+                deps,
+                None,
+                "herinnering.vervallen",
+                dossier=dossier_id,
+                vraag=vraag_id,
+                herinnering=reminder.id,
+            )
+            return None
+        holder_id = dossier.assignee_id if dossier else vraag.assignee_id if vraag else None
+        holder = await session.get(User, holder_id) if holder_id else None
+        reason = None
+        if holder is None:
+            reason = "geen_houder"
+        elif not holder.active or holder.unreachable:
+            reason = "onbereikbaar"
+        elif await _absent(session, holder, deps.today()):
+            reason = "afwezig"
+        if reminder.audience == TEAMLEIDER or reason is not None:
+            recipients = await teamleiders(session)
+        else:
+            assert holder is not None
+            recipients = [holder]
+        recipients = [u for u in recipients if u.id not in (reminder.delivered or [])]
+        buttons: list[Milestone] = []
+        if dossier is not None and deadline is not None:
+            buttons = _end_product_buttons(deps, deadline, recordable(await dossier_facts(session, dossier)))
+    return Delivery(reminder, deadline, dossier, vraag, holder, recipients, reason, buttons)
+
+
+def _end_product_buttons(deps: Deps, deadline: Deadline, can_record: list[Milestone]) -> list[Milestone]:
+    """The milestones (or their parts) that would stop this clock and can be recorded now."""
+    norm = deps.config.normen.get(deadline.norm)
+    if norm is None:
+        return []
+    wanted = set(norm.eindproduct)
+    if Milestone.FINANCIELE_RUST.value in wanted:
+        wanted |= {
+            Milestone.FR_SCHULDEN_STABIEL.value,
+            Milestone.FR_VASTE_LASTEN.value,
+            Milestone.FR_SCHULDEISERS.value,
+        }
+    if deadline.seq:
+        wanted = {Milestone.TOETS.value}
+    return [m for m in can_record if m.value in wanted]
+
+
+async def record_delivered(session: AsyncSession, reminder_id: int, user_id: int) -> None:
+    """Remember a recipient reached, so a retry never sends to them twice."""
+    async with transaction(session):
+        reminder = await session.get(Reminder, reminder_id)
+        assert reminder is not None
+        reminder.delivered = [*(reminder.delivered or []), user_id]
+        reminder.sent_to_id = reminder.sent_to_id or user_id
+
+
+async def mark_sent(session: AsyncSession, deps: Deps, reminder_id: int) -> None:
+    """Done: the row is never claimed again."""
+    async with transaction(session):
+        reminder = await session.get(Reminder, reminder_id)
+        assert reminder is not None
+        reminder.status, reminder.sent_at = ReminderStatus.VERZONDEN, deps.now()
+        reminder.attempts += 1
+        audit(
+            session,
+            deps,
+            None,
+            "herinnering.verzonden",
+            dossier=reminder.dossier_id,
+            vraag=reminder.vraag_id,
+            herinnering=reminder.id,
+            aan=reminder.delivered,
+        )
+
+
+async def mark_retry(session: AsyncSession, deps: Deps, reminder_id: int, error: str) -> None:
+    """A passing fault: back to planned, for the next tick."""
+    async with transaction(session):
+        reminder = await session.get(Reminder, reminder_id)
+        assert reminder is not None
+        reminder.status, reminder.claimed_at, reminder.claimed_by = ReminderStatus.GEPLAND, None, None
+        reminder.attempts += 1
+        reminder.last_error = error[:MAX_ERROR]
+        audit(
+            session,
+            deps,
+            None,
+            "herinnering.opnieuw",
+            dossier=reminder.dossier_id,
+            vraag=reminder.vraag_id,
+            herinnering=reminder.id,
+            fout=error[:MAX_ERROR],
+        )
+
+
+async def mark_failed(session: AsyncSession, deps: Deps, reminder_id: int, error: str) -> None:
+    """A fault that retrying cannot fix (e.g. nobody to send it to): kept for the record."""
+    async with transaction(session):
+        reminder = await session.get(Reminder, reminder_id)
+        assert reminder is not None
+        reminder.status, reminder.last_error = ReminderStatus.MISLUKT, error[:MAX_ERROR]
+        reminder.attempts += 1
+        audit(
+            session,
+            deps,
+            None,
+            "herinnering.mislukt",
+            dossier=reminder.dossier_id,
+            vraag=reminder.vraag_id,
+            herinnering=reminder.id,
+            fout=error[:MAX_ERROR],
+        )
+
+
+async def mark_unreachable(session: AsyncSession, deps: Deps, user_id: int) -> None:
+    """The user blocked the bot: reminders go to the teamleider from now on."""
+    async with transaction(session):
+        user = await session.get(User, user_id)
+        if user is not None and not user.unreachable:
+            user.unreachable = True
+            audit(session, deps, None, "gebruiker.onbereikbaar", gebruiker=user_id)
+
+
+# -- digests: the daily overdue list and the weekly status ------------------------------------
+
+
+async def start_digest(
+    session: AsyncSession, deps: Deps, kind: str, recipient_id: int, period: str, *, stale: timedelta
+) -> bool:
+    """Reserve sending a digest once; False when it was sent or another process is on it."""
+    now = deps.now()
+    async with transaction(session):
+        await session.execute(
+            delete(Digest).where(
+                Digest.kind == kind,
+                Digest.recipient_id == recipient_id,
+                Digest.period == period,
+                Digest.status == "bezig",
+                Digest.started_at < now - stale,
+            )
+        )
+    try:
+        async with transaction(session):
+            session.add(
+                Digest(kind=kind, recipient_id=recipient_id, period=period, status="bezig", started_at=now)
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+async def finish_digest(
+    session: AsyncSession, deps: Deps, kind: str, recipient_id: int, period: str, *, sent: bool
+) -> None:
+    """Sent: keep the mark. Not sent: drop it so the next tick tries again."""
+    async with transaction(session):
+        where = (Digest.kind == kind, Digest.recipient_id == recipient_id, Digest.period == period)
+        if sent:
+            await session.execute(update(Digest).where(*where).values(status="verzonden", sent_at=deps.now()))
+        else:
+            await session.execute(delete(Digest).where(*where))
+
+
+@dataclass(frozen=True)
+class OverdueClock:
+    ref: str
+    norm: str
+    seq: int
+    due: date
+    holder_id: int | None
+
+
+async def overdue_clocks(
+    session: AsyncSession, deps: Deps, holder_id: int | None = None
+) -> list[OverdueClock]:
+    """Running clocks past their deadline (of one holder, or all), oldest deadline first."""
+    async with transaction(session):
+        query = (
+            select(Dossier.ref, Deadline.norm, Deadline.seq, Deadline.due_date, Dossier.assignee_id)
+            .join(Dossier, Dossier.id == Deadline.dossier_id)
+            .where(Deadline.status == ClockStatus.LOPEND, Deadline.due_date < deps.today())
+            .order_by(Deadline.due_date, Dossier.ref)
+        )
+        if holder_id is not None:
+            query = query.where(Dossier.assignee_id == holder_id)
+        rows = await session.execute(query)
+        return [OverdueClock(ref, norm, seq, due, holder) for ref, norm, seq, due, holder in rows if due]
+
+
+async def holders_with_overdue(session: AsyncSession, deps: Deps) -> list[User]:
+    """Active workers who hold at least one overdue dossier."""
+    async with transaction(session):
+        ids = (
+            select(Dossier.assignee_id)
+            .join(Deadline, Deadline.dossier_id == Dossier.id)
+            .where(Deadline.status == ClockStatus.LOPEND, Deadline.due_date < deps.today())
+        )
+        return list(await session.scalars(select(User).where(User.id.in_(ids), User.active.is_(True))))
+
+
+async def open_per_norm(session: AsyncSession, deps: Deps) -> list[tuple[str, int, int]]:
+    """Per norm: running clocks with a deadline, and how many of them are overdue."""
+    async with transaction(session):
+        overdue = func.sum(case((Deadline.due_date < deps.today(), 1), else_=0))
+        rows = await session.execute(
+            select(Deadline.norm, func.count(), overdue)
+            .where(
+                Deadline.status == ClockStatus.LOPEND,
+                Deadline.due_date.is_not(None),
+                Deadline.dossier_id.is_not(None),
+            )
+            .group_by(Deadline.norm)
+            .order_by(Deadline.norm)
+        )
+        return [(norm, int(n), int(late or 0)) for norm, n, late in rows]
+
+
+async def users_by_id(session: AsyncSession, ids: set[int]) -> dict[int, User]:
+    """Names for lists."""
+    if not ids:
+        return {}
+    return {u.id: u for u in await session.scalars(select(User).where(User.id.in_(ids)))}
+
+
+def working_days_late(deps: Deps, due: date, today: date | None = None) -> int:
+    """Working days past a deadline (0 on the day itself)."""
+    return deps.calendar.working_days_between(due, today or deps.today())
+
+
+def iso_week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def local_now(deps: Deps) -> datetime:
+    return deps.calendar.local(deps.now())

@@ -1,0 +1,264 @@
+"""The dispatcher: a repeating JobQueue job that sends due reminders from the database outbox.
+
+Scheduled work is data: the reminder rows are the source of truth and APScheduler only decides
+when to look. Each tick (and one at start-up) claims the due rows, sends them within office hours,
+and records the outcome row by row, so a restart or a stalled event loop loses nothing and a sent
+reminder is never sent again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import time
+import warnings
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.models import User
+from bot.services import reminders as outbox
+from bot.services.common import Deps
+from handlers.common import split_message
+from scheduler.messages import overdue_list, reminder_buttons, reminder_text, weekly_status
+
+logger = logging.getLogger(__name__)
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+def _seconds(exc: RetryAfter) -> float:
+    """retry_after as seconds, whether PTB gives an int or (from v23 on) a timedelta."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        wait = exc.retry_after
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+
+
+class _Blocked(Exception):
+    """The recipient blocked the bot."""
+
+
+class _Transient(Exception):
+    """Telegram or the network failed; worth another try later."""
+
+
+@dataclass
+class TickReport:
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    digests: int = 0
+    skipped_outside_office_hours: bool = False
+
+
+@dataclass
+class Dispatcher:
+    """Claims, sends and records reminders; one per process."""
+
+    sessionmaker: async_sessionmaker[AsyncSession]
+    deps: Deps
+    bot: Bot
+    worker: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
+    batch: int = 200
+    lease: timedelta = timedelta(minutes=10)
+    max_attempts: int = 4  # per message within one tick
+    backoff: float = 2.0  # seconds, doubled per attempt
+    max_retry_after: float = 120.0
+    sleep: Sleep = asyncio.sleep
+    monotonic: Callable[[], float] = time.monotonic
+    per_chat_interval: float = 1.0  # Telegram: about one message a second per chat
+    _last_sent: dict[int, float] = field(default_factory=dict)
+
+    async def tick(self) -> TickReport:
+        """One look at the outbox: send what is due (in office hours), then the digests."""
+        report = TickReport()
+        if not self.deps.calendar.in_office_hours(self.deps.now()):
+            report.skipped_outside_office_hours = True
+            return report
+        async with self.sessionmaker() as session:
+            ids = await outbox.claim_due(session, self.deps, self.worker, limit=self.batch, lease=self.lease)
+        report.claimed = len(ids)
+        for reminder_id in ids:
+            await self._deliver(reminder_id, report)
+        await self._digests(report)
+        return report
+
+    async def _deliver(self, reminder_id: int, report: TickReport) -> None:
+        async with self.sessionmaker() as session:
+            delivery = await outbox.prepare(session, self.deps, reminder_id)
+            if delivery is None:
+                report.cancelled += 1
+                return
+            if not delivery.recipients and not delivery.reminder.delivered:
+                await outbox.mark_failed(session, self.deps, reminder_id, "geen ontvanger")
+                report.failed += 1
+                return
+            today = self.deps.today()
+            reached = len(delivery.reminder.delivered or [])
+            try:
+                for user in delivery.recipients:
+                    lang = user.language
+                    text = reminder_text(lang, self.deps.config, self.deps.calendar, today, delivery, user)
+                    try:
+                        await self._send(user.telegram_id, text, reminder_buttons(lang, delivery))
+                    except _Blocked:
+                        await outbox.mark_unreachable(session, self.deps, user.id)
+                        continue  # the next tick sends this row to the teamleider instead
+                    await outbox.record_delivered(session, reminder_id, user.id)
+                    reached += 1
+            except _Transient as exc:
+                await outbox.mark_retry(session, self.deps, reminder_id, str(exc))
+                report.retried += 1
+                return
+            if reached:
+                await outbox.mark_sent(session, self.deps, reminder_id)
+                report.sent += 1
+            else:
+                # everyone it was meant for blocked the bot: try again, now for the teamleider
+                await outbox.mark_retry(session, self.deps, reminder_id, "ontvanger onbereikbaar")
+                report.retried += 1
+
+    async def _send(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> None:
+        """Send with Telegram's manners: wait as asked on 429, back off on network faults."""
+        parts = split_message(text)
+        for i, part in enumerate(parts):
+            await self._send_one(chat_id, part, markup if i == len(parts) - 1 else None)
+
+    async def _send_one(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> None:
+        for attempt in range(self.max_attempts):
+            await self._pace(chat_id)
+            try:
+                await self.bot.send_message(chat_id, text, reply_markup=markup)
+                return
+            except RetryAfter as exc:
+                seconds = _seconds(exc)
+                if seconds > self.max_retry_after:
+                    raise _Transient(f"RetryAfter {seconds:.0f}s") from exc
+                logger.info("flood control: waiting %.0f s as Telegram asks", seconds)
+                await self.sleep(seconds)
+            except Forbidden as exc:
+                raise _Blocked from exc
+            except (TimedOut, NetworkError) as exc:
+                if attempt == self.max_attempts - 1:
+                    raise _Transient(type(exc).__name__) from exc
+                await self.sleep(self.backoff * 2**attempt)
+            except BadRequest as exc:
+                raise _Transient(f"BadRequest: {exc.message[:80]}") from exc
+            except TelegramError as exc:
+                raise _Transient(type(exc).__name__) from exc
+        raise _Transient("te veel pogingen")
+
+    async def _pace(self, chat_id: int) -> None:
+        last = self._last_sent.get(chat_id)
+        now = self.monotonic()
+        if last is not None and now - last < self.per_chat_interval:
+            await self.sleep(self.per_chat_interval - (now - last))
+        self._last_sent[chat_id] = self.monotonic()
+
+    # -- digests ------------------------------------------------------------------------------
+
+    async def _digests(self, report: TickReport) -> None:
+        local = self.deps.calendar.local(self.deps.now())
+        planner, today = self.deps.config.planner, local.date()
+        if (
+            self.deps.config.herinneringen.dagelijkse_te_laat_lijst
+            and local.time() >= planner.dagelijkse_lijst_tijd
+        ):
+            async with self.sessionmaker() as session:
+                holders = await outbox.holders_with_overdue(session, self.deps)
+            for holder in holders:
+                report.digests += await self._daily(holder, today.isoformat())
+        if today.weekday() >= planner.weekoverzicht_dag and local.time() >= planner.weekoverzicht_tijd:
+            async with self.sessionmaker() as session:
+                leaders = await outbox.teamleiders(session)
+            for leader in leaders:
+                report.digests += await self._weekly(leader, outbox.iso_week(today))
+
+    async def _daily(self, holder: User, period: str) -> int:
+        async with self.sessionmaker() as session:
+            if not await outbox.start_digest(
+                session, self.deps, "te_laat_dag", holder.id, period, stale=self.lease
+            ):
+                return 0
+            clocks = await outbox.overdue_clocks(session, self.deps, holder.id)
+            text = overdue_list(
+                holder.language, self.deps.config, self.deps.calendar, self.deps.today(), clocks
+            )
+            return await self._send_digest(session, "te_laat_dag", holder, period, text)
+
+    async def _weekly(self, leader: User, period: str) -> int:
+        async with self.sessionmaker() as session:
+            if not await outbox.start_digest(session, self.deps, "week", leader.id, period, stale=self.lease):
+                return 0
+            per_norm = await outbox.open_per_norm(session, self.deps)
+            overdue = await outbox.overdue_clocks(session, self.deps)
+            holders = await outbox.users_by_id(session, {c.holder_id for c in overdue if c.holder_id})
+            text = weekly_status(
+                leader.language,
+                self.deps.config,
+                self.deps.calendar,
+                self.deps.today(),
+                period,
+                per_norm,
+                overdue,
+                holders,
+            )
+            return await self._send_digest(session, "week", leader, period, text)
+
+    async def _send_digest(self, session: AsyncSession, kind: str, user: User, period: str, text: str) -> int:
+        try:
+            await self._send(user.telegram_id, text, None)
+        except _Blocked:
+            await outbox.mark_unreachable(session, self.deps, user.id)
+            await outbox.finish_digest(session, self.deps, kind, user.id, period, sent=True)
+            return 0
+        except _Transient:
+            await outbox.finish_digest(session, self.deps, kind, user.id, period, sent=False)
+            return 0
+        await outbox.finish_digest(session, self.deps, kind, user.id, period, sent=True)
+        return 1
+
+
+DISPATCHER_KEY = "dispatcher"
+
+
+async def dispatch_job(context: object) -> None:
+    """The JobQueue callback: one tick; a failure is logged and the next tick tries again."""
+    from telegram.ext import CallbackContext
+
+    assert isinstance(context, CallbackContext)
+    dispatcher = context.application.bot_data[DISPATCHER_KEY]
+    try:
+        report = await dispatcher.tick()
+    except Exception as exc:  # the outbox keeps every row; nothing is lost by skipping a tick
+        logger.error("dispatcher tick failed: %s", type(exc).__name__, exc_info=exc)
+        return
+    if report.claimed or report.digests:
+        logger.info("dispatcher: %s", report)
+
+
+def schedule(application: object, dispatcher: Dispatcher, interval_seconds: int) -> None:
+    """Run the dispatcher now and every interval. Late runs are never dropped (APScheduler's
+    default misfire_grace_time of 1 s would silently skip a tick after a stalled loop) and
+    piled-up runs collapse into one."""
+    from telegram.ext import Application
+
+    assert isinstance(application, Application) and application.job_queue is not None
+    application.bot_data[DISPATCHER_KEY] = dispatcher
+    application.job_queue.run_repeating(
+        dispatch_job,
+        interval=interval_seconds,
+        first=0,
+        name="herinneringen",
+        job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+    )
