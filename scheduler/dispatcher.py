@@ -105,8 +105,9 @@ class Dispatcher:
                 return
             today = self.deps.today()
             reached = len(delivery.reminder.delivered or [])
+            last_reached: int | None = None
             try:
-                for user in delivery.recipients:
+                for n, user in enumerate(delivery.recipients, 1):
                     lang = user.language
                     text = reminder_text(lang, self.deps.config, self.deps.calendar, today, delivery, user)
                     try:
@@ -114,14 +115,17 @@ class Dispatcher:
                     except _Blocked:
                         await outbox.mark_unreachable(session, self.deps, user.id)
                         continue  # the next tick sends this row to the teamleider instead
-                    await outbox.record_delivered(session, reminder_id, user.id)
+                    if n < len(delivery.recipients):  # a retry must skip whoever already has it
+                        await outbox.record_delivered(session, reminder_id, user.id)
+                    else:
+                        last_reached = user.id
                     reached += 1
             except _Transient as exc:
                 await outbox.mark_retry(session, self.deps, reminder_id, str(exc))
                 report.retried += 1
                 return
             if reached:
-                await outbox.mark_sent(session, self.deps, reminder_id)
+                await outbox.mark_sent(session, self.deps, reminder_id, last_reached)
                 report.sent += 1
             else:
                 # everyone it was meant for blocked the bot: try again, now for the teamleider
@@ -175,30 +179,33 @@ class Dispatcher:
             and local.time() >= planner.dagelijkse_lijst_tijd
         ):
             async with self.sessionmaker() as session:
-                holders = await outbox.holders_with_overdue(session, self.deps)
+                holders = await outbox.pending_daily(session, self.deps, today.isoformat())
             for holder in holders:
                 report.digests += await self._daily(holder, today.isoformat())
+        week = outbox.iso_week(today)
         if today.weekday() >= planner.weekoverzicht_dag and local.time() >= planner.weekoverzicht_tijd:
             async with self.sessionmaker() as session:
-                leaders = await outbox.teamleiders(session)
+                leaders = await outbox.pending_weekly(session, week)
             for leader in leaders:
-                report.digests += await self._weekly(leader, outbox.iso_week(today))
+                report.digests += await self._weekly(leader, week)
 
     async def _daily(self, holder: User, period: str) -> int:
         async with self.sessionmaker() as session:
             if not await outbox.start_digest(
-                session, self.deps, "te_laat_dag", holder.id, period, stale=self.lease
+                session, self.deps, outbox.DAILY, holder.id, period, stale=self.lease
             ):
                 return 0
             clocks = await outbox.overdue_clocks(session, self.deps, holder.id)
             text = overdue_list(
                 holder.language, self.deps.config, self.deps.calendar, self.deps.today(), clocks
             )
-            return await self._send_digest(session, "te_laat_dag", holder, period, text)
+            return await self._send_digest(session, outbox.DAILY, holder, period, text)
 
     async def _weekly(self, leader: User, period: str) -> int:
         async with self.sessionmaker() as session:
-            if not await outbox.start_digest(session, self.deps, "week", leader.id, period, stale=self.lease):
+            if not await outbox.start_digest(
+                session, self.deps, outbox.WEEKLY, leader.id, period, stale=self.lease
+            ):
                 return 0
             per_norm = await outbox.open_per_norm(session, self.deps)
             overdue = await outbox.overdue_clocks(session, self.deps)
@@ -213,7 +220,7 @@ class Dispatcher:
                 overdue,
                 holders,
             )
-            return await self._send_digest(session, "week", leader, period, text)
+            return await self._send_digest(session, outbox.WEEKLY, leader, period, text)
 
     async def _send_digest(self, session: AsyncSession, kind: str, user: User, period: str, text: str) -> int:
         try:

@@ -17,6 +17,7 @@ from bot.services.common import Deps, audit, transaction
 from bot.vocabulary import ClockStatus, DossierStatus, Milestone, ReminderStatus, Role, VraagStatus
 
 MAX_ERROR = 200
+DAILY, WEEKLY = "te_laat_dag", "week"
 
 
 async def claim_due(
@@ -167,11 +168,16 @@ async def record_delivered(session: AsyncSession, reminder_id: int, user_id: int
         reminder.sent_to_id = reminder.sent_to_id or user_id
 
 
-async def mark_sent(session: AsyncSession, deps: Deps, reminder_id: int) -> None:
-    """Done: the row is never claimed again."""
+async def mark_sent(
+    session: AsyncSession, deps: Deps, reminder_id: int, last_user_id: int | None = None
+) -> None:
+    """Done: the row is never claimed again (with the last recipient, in the same transaction)."""
     async with transaction(session):
         reminder = await session.get(Reminder, reminder_id)
         assert reminder is not None
+        if last_user_id is not None:
+            reminder.delivered = [*(reminder.delivered or []), last_user_id]
+            reminder.sent_to_id = reminder.sent_to_id or last_user_id
         reminder.status, reminder.sent_at = ReminderStatus.VERZONDEN, deps.now()
         reminder.attempts += 1
         audit(
@@ -300,15 +306,44 @@ async def overdue_clocks(
         return [OverdueClock(ref, norm, seq, due, holder) for ref, norm, seq, due, holder in rows if due]
 
 
-async def holders_with_overdue(session: AsyncSession, deps: Deps) -> list[User]:
-    """Active workers who hold at least one overdue dossier."""
+def _not_yet(kind: str, period: str):  # type: ignore[no-untyped-def]
+    return (
+        ~select(Digest.id)
+        .where(Digest.kind == kind, Digest.period == period, Digest.recipient_id == User.id)
+        .exists()
+    )
+
+
+async def pending_daily(session: AsyncSession, deps: Deps, period: str) -> list[User]:
+    """Active workers holding an overdue dossier who have not had today's list yet."""
     async with transaction(session):
         ids = (
             select(Dossier.assignee_id)
             .join(Deadline, Deadline.dossier_id == Dossier.id)
             .where(Deadline.status == ClockStatus.LOPEND, Deadline.due_date < deps.today())
         )
-        return list(await session.scalars(select(User).where(User.id.in_(ids), User.active.is_(True))))
+        return list(
+            await session.scalars(
+                select(User).where(User.id.in_(ids), User.active.is_(True), _not_yet(DAILY, period))
+            )
+        )
+
+
+async def pending_weekly(session: AsyncSession, period: str) -> list[User]:
+    """Reachable teamleiders who have not had this week's overview yet."""
+    async with transaction(session):
+        return list(
+            await session.scalars(
+                select(User)
+                .where(
+                    User.role == Role.TEAMLEIDER,
+                    User.active.is_(True),
+                    User.unreachable.is_(False),
+                    _not_yet(WEEKLY, period),
+                )
+                .order_by(User.id)
+            )
+        )
 
 
 async def open_per_norm(session: AsyncSession, deps: Deps) -> list[tuple[str, int, int]]:
