@@ -45,7 +45,7 @@ class NormConfig(_Strict):
     """One doorlooptijd: when its clock starts, how long it runs, what stops it."""
 
     naam: str = Field(min_length=1)
-    bron: Literal["uitvraag", "wet", "lokaal"]
+    bron: Literal["uitvraag", "resultaat", "wet", "lokaal"]
     start: str
     opent_bij: str | None = None
     categorieen: list[Category] = []

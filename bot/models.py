@@ -209,7 +209,10 @@ class MilestoneRecord(Base):
     """A milestone with its date; contact attempts and outcomes in their own columns."""
 
     __tablename__ = "milestones"
-    __table_args__ = (Index("ix_milestones_dossier_kind", "dossier_id", "kind"),)
+    __table_args__ = (
+        Index("ix_milestones_dossier_kind", "dossier_id", "kind"),
+        Index("ix_milestones_kind_day", "kind", "day"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"))
@@ -235,6 +238,7 @@ class Deadline(Base):
         CheckConstraint("(dossier_id IS NULL) <> (vraag_id IS NULL)", name="one_owner"),
         Index("ix_deadlines_status_due", "status", "due_date"),
         Index("ix_deadlines_norm_met", "norm", "met_date"),
+        Index("ix_deadlines_met", "met_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

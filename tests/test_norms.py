@@ -27,16 +27,17 @@ def test_vroegsignalering_runs_first_contact_and_stabilisation_clocks(config: Ap
     assert clocks == {
         ("vroegsignalering", 0): ClockPlan("vroegsignalering", 0, D(2026, 12, 2), D(2026, 12, 16), None),
         ("stabilisatie", 0): ClockPlan("stabilisatie", 0, D(2026, 12, 2), D(2027, 1, 6), None),
+        ("rust_ris", 0): ClockPlan("rust_ris", 0, D(2026, 12, 2), D(2027, 1, 6), None),
     }
 
 
 @pytest.mark.parametrize(
     ("category", "norms"),
     [
-        (C.VROEGSIGNALERING, {"vroegsignalering", "stabilisatie"}),
-        (C.BEDREIGENDE_SITUATIE, {"bedreigende_situatie"}),
-        (C.AANMELDING_DERDEN, {"aanmelding_derden", "stabilisatie"}),
-        (C.NIEUWE_AANMELDING, {"stabilisatie"}),
+        (C.VROEGSIGNALERING, {"vroegsignalering", "stabilisatie", "rust_ris"}),
+        (C.BEDREIGENDE_SITUATIE, {"bedreigende_situatie", "rust_wijkteam"}),
+        (C.AANMELDING_DERDEN, {"aanmelding_derden", "stabilisatie", "rust_wijkteam"}),
+        (C.NIEUWE_AANMELDING, {"stabilisatie", "rust_wijkteam"}),
     ],
 )
 def test_each_category_starts_its_norms(config: AppConfig, category: Category, norms: set[str]) -> None:

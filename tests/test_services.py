@@ -156,6 +156,7 @@ async def test_melding_opens_dossier_starts_clocks_and_routes(
     assert clocks == {
         ("vroegsignalering", date(2026, 12, 16), ClockStatus.LOPEND),
         ("stabilisatie", date(2027, 1, 6), ClockStatus.LOPEND),
+        ("rust_ris", date(2027, 1, 6), ClockStatus.LOPEND),
     }
     reminders = list(await session.scalars(select(Reminder).order_by(Reminder.due_at)))
     assert all(r.status == ReminderStatus.GEPLAND for r in reminders)
@@ -170,7 +171,7 @@ async def test_melding_opens_dossier_starts_clocks_and_routes(
     assert pickup == {1: datetime(2026, 12, 2, 13, 0, tzinfo=UTC), 2: datetime(2026, 12, 3, 8, 0, tzinfo=UTC)}
     actions = [a for (a,) in await session.execute(select(AuditEntry.action).order_by(AuditEntry.id))]
     assert "dossier.gemeld" in actions and "dossier.gerouteerd" in actions
-    assert actions.count("klok.gestart") == 2
+    assert actions.count("klok.gestart") == 3
     second = await melding(session, deps, rostered, category=Category.NIEUWE_AANMELDING)
     assert second.dossier.ref == "SH-2026-0002"
 

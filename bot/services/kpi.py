@@ -1,0 +1,254 @@
+"""The figures: per norm the clocks decided in a period and the share within the term, lead times,
+new items, open and overdue dossiers, self-reliance after budgetbeheer. All computed in SQL.
+
+Definitions (also in the README):
+- A clock (one running norm of one dossier) is *decided* on the date its end product was recorded
+  when that was within the term; otherwise on its deadline, whether it was completed late or is
+  still open. Lapsed clocks (dossier closed first) and norms without a term are not counted. A
+  clock counts for the period in which it was decided, up to the report date, so a past quarter's
+  figures do not change when a late dossier is finished later.
+- *Within the term*: completed on or before the deadline.
+- *Lead time*: calendar days from the start of the clock to the end product, over the completed
+  clocks decided in the period; median and 80th percentile by nearest rank.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from sqlalchemy import ColumnElement, Integer, and_, case, func, literal, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+from bot.errors import NotAllowed
+from bot.i18n import N_
+from bot.models import Deadline, Dossier, MilestoneRecord, User, Vraag, Wijkteam
+from bot.periods import Period
+from bot.rights import Action, may
+from bot.services.common import Deps, load_actor, transaction, user_roles, wijkteam_by_code
+from bot.vocabulary import ClockStatus, DossierStatus, Milestone
+
+SELF_RELIANCE_TARGET = 0.5
+TOETS_SUFFIX = ":toets"
+
+
+class days_between(FunctionElement[int]):
+    """Whole days from the second date to the first."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(days_between)
+def _days_default(element: days_between, compiler, **kw) -> str:  # type: ignore[no-untyped-def]
+    later, earlier = list(element.clauses)
+    return f"({compiler.process(later, **kw)} - {compiler.process(earlier, **kw)})"
+
+
+@compiles(days_between, "sqlite")
+def _days_sqlite(element: days_between, compiler, **kw) -> str:  # type: ignore[no-untyped-def]
+    later, earlier = list(element.clauses)
+    a, b = compiler.process(later, **kw), compiler.process(earlier, **kw)
+    return f"CAST(julianday({a}) - julianday({b}) AS INTEGER)"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose dossiers: everyone's, one wijkteam's, or one worker's."""
+
+    wijkteam_id: int | None = None
+    wijkteam_code: str | None = None
+    holder_id: int | None = None
+
+    def dossier_filter(self) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = []
+        if self.wijkteam_id is not None:
+            conditions.append(Dossier.wijkteam_id == self.wijkteam_id)
+        if self.holder_id is not None:
+            conditions.append(Dossier.assignee_id == self.holder_id)
+        return conditions
+
+
+@dataclass(frozen=True)
+class NormFigure:
+    key: str  # the norm's code, or code + ':toets' for the periodic toetsen
+    decided: int
+    on_time: int
+    median_days: int | None
+    p80_days: int | None
+
+    @property
+    def share(self) -> float | None:
+        return self.on_time / self.decided if self.decided else None
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    ref: str
+    norm_key: str
+    due: date
+    holder: str | None
+    working_days: int
+
+
+@dataclass
+class Figures:
+    period: Period
+    as_of: date
+    norms: dict[str, NormFigure] = field(default_factory=dict)
+    new_meldingen: list[tuple[str, str, int]] = field(default_factory=list)  # category, wijkteam, n
+    new_vragen: list[tuple[str, str, int]] = field(default_factory=list)  # topic, wijkteam, n
+    open_dossiers: int = 0
+    overdue: list[OverdueRow] = field(default_factory=list)
+    budgetbeheer_ended: int = 0
+    budgetbeheer_self_reliant: int = 0
+
+    @property
+    def self_reliance(self) -> float | None:
+        return self.budgetbeheer_self_reliant / self.budgetbeheer_ended if self.budgetbeheer_ended else None
+
+
+def norm_key_expr() -> ColumnElement[str]:
+    return case((Deadline.seq > 0, Deadline.norm + literal(TOETS_SUFFIX)), else_=Deadline.norm)
+
+
+def _decided(period: Period, as_of: date) -> ColumnElement[bool]:
+    """Decided in the period: met in time inside it, or missed with the deadline inside it."""
+    last = min(period.end, as_of)
+    on_time = and_(Deadline.met_date.is_not(None), Deadline.met_date <= Deadline.due_date)
+    return and_(
+        Deadline.dossier_id.is_not(None),
+        Deadline.due_date.is_not(None),
+        Deadline.status != ClockStatus.VERVALLEN,
+        or_(
+            and_(on_time, Deadline.met_date.between(period.start, last)),
+            and_(~on_time, Deadline.due_date.between(period.start, last), Deadline.due_date < as_of),
+        ),
+    )
+
+
+async def norm_figures(
+    session: AsyncSession, period: Period, as_of: date, scope: Scope
+) -> dict[str, NormFigure]:
+    """Per norm: decided clocks, how many within the term, median and p80 lead time."""
+    key = norm_key_expr().label("norm_key")
+    on_time = case((and_(Deadline.met_date.is_not(None), Deadline.met_date <= Deadline.due_date), 1), else_=0)
+    counts = await session.execute(
+        select(key, func.count(), func.sum(on_time))
+        .select_from(Deadline)
+        .join(Dossier, Dossier.id == Deadline.dossier_id)
+        .where(_decided(period, as_of), *scope.dossier_filter())
+        .group_by(key)
+    )
+    lead = days_between(Deadline.met_date, Deadline.start_date)
+    ranked = (
+        select(
+            norm_key_expr().label("k"),
+            lead.label("lead"),
+            func.row_number().over(partition_by=norm_key_expr(), order_by=lead).label("rn"),
+            func.count().over(partition_by=norm_key_expr()).label("n"),
+        )
+        .select_from(Deadline)
+        .join(Dossier, Dossier.id == Deadline.dossier_id)
+        .where(_decided(period, as_of), Deadline.met_date.is_not(None), *scope.dossier_filter())
+        .subquery()
+    )
+    percentiles = await session.execute(
+        select(
+            ranked.c.k,
+            func.min(case((ranked.c.rn >= ranked.c.n * 0.5, ranked.c.lead))),
+            func.min(case((ranked.c.rn >= ranked.c.n * 0.8, ranked.c.lead))),
+        ).group_by(ranked.c.k)
+    )
+    leads = {k: (median, p80) for k, median, p80 in percentiles}
+    return {k: NormFigure(k, int(n), int(ok or 0), *(leads.get(k, (None, None)))) for k, n, ok in counts}
+
+
+def _bounds(period: Period, deps: Deps) -> tuple[datetime, datetime]:
+    """The period's local days as an aware half-open datetime range."""
+    from datetime import timedelta
+
+    start = datetime.combine(period.start, time(0), tzinfo=deps.calendar.tz)
+    end = datetime.combine(period.end + timedelta(days=1), time(0), tzinfo=deps.calendar.tz)
+    return start, end
+
+
+async def compute(session: AsyncSession, deps: Deps, period: Period, scope: Scope) -> Figures:
+    """All figures for a period and scope, as of today."""
+    as_of = deps.today()
+    figures = Figures(period, as_of)
+    figures.norms = await norm_figures(session, period, as_of, scope)
+    start, end = _bounds(period, deps)
+    rows = await session.execute(
+        select(Dossier.category, Wijkteam.code, func.count())
+        .join(Wijkteam, Wijkteam.id == Dossier.wijkteam_id)
+        .where(Dossier.created_at >= start, Dossier.created_at < end, *scope.dossier_filter())
+        .group_by(Dossier.category, Wijkteam.code)
+        .order_by(Dossier.category, Wijkteam.code)
+    )
+    figures.new_meldingen = [(c, w, int(n)) for c, w, n in rows]
+    vraag_scope: list[ColumnElement[bool]] = []
+    if scope.wijkteam_id is not None:
+        vraag_scope.append(Vraag.wijkteam_id == scope.wijkteam_id)
+    if scope.holder_id is not None:
+        vraag_scope.append(Vraag.assignee_id == scope.holder_id)
+    rows = await session.execute(
+        select(Vraag.topic, Wijkteam.code, func.count())
+        .join(Wijkteam, Wijkteam.id == Vraag.wijkteam_id)
+        .where(Vraag.created_at >= start, Vraag.created_at < end, *vraag_scope)
+        .group_by(Vraag.topic, Wijkteam.code)
+        .order_by(Vraag.topic, Wijkteam.code)
+    )
+    figures.new_vragen = [(t, w, int(n)) for t, w, n in rows]
+    figures.open_dossiers = int(
+        await session.scalar(
+            select(func.count())
+            .select_from(Dossier)
+            .where(Dossier.status != DossierStatus.AFGESLOTEN, *scope.dossier_filter())
+        )
+        or 0
+    )
+    overdue = await session.execute(
+        select(Dossier.ref, norm_key_expr(), Deadline.due_date, User.display_name)
+        .join(Dossier, Dossier.id == Deadline.dossier_id)
+        .outerjoin(User, User.id == Dossier.assignee_id)
+        .where(Deadline.status == ClockStatus.LOPEND, Deadline.due_date < as_of, *scope.dossier_filter())
+        .order_by(Deadline.due_date, Dossier.ref)
+    )
+    figures.overdue = [
+        OverdueRow(ref, key, due, name, deps.calendar.working_days_between(due, as_of))
+        for ref, key, due, name in overdue
+        if due is not None
+    ]
+    ended = await session.execute(
+        select(func.count(), func.sum(case((MilestoneRecord.self_reliant.is_(True), 1), else_=0)))
+        .select_from(MilestoneRecord)
+        .join(Dossier, Dossier.id == MilestoneRecord.dossier_id)
+        .where(
+            MilestoneRecord.kind == Milestone.EINDE_BUDGETBEHEER,
+            MilestoneRecord.day.between(period.start, period.end),
+            *scope.dossier_filter(),
+        )
+    )
+    n, reliant = ended.one()
+    figures.budgetbeheer_ended, figures.budgetbeheer_self_reliant = int(n or 0), int(reliant or 0)
+    return figures
+
+
+async def status_scope(
+    session: AsyncSession, deps: Deps, actor_telegram_id: int, wijkteam: str | None = None
+) -> tuple[Scope, User]:
+    """What the actor may see: a teamleider everything (or one wijkteam), a worker their own."""
+    async with transaction(session):
+        actor = await load_actor(session, actor_telegram_id)
+        roles = user_roles(actor)
+        if not may(roles, Action.VIEW_STATUS):
+            raise NotAllowed(N_("Dat mag je met jouw rol niet doen."))
+        if may(roles, Action.VIEW_ALL):
+            if wijkteam:
+                team = await wijkteam_by_code(session, wijkteam)
+                return Scope(wijkteam_id=team.id, wijkteam_code=team.code), actor
+            return Scope(), actor
+        return Scope(holder_id=actor.id), actor

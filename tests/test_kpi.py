@@ -1,0 +1,125 @@
+"""The figures, against a hand-built dataset whose answers are worked out by hand below."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.models import Deadline, Dossier, MilestoneRecord, User, Wijkteam
+from bot.periods import parse_quarter, quarter_of, week_of
+from bot.services.common import Deps
+from bot.services.kpi import Scope, compute
+from bot.vocabulary import Unit
+from tests.conftest import FakeClock
+
+D = date
+AS_OF = D(2027, 1, 8)  # a Friday
+
+
+async def build(session: AsyncSession, deps: Deps) -> dict[str, int]:
+    teams = {w.code: w.id for w in await session.scalars(select(Wijkteam))}
+    now = datetime(2027, 1, 8, 9, tzinfo=UTC)
+    karel = User(telegram_id=1, role="klantmanager", display_name="Karel", created_at=now)
+    bea = User(telegram_id=2, role="budgetcoach", display_name="Bea", created_at=now)
+    session.add_all([karel, bea])
+    await session.flush()
+
+    async def dossier(ref: str, category: str, team: str, created: date, holder: User,
+                      clocks: list[tuple[str, date, date, date | None, str]]) -> Dossier:
+        d = Dossier(ref=ref, category=category, wijkteam_id=teams[team], meldingsdatum=created,
+                    created_by_id=holder.id, assignee_id=holder.id, status="opgepakt",
+                    created_at=datetime.combine(created, datetime.min.time(), tzinfo=UTC).replace(hour=10))
+        session.add(d)
+        await session.flush()
+        for norm, start, due, met, status in clocks:
+            session.add(Deadline(dossier_id=d.id, norm=norm, seq=0, start_date=start, due_date=due,
+                                 met_date=met, status=status, updated_at=now))
+        return d
+
+    cal = deps.calendar
+    # vroegsignalering, 2 weken
+    await dossier("A", "vroegsignalering", "drunen", D(2026, 11, 2), karel,
+                  [("vroegsignalering", D(2026, 11, 2), D(2026, 11, 16), D(2026, 11, 16), "gestopt")])  # on the deadline
+    await dossier("B", "vroegsignalering", "drunen", D(2026, 11, 3), karel,
+                  [("vroegsignalering", D(2026, 11, 3), D(2026, 11, 17), D(2026, 11, 18), "gestopt")])  # a day late
+    await dossier("C", "vroegsignalering", "drunen", D(2026, 11, 4), karel,
+                  [("vroegsignalering", D(2026, 11, 4), D(2026, 11, 18), None, "lopend")])  # open, past deadline
+    await dossier("D", "vroegsignalering", "drunen", D(2026, 12, 28), bea,
+                  [("vroegsignalering", D(2026, 12, 28), D(2027, 1, 11), None, "lopend")])  # open, within term
+    await dossier("E", "vroegsignalering", "drunen", D(2026, 9, 14), karel,
+                  [("vroegsignalering", D(2026, 9, 14), D(2026, 9, 28), D(2026, 9, 30), "gestopt")])  # late in Q3
+    f_due = cal.due_date(D(2026, 9, 20), 2, Unit.WEKEN)
+    assert f_due == D(2026, 10, 5)  # 4 October is a Sunday
+    await dossier("F", "vroegsignalering", "drunen", D(2026, 9, 20), karel,
+                  [("vroegsignalering", D(2026, 9, 20), f_due, D(2026, 10, 1), "gestopt")])  # started Q3, met Q4
+    await dossier("G", "vroegsignalering", "drunen", D(2026, 11, 1), karel,
+                  [("vroegsignalering", D(2026, 11, 1), D(2026, 11, 16), None, "vervallen")])  # closed first
+    # aanmelding derden, 8 werkdagen, with Kerst and Nieuwjaar inside the term
+    h_due = cal.due_date(D(2026, 12, 21), 8, Unit.WERKDAGEN)
+    i_due = cal.due_date(D(2026, 12, 22), 8, Unit.WERKDAGEN)
+    assert (h_due, i_due) == (D(2027, 1, 4), D(2027, 1, 5))
+    await dossier("H", "aanmelding_derden", "vlijmen", D(2026, 12, 21), bea,
+                  [("aanmelding_derden", D(2026, 12, 21), h_due, D(2026, 12, 31), "gestopt")])
+    await dossier("I", "aanmelding_derden", "vlijmen", D(2026, 12, 22), bea,
+                  [("aanmelding_derden", D(2026, 12, 22), i_due, D(2027, 1, 6), "gestopt")])  # late, in Q1
+    # budgetbeheer ended in Q4: two self-reliant, one not
+    for ref, reliant in (("J", True), ("K", True), ("L", False)):
+        d = await dossier(ref, "nieuwe_aanmelding", "heusden", D(2024, 3, 1), karel, [])
+        session.add(MilestoneRecord(dossier_id=d.id, kind="einde_budgetbeheer", day=D(2026, 11, 20),
+                                    self_reliant=reliant, recorded_at=now))
+    await session.commit()
+    return {"karel": karel.id, "bea": bea.id, "vlijmen": teams["vlijmen"]}
+
+
+@pytest.fixture
+async def data(session: AsyncSession, sessionmaker, deps: Deps, clock: FakeClock) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    clock.set(AS_OF)
+    return await build(session, deps)
+
+
+async def test_quarter_figures_per_norm(session: AsyncSession, deps: Deps, data: dict[str, int]) -> None:
+    q4 = await compute(session, deps, parse_quarter("2026-K4"), Scope())
+    vs = q4.norms["vroegsignalering"]
+    # decided in Q4: A (on time), B (late, on its deadline 17-11), C (open past 18-11), F (met 1-10);
+    # not: D (open within term), E (decided 28-9, Q3), G (lapsed)
+    assert (vs.decided, vs.on_time, vs.share) == (4, 2, 0.5)
+    # lead times of the completed ones: F 11, A 14, B 15 days; nearest rank: median 14, p80 15
+    assert (vs.median_days, vs.p80_days) == (14, 15)
+    ad = q4.norms["aanmelding_derden"]
+    assert (ad.decided, ad.on_time, ad.median_days) == (1, 1, 10)  # H; I was decided on 5-1-2027
+    assert q4.as_of == AS_OF
+
+
+async def test_quarter_boundary_and_late_completion(session: AsyncSession, deps: Deps, data: dict[str, int]) -> None:
+    q3 = await compute(session, deps, parse_quarter("2026-K3"), Scope())
+    assert (q3.norms["vroegsignalering"].decided, q3.norms["vroegsignalering"].on_time) == (1, 0)  # E
+    q1 = await compute(session, deps, parse_quarter("2027-K1"), Scope())
+    assert (q1.norms["aanmelding_derden"].decided, q1.norms["aanmelding_derden"].on_time) == (1, 0)  # I
+    assert "vroegsignalering" not in q1.norms  # D is still within its term on 8-1-2027
+
+
+async def test_new_items_open_overdue_and_self_reliance(session: AsyncSession, deps: Deps, data: dict[str, int]) -> None:
+    q4 = await compute(session, deps, parse_quarter("2026-K4"), Scope())
+    assert q4.new_meldingen == [("aanmelding_derden", "vlijmen", 2), ("vroegsignalering", "drunen", 5)]
+    assert q4.open_dossiers == 12
+    assert [(o.ref, o.due, o.holder, o.working_days) for o in q4.overdue] == [("C", D(2026, 11, 18), "Karel", 35)]
+    assert (q4.budgetbeheer_ended, q4.budgetbeheer_self_reliant) == (3, 2)
+    assert q4.self_reliance == pytest.approx(2 / 3)
+
+
+async def test_scopes(session: AsyncSession, deps: Deps, data: dict[str, int]) -> None:
+    q4 = parse_quarter("2026-K4")
+    vlijmen = await compute(session, deps, q4, Scope(wijkteam_id=data["vlijmen"]))
+    assert set(vlijmen.norms) == {"aanmelding_derden"} and vlijmen.overdue == []
+    bea = await compute(session, deps, q4, Scope(holder_id=data["bea"]))
+    assert set(bea.norms) == {"aanmelding_derden"} and bea.open_dossiers == 3
+
+
+def test_periods() -> None:
+    assert (parse_quarter("2026-K3").start, parse_quarter("2026-K3").end) == (D(2026, 7, 1), D(2026, 9, 30))
+    assert parse_quarter("2026q4").end == D(2026, 12, 31)
+    assert quarter_of(D(2027, 2, 14)).label == "2027-K1"
+    assert (week_of(D(2026, 12, 2)).start, week_of(D(2026, 12, 2)).label) == (D(2026, 11, 30), "2026-W49")
