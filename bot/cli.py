@@ -1,4 +1,4 @@
-"""The `schuldhulpbot` command line: run, invite, db upgrade, config check (help in Dutch)."""
+"""The `schuldhulpbot` command line: run, invite, rapport, db upgrade, config check (help in Dutch)."""
 
 from __future__ import annotations
 
@@ -76,6 +76,28 @@ def build_parser() -> argparse.ArgumentParser:
             "Start de bot met long polling. Past eerst de databasemigraties toe. Vraagt "
             "SCHULDHULPBOT_TOKEN (van @BotFather)."
         ),
+    )
+
+    rapport = sub.add_parser(
+        "rapport",
+        help=_("schrijf de kwartaalrapportage"),
+        description=_(
+            "Schrijf de kwartaalrapportage (cijfers per norm, categorie en wijkteam, en een "
+            "geanonimiseerde dossierlijst) als XLSX of als CSV-bestanden."
+        ),
+    )
+    rapport.add_argument(
+        "--kwartaal", required=True, metavar="JJJJ-KN", help=_("het kwartaal, bijvoorbeeld 2026-K3")
+    )
+    rapport.add_argument(
+        "--formaat", choices=["xlsx", "csv"], default="xlsx", help=_("xlsx (standaard) of csv")
+    )
+    rapport.add_argument(
+        "--uit",
+        required=True,
+        type=Path,
+        metavar=_("BESTAND"),
+        help=_("het bestand; bij csv komt er per tabel een bestand naast met de tabelnaam"),
     )
 
     db = sub.add_parser("db", help=_("database-onderhoud"), description=_("Database-onderhoud."))
@@ -244,6 +266,31 @@ def _run(settings: Settings) -> int:
     return 0
 
 
+async def _rapport(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app_setup import open_database
+    from bot.errors import DomainError
+    from bot.periods import parse_quarter
+    from bot.reportfiles import write
+    from bot.services.common import Deps
+    from bot.services.export import quarterly_sheets
+
+    try:
+        period = parse_quarter(args.kwartaal)
+    except DomainError as exc:
+        print(exc.render(_Lang.code), file=sys.stderr)
+        return 2
+    config = settings.load_app_config()
+    engine, sessionmaker = await open_database(settings, config)
+    try:
+        async with sessionmaker() as session:
+            sheets = await quarterly_sheets(session, Deps.from_config(config, settings.timezone), period)
+    finally:
+        await engine.dispose()
+    for path in write(sheets, args.uit, args.formaat):
+        print(_("Geschreven: {bestand}", bestand=str(path)))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
     settings: Settings | None = None
@@ -269,6 +316,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_db_upgrade(settings))
         if args.command == "invite":
             return asyncio.run(_invite(settings, args))
+        if args.command == "rapport":
+            return asyncio.run(_rapport(settings, args))
     except ConfigError as exc:
         print(str(exc), file=sys.stderr)
         return 1

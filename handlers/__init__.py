@@ -24,7 +24,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from handlers import melding, roster, start, vraag, work
+from handlers import melding, roster, start, status, vraag, work
 from handlers.errors import on_error
 
 CONVERSATION_TIMEOUT = timedelta(minutes=30)
@@ -137,6 +137,8 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
             CommandHandler("zaken", work.list_my_items),
             CommandHandler("zaak", work.show_dossier),
             CommandHandler("rooster", roster.show_roster),
+            CommandHandler("status", status.show_status),
+            CommandHandler("export", status.export_quarter),
             CommandHandler("annuleer", start.nothing_to_cancel),
             CallbackQueryHandler(start.set_language, pattern=r"^taal:"),
             CallbackQueryHandler(work.acknowledge, pattern=r"^ack:"),

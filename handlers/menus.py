@@ -22,6 +22,8 @@ COMMANDS: list[tuple[str, str, Action | None]] = [
     ("zaak", N_("één zaak bekijken: /zaak SH-2026-0042"), Action.HANDLE_ITEMS),
     ("afwezig", N_("afwezigheid doorgeven"), Action.REGISTER_ABSENCE),
     ("rooster", N_("het rooster van deze week"), Action.VIEW_ROSTER),
+    ("status", N_("hoe staan de normen ervoor"), Action.VIEW_STATUS),
+    ("export", N_("kwartaalrapportage (XLSX): /export 2026-K3"), Action.EXPORT),
     ("taal", N_("taal kiezen (nl/en)"), None),
     ("privacy", N_("wat de bot bewaart en waarom"), None),
     ("help", N_("uitleg"), None),

@@ -9,6 +9,7 @@ reminder is never sent again.
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import os
 import socket
@@ -19,15 +20,16 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.models import User
 from bot.services import reminders as outbox
 from bot.services.common import Deps
+from bot.services.kpi import Scope
 from handlers.common import split_message
-from scheduler.messages import overdue_list, reminder_buttons, reminder_text, weekly_status
+from scheduler.messages import overdue_list, reminder_buttons, reminder_text
 
 logger = logging.getLogger(__name__)
 
@@ -139,10 +141,13 @@ class Dispatcher:
             await self._send_one(chat_id, part, markup if i == len(parts) - 1 else None)
 
     async def _send_one(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> None:
+        await self._call(chat_id, lambda: self.bot.send_message(chat_id, text, reply_markup=markup))
+
+    async def _call(self, chat_id: int, request: Callable[[], Awaitable[object]]) -> None:
         for attempt in range(self.max_attempts):
             await self._pace(chat_id)
             try:
-                await self.bot.send_message(chat_id, text, reply_markup=markup)
+                await request()
                 return
             except RetryAfter as exc:
                 seconds = _seconds(exc)
@@ -202,25 +207,31 @@ class Dispatcher:
             return await self._send_digest(session, outbox.DAILY, holder, period, text)
 
     async def _weekly(self, leader: User, period: str) -> int:
+        """The Monday push: the /status report for all wijkteams, with its chart."""
+        from handlers.status import build_status, scope_label, status_chart, status_text
+
         async with self.sessionmaker() as session:
             if not await outbox.start_digest(
                 session, self.deps, outbox.WEEKLY, leader.id, period, stale=self.lease
             ):
                 return 0
-            per_norm = await outbox.open_per_norm(session, self.deps)
-            overdue = await outbox.overdue_clocks(session, self.deps)
-            holders = await outbox.users_by_id(session, {c.holder_id for c in overdue if c.holder_id})
-            text = weekly_status(
-                leader.language,
-                self.deps.config,
-                self.deps.calendar,
-                self.deps.today(),
-                period,
-                per_norm,
-                overdue,
-                holders,
-            )
-            return await self._send_digest(session, outbox.WEEKLY, leader, period, text)
+            scope = Scope()
+            week, quarter, trend = await build_status(session, self.deps, scope)
+            lang = leader.language
+            text = status_text(lang, self.deps.config, scope_label(lang, scope), week, quarter)
+            chart = status_chart(lang, self.deps.config, quarter, trend)
+            sent = await self._send_digest(session, outbox.WEEKLY, leader, period, text)
+            if sent:
+                try:
+                    await self._call(
+                        leader.telegram_id,
+                        lambda: self.bot.send_photo(
+                            leader.telegram_id, InputFile(io.BytesIO(chart), filename="status.png")
+                        ),
+                    )
+                except (_Blocked, _Transient) as exc:
+                    logger.warning("weekly chart for user %s not sent: %s", leader.id, type(exc).__name__)
+            return sent
 
     async def _send_digest(self, session: AsyncSession, kind: str, user: User, period: str, text: str) -> int:
         try:

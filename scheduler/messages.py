@@ -131,32 +131,3 @@ def overdue_list(
             line += " – " + (html.escape(holder.display_name) if holder else t(lang, "nog niemand"))
         lines.append(line)
     return "\n".join(lines)
-
-
-def weekly_status(
-    lang: str,
-    config: AppConfig,
-    calendar: WorkCalendar,
-    today: date,
-    week: str,
-    per_norm: list[tuple[str, int, int]],
-    overdue: list[OverdueClock],
-    holders: dict[int, User],
-) -> str:
-    """The Monday push to teamleiders: open and overdue clocks per norm, then the overdue list."""
-    lines = [t(lang, "<b>Weekoverzicht {week}</b>", week=week)]
-    if not per_norm:
-        lines.append(t(lang, "Er lopen geen termijnen."))
-    for norm, open_, late in per_norm:
-        lines.append(
-            t(
-                lang,
-                "• {norm}: {open} open, waarvan {laat} te laat",
-                norm=norm_name(config, norm),
-                open=str(open_),
-                laat=str(late),
-            )
-        )
-    if overdue:
-        lines += ["", overdue_list(lang, config, calendar, today, overdue, holders)]
-    return "\n".join(lines)

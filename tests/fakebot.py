@@ -90,6 +90,8 @@ class Sent:
     reply_markup: dict[str, Any] | None
     edits: int = 0
     kind: str = "text"
+    file: bytes | None = None
+    filename: str | None = None
 
     @property
     def text(self) -> str:
@@ -143,6 +145,9 @@ class FakeTelegram(BaseRequest):
     ) -> tuple[int, bytes]:
         endpoint = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
+        if request_data is not None and request_data.contains_files:
+            for name, (filename, content, _mime) in request_data.multipart_data.items():
+                params[f"_file_{name}"] = (filename, content)
         self.calls.append((endpoint, params))
         try:
             if self.faults and endpoint not in ("getMe", "answerCallbackQuery"):
@@ -272,7 +277,19 @@ class FakeTelegram(BaseRequest):
 
     def api_sendDocument(self, p: dict[str, Any]) -> dict[str, Any]:
         chat_id = self._chat(p)
-        sent = Sent(chat_id, next(self._message_ids[chat_id]), p.get("caption", ""), None, kind="document")
+        files = [v for k, v in p.items() if k.startswith("_file_")]
+        if not files:
+            raise TelegramError(400, "Bad Request: there is no document in the request")
+        filename, content = files[0]
+        sent = Sent(
+            chat_id,
+            next(self._message_ids[chat_id]),
+            p.get("caption", "") or "",
+            None,
+            kind="document",
+            file=content,
+            filename=filename,
+        )
         self.messages[chat_id][sent.message_id] = sent
         self.log.append(sent)
         return self._message_json(sent)

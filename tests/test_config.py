@@ -85,8 +85,13 @@ def test_default_config_reproduces_the_seed_norms_exactly(config: AppConfig) -> 
 
 def test_default_config_marks_non_seed_norms(config: AppConfig) -> None:
     others = {code: n.bron for code, n in config.normen.items() if n.bron != "uitvraag"}
-    assert others == {"rust_ris": "resultaat", "rust_wijkteam": "resultaat", "wgs_eerste_gesprek": "wet",
-                      "wgs_bedreigend": "wet", "vraag": "lokaal"}
+    assert others == {
+        "rust_ris": "resultaat",
+        "rust_wijkteam": "resultaat",
+        "wgs_eerste_gesprek": "wet",
+        "wgs_bedreigend": "wet",
+        "vraag": "lokaal",
+    }
     assert config.policy_for("rust_ris").werkdagen_voor == [] and not config.policy_for("rust_ris").te_laat
     assert not config.normen["wgs_eerste_gesprek"].actief
     vraag = config.normen["vraag"]

@@ -27,49 +27,133 @@ async def build(session: AsyncSession, deps: Deps) -> dict[str, int]:
     session.add_all([karel, bea])
     await session.flush()
 
-    async def dossier(ref: str, category: str, team: str, created: date, holder: User,
-                      clocks: list[tuple[str, date, date, date | None, str]]) -> Dossier:
-        d = Dossier(ref=ref, category=category, wijkteam_id=teams[team], meldingsdatum=created,
-                    created_by_id=holder.id, assignee_id=holder.id, status="opgepakt",
-                    created_at=datetime.combine(created, datetime.min.time(), tzinfo=UTC).replace(hour=10))
+    async def dossier(
+        ref: str,
+        category: str,
+        team: str,
+        created: date,
+        holder: User,
+        clocks: list[tuple[str, date, date, date | None, str]],
+    ) -> Dossier:
+        d = Dossier(
+            ref=ref,
+            category=category,
+            wijkteam_id=teams[team],
+            meldingsdatum=created,
+            created_by_id=holder.id,
+            assignee_id=holder.id,
+            status="opgepakt",
+            created_at=datetime.combine(created, datetime.min.time(), tzinfo=UTC).replace(hour=10),
+        )
         session.add(d)
         await session.flush()
         for norm, start, due, met, status in clocks:
-            session.add(Deadline(dossier_id=d.id, norm=norm, seq=0, start_date=start, due_date=due,
-                                 met_date=met, status=status, updated_at=now))
+            session.add(
+                Deadline(
+                    dossier_id=d.id,
+                    norm=norm,
+                    seq=0,
+                    start_date=start,
+                    due_date=due,
+                    met_date=met,
+                    status=status,
+                    updated_at=now,
+                )
+            )
         return d
 
     cal = deps.calendar
     # vroegsignalering, 2 weken
-    await dossier("A", "vroegsignalering", "drunen", D(2026, 11, 2), karel,
-                  [("vroegsignalering", D(2026, 11, 2), D(2026, 11, 16), D(2026, 11, 16), "gestopt")])  # on the deadline
-    await dossier("B", "vroegsignalering", "drunen", D(2026, 11, 3), karel,
-                  [("vroegsignalering", D(2026, 11, 3), D(2026, 11, 17), D(2026, 11, 18), "gestopt")])  # a day late
-    await dossier("C", "vroegsignalering", "drunen", D(2026, 11, 4), karel,
-                  [("vroegsignalering", D(2026, 11, 4), D(2026, 11, 18), None, "lopend")])  # open, past deadline
-    await dossier("D", "vroegsignalering", "drunen", D(2026, 12, 28), bea,
-                  [("vroegsignalering", D(2026, 12, 28), D(2027, 1, 11), None, "lopend")])  # open, within term
-    await dossier("E", "vroegsignalering", "drunen", D(2026, 9, 14), karel,
-                  [("vroegsignalering", D(2026, 9, 14), D(2026, 9, 28), D(2026, 9, 30), "gestopt")])  # late in Q3
+    await dossier(
+        "A",
+        "vroegsignalering",
+        "drunen",
+        D(2026, 11, 2),
+        karel,
+        [("vroegsignalering", D(2026, 11, 2), D(2026, 11, 16), D(2026, 11, 16), "gestopt")],
+    )  # on the deadline
+    await dossier(
+        "B",
+        "vroegsignalering",
+        "drunen",
+        D(2026, 11, 3),
+        karel,
+        [("vroegsignalering", D(2026, 11, 3), D(2026, 11, 17), D(2026, 11, 18), "gestopt")],
+    )  # a day late
+    await dossier(
+        "C",
+        "vroegsignalering",
+        "drunen",
+        D(2026, 11, 4),
+        karel,
+        [("vroegsignalering", D(2026, 11, 4), D(2026, 11, 18), None, "lopend")],
+    )  # open, past deadline
+    await dossier(
+        "D",
+        "vroegsignalering",
+        "drunen",
+        D(2026, 12, 28),
+        bea,
+        [("vroegsignalering", D(2026, 12, 28), D(2027, 1, 11), None, "lopend")],
+    )  # open, within term
+    await dossier(
+        "E",
+        "vroegsignalering",
+        "drunen",
+        D(2026, 9, 14),
+        karel,
+        [("vroegsignalering", D(2026, 9, 14), D(2026, 9, 28), D(2026, 9, 30), "gestopt")],
+    )  # late in Q3
     f_due = cal.due_date(D(2026, 9, 20), 2, Unit.WEKEN)
     assert f_due == D(2026, 10, 5)  # 4 October is a Sunday
-    await dossier("F", "vroegsignalering", "drunen", D(2026, 9, 20), karel,
-                  [("vroegsignalering", D(2026, 9, 20), f_due, D(2026, 10, 1), "gestopt")])  # started Q3, met Q4
-    await dossier("G", "vroegsignalering", "drunen", D(2026, 11, 1), karel,
-                  [("vroegsignalering", D(2026, 11, 1), D(2026, 11, 16), None, "vervallen")])  # closed first
+    await dossier(
+        "F",
+        "vroegsignalering",
+        "drunen",
+        D(2026, 9, 20),
+        karel,
+        [("vroegsignalering", D(2026, 9, 20), f_due, D(2026, 10, 1), "gestopt")],
+    )  # started Q3, met Q4
+    await dossier(
+        "G",
+        "vroegsignalering",
+        "drunen",
+        D(2026, 11, 1),
+        karel,
+        [("vroegsignalering", D(2026, 11, 1), D(2026, 11, 16), None, "vervallen")],
+    )  # closed first
     # aanmelding derden, 8 werkdagen, with Kerst and Nieuwjaar inside the term
     h_due = cal.due_date(D(2026, 12, 21), 8, Unit.WERKDAGEN)
     i_due = cal.due_date(D(2026, 12, 22), 8, Unit.WERKDAGEN)
     assert (h_due, i_due) == (D(2027, 1, 4), D(2027, 1, 5))
-    await dossier("H", "aanmelding_derden", "vlijmen", D(2026, 12, 21), bea,
-                  [("aanmelding_derden", D(2026, 12, 21), h_due, D(2026, 12, 31), "gestopt")])
-    await dossier("I", "aanmelding_derden", "vlijmen", D(2026, 12, 22), bea,
-                  [("aanmelding_derden", D(2026, 12, 22), i_due, D(2027, 1, 6), "gestopt")])  # late, in Q1
+    await dossier(
+        "H",
+        "aanmelding_derden",
+        "vlijmen",
+        D(2026, 12, 21),
+        bea,
+        [("aanmelding_derden", D(2026, 12, 21), h_due, D(2026, 12, 31), "gestopt")],
+    )
+    await dossier(
+        "I",
+        "aanmelding_derden",
+        "vlijmen",
+        D(2026, 12, 22),
+        bea,
+        [("aanmelding_derden", D(2026, 12, 22), i_due, D(2027, 1, 6), "gestopt")],
+    )  # late, in Q1
     # budgetbeheer ended in Q4: two self-reliant, one not
     for ref, reliant in (("J", True), ("K", True), ("L", False)):
         d = await dossier(ref, "nieuwe_aanmelding", "heusden", D(2024, 3, 1), karel, [])
-        session.add(MilestoneRecord(dossier_id=d.id, kind="einde_budgetbeheer", day=D(2026, 11, 20),
-                                    self_reliant=reliant, recorded_at=now))
+        session.add(
+            MilestoneRecord(
+                dossier_id=d.id,
+                kind="einde_budgetbeheer",
+                day=D(2026, 11, 20),
+                self_reliant=reliant,
+                recorded_at=now,
+            )
+        )
     await session.commit()
     return {"karel": karel.id, "bea": bea.id, "vlijmen": teams["vlijmen"]}
 
@@ -93,7 +177,9 @@ async def test_quarter_figures_per_norm(session: AsyncSession, deps: Deps, data:
     assert q4.as_of == AS_OF
 
 
-async def test_quarter_boundary_and_late_completion(session: AsyncSession, deps: Deps, data: dict[str, int]) -> None:
+async def test_quarter_boundary_and_late_completion(
+    session: AsyncSession, deps: Deps, data: dict[str, int]
+) -> None:
     q3 = await compute(session, deps, parse_quarter("2026-K3"), Scope())
     assert (q3.norms["vroegsignalering"].decided, q3.norms["vroegsignalering"].on_time) == (1, 0)  # E
     q1 = await compute(session, deps, parse_quarter("2027-K1"), Scope())
@@ -101,11 +187,15 @@ async def test_quarter_boundary_and_late_completion(session: AsyncSession, deps:
     assert "vroegsignalering" not in q1.norms  # D is still within its term on 8-1-2027
 
 
-async def test_new_items_open_overdue_and_self_reliance(session: AsyncSession, deps: Deps, data: dict[str, int]) -> None:
+async def test_new_items_open_overdue_and_self_reliance(
+    session: AsyncSession, deps: Deps, data: dict[str, int]
+) -> None:
     q4 = await compute(session, deps, parse_quarter("2026-K4"), Scope())
     assert q4.new_meldingen == [("aanmelding_derden", "vlijmen", 2), ("vroegsignalering", "drunen", 5)]
     assert q4.open_dossiers == 12
-    assert [(o.ref, o.due, o.holder, o.working_days) for o in q4.overdue] == [("C", D(2026, 11, 18), "Karel", 35)]
+    assert [(o.ref, o.due, o.holder, o.working_days) for o in q4.overdue] == [
+        ("C", D(2026, 11, 18), "Karel", 35)
+    ]
     assert (q4.budgetbeheer_ended, q4.budgetbeheer_self_reliant) == (3, 2)
     assert q4.self_reliance == pytest.approx(2 / 3)
 

@@ -103,7 +103,11 @@ def texts(fake: FakeTelegram, chat: int) -> list[str]:
 
 def reminders_to(fake: FakeTelegram, chat: int) -> list[str]:
     """What a chat got, without the daily and weekly lists."""
-    return [t for t in texts(fake, chat) if not t.startswith(("Verlopen termijn", "Weekoverzicht"))]
+    return [
+        m.text
+        for m in fake.sent_to(chat)
+        if m.kind == "text" and not m.text.startswith(("Verlopen termijn", "📊 Status"))
+    ]
 
 
 async def statuses(session: AsyncSession) -> dict[str, int]:
@@ -427,20 +431,21 @@ async def test_daily_overdue_list_once_a_day_and_weekly_status_on_monday(
         f"• {b} Aanmelding derden: verlopen op maandag 14 december 2026 (5 werkdagen)\n"
         f"• {a} Vroegsignalering: verlopen op woensdag 16 december 2026 (3 werkdagen)"
     ]
-    weekly = [t for t in texts(fake, rostered.teamleider.telegram_id) if t.startswith("Weekoverzicht")]
-    assert len(weekly) == 1 and weekly[0].startswith("Weekoverzicht 2026-W52")
-    assert "• Vroegsignalering: 1 open, waarvan 1 te laat" in weekly[0]
-    assert (
-        f"• {b} Aanmelding derden: verlopen op maandag 14 december 2026 (5 werkdagen) – Karel KM" in weekly[0]
+    weekly = [t for t in texts(fake, rostered.teamleider.telegram_id) if t.startswith("📊 Status")]
+    assert len(weekly) == 1 and weekly[0].startswith(
+        "📊 Status – alle wijkteams\nWeek 52 (21 december t/m 27 december 2026)"
     )
+    assert "Open dossiers: 2, waarvan 2 te laat" in weekly[0]
+    assert "❌ Vroegsignalering: – | 0/1 = 0% (doel 80%)" in weekly[0]
+    assert f"• {b} Aanmelding derden – Karel KM – 5 werkdagen" in weekly[0]
+    charts = [m for m in fake.sent_to(rostered.teamleider.telegram_id) if m.kind == "document"]
+    assert len(charts) == 1 and charts[0].file is not None and charts[0].file.startswith(b"\x89PNG")
     clock.set(date(2026, 12, 21), time(15, 0))
     await d.tick()
     clock.set(date(2026, 12, 22), time(9, 0))
     await d.tick()
     assert len([t for t in texts(fake, rostered.klantmanager.telegram_id) if t.startswith("Verlopen")]) == 2
-    assert (
-        len([t for t in texts(fake, rostered.teamleider.telegram_id) if t.startswith("Weekoverzicht")]) == 1
-    )
+    assert len([t for t in texts(fake, rostered.teamleider.telegram_id) if t.startswith("📊 Status")]) == 1
     await dossiers.record_milestone(
         session,
         deps,

@@ -61,9 +61,12 @@ class Scope:
     wijkteam_id: int | None = None
     wijkteam_code: str | None = None
     holder_id: int | None = None
+    category: str | None = None
 
     def dossier_filter(self) -> list[ColumnElement[bool]]:
         conditions: list[ColumnElement[bool]] = []
+        if self.category is not None:
+            conditions.append(Dossier.category == self.category)
         if self.wijkteam_id is not None:
             conditions.append(Dossier.wijkteam_id == self.wijkteam_id)
         if self.holder_id is not None:

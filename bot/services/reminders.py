@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, delete, func, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -344,23 +344,6 @@ async def pending_weekly(session: AsyncSession, period: str) -> list[User]:
                 .order_by(User.id)
             )
         )
-
-
-async def open_per_norm(session: AsyncSession, deps: Deps) -> list[tuple[str, int, int]]:
-    """Per norm: running clocks with a deadline, and how many of them are overdue."""
-    async with transaction(session):
-        overdue = func.sum(case((Deadline.due_date < deps.today(), 1), else_=0))
-        rows = await session.execute(
-            select(Deadline.norm, func.count(), overdue)
-            .where(
-                Deadline.status == ClockStatus.LOPEND,
-                Deadline.due_date.is_not(None),
-                Deadline.dossier_id.is_not(None),
-            )
-            .group_by(Deadline.norm)
-            .order_by(Deadline.norm)
-        )
-        return [(norm, int(n), int(late or 0)) for norm, n, late in rows]
 
 
 async def users_by_id(session: AsyncSession, ids: set[int]) -> dict[int, User]:
