@@ -525,3 +525,47 @@ async def test_long_messages_are_split(bot: Bot) -> None:
     parts = bot.fake.sent_to(8888)
     assert len(parts) == 3 and all(len(p.text) <= 4096 for p in parts)
     assert "\n".join(p.text for p in parts) == text
+
+
+# -- /status and /export --------------------------------------------------------------------------
+
+
+async def test_status_for_teamleider_worker_and_others(bot: Bot, team: Team, clock: FakeClock) -> None:
+    await submit_melding(team.partner, "vroegsignalering (RIS)")
+    await team.km.press("Oppakken")
+    await team.km.press("eerste contact")
+    await team.km.press("telefonisch")
+    await team.km.press("Vandaag")
+    replies = await team.leader.send("/status")
+    text = replies[0].text
+    assert text.startswith("📊 Status – alle wijkteams\nWeek 49 (30 november t/m 6 december 2026) · kwartaal 2026-K4")
+    assert "Nieuw deze week: 1 melding, 0 vragen" in text
+    assert "✅ Vroegsignalering: 1/1 = 100% | 1/1 = 100% (doel 80%) · mediaan 0 d, p80 0 d" in text
+    assert replies[1].kind == "document" and replies[1].file is not None and replies[1].file.startswith(b"\x89PNG")
+    own = (await team.km.send("/status"))[0].text
+    assert own.startswith("📊 Status – jouw zaken")
+    assert "Nieuw deze week: 1 melding" in own
+    assert "Nieuw deze week: 0 meldingen" in (await team.bc.send("/status"))[0].text
+    assert "wijkteam vlijmen" in (await team.leader.send("/status vlijmen"))[0].text
+    assert "Wijkteam 'atlantis' bestaat niet." in (await team.leader.send("/status atlantis"))[0].text
+    assert (await team.partner.send("/status"))[0].text == "Dat mag je met jouw rol niet doen."
+
+
+async def test_export_sends_an_xlsx_with_the_figures(bot: Bot, team: Team) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    await submit_melding(team.partner, "aanmelding derden")
+    replies = await team.leader.send("/export")
+    document = replies[-1]
+    assert document.kind == "document" and document.filename == "kwartaalrapportage-2026-K4.xlsx"
+    assert document.text == "Kwartaalrapportage 2026-K4, stand van woensdag 2 december 2026."
+    assert document.file is not None
+    book = load_workbook(io.BytesIO(document.file))
+    instroom = list(book["Instroom"].iter_rows(min_row=2, values_only=True))
+    assert instroom == [("melding", "aanmelding_derden", "drunen", 1)]
+    assert [r[0] for r in book["Dossiers"].iter_rows(min_row=2, values_only=True)] == ["SH-2026-0001"]
+    assert (await team.admin.send("/export 2026-K3"))[-1].filename == "kwartaalrapportage-2026-K3.xlsx"
+    assert (await team.km.send("/export"))[0].text == "Dat mag je met jouw rol niet doen."
+    assert (await team.leader.send("/export 2026-K9"))[0].text == "Geef een kwartaal zoals 2026-K3."

@@ -213,3 +213,44 @@ def test_periods() -> None:
     assert parse_quarter("2026q4").end == D(2026, 12, 31)
     assert quarter_of(D(2027, 2, 14)).label == "2027-K1"
     assert (week_of(D(2026, 12, 2)).start, week_of(D(2026, 12, 2)).label) == (D(2026, 11, 30), "2026-W49")
+
+
+async def test_status_text_marks_targets(session: AsyncSession, deps: Deps, data: dict[str, int]) -> None:
+    from bot.periods import Period
+    from handlers.status import status_text
+
+    q4 = await compute(session, deps, parse_quarter("2026-K4"), Scope())
+    week = await compute(session, deps, Period(D(2026, 11, 16), D(2026, 11, 22), "2026-W47"), Scope())
+    week.period = Period(D(2026, 11, 16), D(2026, 11, 22), "2026-W47")
+    text = status_text("nl", deps.config, "alle wijkteams", week, q4)
+    assert "❌ Vroegsignalering: 1/3 = 33% | 2/4 = 50% (doel 80%) · mediaan 14 d, p80 15 d" in text
+    assert "✅ Aanmelding derden: – | 1/1 = 100% (doel 80%) · mediaan 10 d, p80 10 d" in text
+    assert "✅ Zelfredzaam na budgetbeheer (kwartaal): 2/3 = 67% (doel 50%)" in text
+    assert "• <b>C</b> Vroegsignalering – Karel – 35 werkdagen" in text
+
+
+async def test_quarterly_xlsx_holds_the_figures(session: AsyncSession, deps: Deps, data: dict[str, int]) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from bot.reportfiles import to_xlsx
+    from bot.services.export import quarterly_sheets
+
+    book = load_workbook(io.BytesIO(to_xlsx(await quarterly_sheets(session, deps, parse_quarter("2026-K4")))))
+    assert book.sheetnames == ["Normen", "Normen per wijkteam", "Normen per categorie", "Instroom",
+                               "Zelfredzaamheid", "Dossiers", "Toelichting"]
+    norms = {row[0]: row for row in book["Normen"].iter_rows(min_row=2, values_only=True)}
+    assert norms["vroegsignalering"][1:] == ("Vroegsignalering", 0.8, 4, 2, 0.5, "nee", 14, 15)
+    assert norms["aanmelding_derden"][3:7] == (1, 1, 1.0, "ja")
+    per_team = {(r[0], r[1]): r for r in book["Normen per wijkteam"].iter_rows(min_row=2, values_only=True)}
+    assert per_team[("vlijmen", "aanmelding_derden")][4:6] == (1, 1)
+    assert ("vlijmen", "vroegsignalering") not in per_team
+    header = [c.value for c in book["Dossiers"][1]]
+    rows = {r[0]: dict(zip(header, r, strict=True)) for r in book["Dossiers"].iter_rows(min_row=2, values_only=True)}
+    assert set(rows) == set("ABCDEFGHIJKL")  # every dossier still open at some point in the quarter
+    assert rows["A"]["datumAanmelding"].date() == D(2026, 11, 2)
+    assert (rows["A"]["doorlooptijdDagen_vroegsignalering"], rows["A"]["binnenTermijn_vroegsignalering"]) == (14, "ja")
+    assert (rows["C"]["doorlooptijdDagen_vroegsignalering"], rows["C"]["binnenTermijn_vroegsignalering"]) == (57, "nee")
+    assert rows["G"]["binnenTermijn_vroegsignalering"] is None  # lapsed
+    assert not any(h in header for h in ("omschrijving", "description", "risNummer", "naam"))
