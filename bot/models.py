@@ -238,7 +238,27 @@ class Deadline(Base):
         CheckConstraint("(dossier_id IS NULL) <> (vraag_id IS NULL)", name="one_owner"),
         Index("ix_deadlines_status_due", "status", "due_date"),
         Index("ix_deadlines_norm_met", "norm", "met_date"),
-        Index("ix_deadlines_met", "met_date"),
+        # covering indexes for the quarter's figures (migration 0003)
+        Index(
+            "ix_deadlines_met_cover",
+            "met_date",
+            "due_date",
+            "norm",
+            "seq",
+            "status",
+            "start_date",
+            "dossier_id",
+        ),
+        Index(
+            "ix_deadlines_due_cover",
+            "due_date",
+            "met_date",
+            "norm",
+            "seq",
+            "status",
+            "start_date",
+            "dossier_id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -89,7 +89,27 @@ class WorkCalendar:
         """Working days after start up to and including end; negative when end lies before start."""
         if end < start:
             return -self.working_days_between(end, start)
-        return sum(1 for d in _days(start + timedelta(days=1), end) if self.is_working_day(d))
+        return self._working_day_number(end) - self._working_day_number(start)
+
+    def _working_day_number(self, day: date) -> int:
+        """Working days from a fixed origin up to and including day (cached per year)."""
+        base = self._year_base(day.year)
+        first = date(day.year, 1, 1)
+        return base + sum(1 for d in _days(first, day) if self.is_working_day(d))
+
+    def _year_base(self, year: int) -> int:
+        cache = self.__dict__.setdefault("_year_bases", {})
+        if year not in cache:
+            origin = 2000
+            cache[year] = (
+                0
+                if year <= origin
+                else self._year_base(year - 1)
+                + sum(
+                    1 for d in _days(date(year - 1, 1, 1), date(year - 1, 12, 31)) if self.is_working_day(d)
+                )
+            )
+        return int(cache[year])
 
     def due_date(self, start: date, term: int, unit: Unit) -> date:
         """The last day of a term starting on start; a day or week or month term that ends on a

@@ -75,7 +75,7 @@ def status_text(lang: str, config: AppConfig, scope_label: str, week: Figures, q
             lang,
             "Open dossiers: {open}, waarvan {laat} te laat",
             open=str(quarter.open_dossiers),
-            laat=str(len({o.ref for o in quarter.overdue})),
+            laat=str(quarter.overdue_dossiers),
         )
     )
     lines += ["", t(lang, "<b>Binnen de termijn</b> (week | kwartaal)")]
@@ -106,7 +106,9 @@ def status_text(lang: str, config: AppConfig, scope_label: str, week: Figures, q
         )
     )
     if quarter.overdue:
-        lines += ["", tn(lang, "<b>Te laat ({n})</b>", "<b>Te laat ({n})</b>", len(quarter.overdue))]
+        lines += ["", tn(lang, "<b>Te laat ({n})</b>", "<b>Te laat ({n})</b>", quarter.overdue_dossiers)]
+        if quarter.overdue_dossiers > len(quarter.overdue):
+            lines.append(t(lang, "De {n} oudste termijnen:", n=str(len(quarter.overdue))))
         for o in quarter.overdue:
             lines.append(
                 t(

@@ -538,10 +538,16 @@ async def test_status_for_teamleider_worker_and_others(bot: Bot, team: Team, clo
     await team.km.press("Vandaag")
     replies = await team.leader.send("/status")
     text = replies[0].text
-    assert text.startswith("📊 Status – alle wijkteams\nWeek 49 (30 november t/m 6 december 2026) · kwartaal 2026-K4")
+    assert text.startswith(
+        "📊 Status – alle wijkteams\nWeek 49 (30 november t/m 6 december 2026) · kwartaal 2026-K4"
+    )
     assert "Nieuw deze week: 1 melding, 0 vragen" in text
     assert "✅ Vroegsignalering: 1/1 = 100% | 1/1 = 100% (doel 80%) · mediaan 0 d, p80 0 d" in text
-    assert replies[1].kind == "document" and replies[1].file is not None and replies[1].file.startswith(b"\x89PNG")
+    assert (
+        replies[1].kind == "document"
+        and replies[1].file is not None
+        and replies[1].file.startswith(b"\x89PNG")
+    )
     own = (await team.km.send("/status"))[0].text
     assert own.startswith("📊 Status – jouw zaken")
     assert "Nieuw deze week: 1 melding" in own

@@ -126,8 +126,12 @@ def test_rapport_writes_xlsx_and_csv(env: Path, tmp_path: Path, capsys: pytest.C
     target = tmp_path / "uit" / "rapport.xlsx"
     assert main(["rapport", "--kwartaal", "2026-K3", "--uit", str(target)]) == 0
     assert load_workbook(target).sheetnames[0] == "Normen"
-    assert main(["rapport", "--kwartaal", "2026-K3", "--formaat", "csv", "--uit", str(tmp_path / "r.csv")]) == 0
+    assert (
+        main(["rapport", "--kwartaal", "2026-K3", "--formaat", "csv", "--uit", str(tmp_path / "r.csv")]) == 0
+    )
     out = capsys.readouterr().out
-    assert "Geschreven:" in out and (tmp_path / "r-normen.csv").read_text(encoding="utf-8").startswith("norm;naamNorm")
+    assert "Geschreven:" in out and (tmp_path / "r-normen.csv").read_text(encoding="utf-8").startswith(
+        "norm;naamNorm"
+    )
     assert main(["rapport", "--kwartaal", "derde kwartaal", "--uit", str(target)]) == 2
     assert "Geef een kwartaal zoals 2026-K3." in capsys.readouterr().err

@@ -229,7 +229,9 @@ async def test_status_text_marks_targets(session: AsyncSession, deps: Deps, data
     assert "• <b>C</b> Vroegsignalering – Karel – 35 werkdagen" in text
 
 
-async def test_quarterly_xlsx_holds_the_figures(session: AsyncSession, deps: Deps, data: dict[str, int]) -> None:
+async def test_quarterly_xlsx_holds_the_figures(
+    session: AsyncSession, deps: Deps, data: dict[str, int]
+) -> None:
     import io
 
     from openpyxl import load_workbook
@@ -238,8 +240,15 @@ async def test_quarterly_xlsx_holds_the_figures(session: AsyncSession, deps: Dep
     from bot.services.export import quarterly_sheets
 
     book = load_workbook(io.BytesIO(to_xlsx(await quarterly_sheets(session, deps, parse_quarter("2026-K4")))))
-    assert book.sheetnames == ["Normen", "Normen per wijkteam", "Normen per categorie", "Instroom",
-                               "Zelfredzaamheid", "Dossiers", "Toelichting"]
+    assert book.sheetnames == [
+        "Normen",
+        "Normen per wijkteam",
+        "Normen per categorie",
+        "Instroom",
+        "Zelfredzaamheid",
+        "Dossiers",
+        "Toelichting",
+    ]
     norms = {row[0]: row for row in book["Normen"].iter_rows(min_row=2, values_only=True)}
     assert norms["vroegsignalering"][1:] == ("Vroegsignalering", 0.8, 4, 2, 0.5, "nee", 14, 15)
     assert norms["aanmelding_derden"][3:7] == (1, 1, 1.0, "ja")
@@ -247,10 +256,19 @@ async def test_quarterly_xlsx_holds_the_figures(session: AsyncSession, deps: Dep
     assert per_team[("vlijmen", "aanmelding_derden")][4:6] == (1, 1)
     assert ("vlijmen", "vroegsignalering") not in per_team
     header = [c.value for c in book["Dossiers"][1]]
-    rows = {r[0]: dict(zip(header, r, strict=True)) for r in book["Dossiers"].iter_rows(min_row=2, values_only=True)}
+    rows = {
+        r[0]: dict(zip(header, r, strict=True))
+        for r in book["Dossiers"].iter_rows(min_row=2, values_only=True)
+    }
     assert set(rows) == set("ABCDEFGHIJKL")  # every dossier still open at some point in the quarter
     assert rows["A"]["datumAanmelding"].date() == D(2026, 11, 2)
-    assert (rows["A"]["doorlooptijdDagen_vroegsignalering"], rows["A"]["binnenTermijn_vroegsignalering"]) == (14, "ja")
-    assert (rows["C"]["doorlooptijdDagen_vroegsignalering"], rows["C"]["binnenTermijn_vroegsignalering"]) == (57, "nee")
+    assert (rows["A"]["doorlooptijdDagen_vroegsignalering"], rows["A"]["binnenTermijn_vroegsignalering"]) == (
+        14,
+        "ja",
+    )
+    assert (rows["C"]["doorlooptijdDagen_vroegsignalering"], rows["C"]["binnenTermijn_vroegsignalering"]) == (
+        57,
+        "nee",
+    )
     assert rows["G"]["binnenTermijn_vroegsignalering"] is None  # lapsed
     assert not any(h in header for h in ("omschrijving", "description", "risNummer", "naam"))

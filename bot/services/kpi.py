@@ -104,7 +104,8 @@ class Figures:
     new_meldingen: list[tuple[str, str, int]] = field(default_factory=list)  # category, wijkteam, n
     new_vragen: list[tuple[str, str, int]] = field(default_factory=list)  # topic, wijkteam, n
     open_dossiers: int = 0
-    overdue: list[OverdueRow] = field(default_factory=list)
+    overdue: list[OverdueRow] = field(default_factory=list)  # the oldest ones
+    overdue_dossiers: int = 0  # dossiers with a running clock past its deadline
     budgetbeheer_ended: int = 0
     budgetbeheer_self_reliant: int = 0
 
@@ -132,41 +133,44 @@ def _decided(period: Period, as_of: date) -> ColumnElement[bool]:
     )
 
 
+def _scoped(query, scope: Scope):  # type: ignore[no-untyped-def]
+    """Join the dossiers only when the scope needs them: the unscoped figures read the index alone."""
+    conditions = scope.dossier_filter()
+    if not conditions:
+        return query
+    return query.join(Dossier, Dossier.id == Deadline.dossier_id).where(*conditions)
+
+
 async def norm_figures(
     session: AsyncSession, period: Period, as_of: date, scope: Scope
 ) -> dict[str, NormFigure]:
-    """Per norm: decided clocks, how many within the term, median and p80 lead time."""
-    key = norm_key_expr().label("norm_key")
+    """Per norm, in one pass: decided clocks, how many within the term, median and p80 lead time."""
+    key = norm_key_expr()
     on_time = case((and_(Deadline.met_date.is_not(None), Deadline.met_date <= Deadline.due_date), 1), else_=0)
-    counts = await session.execute(
-        select(key, func.count(), func.sum(on_time))
-        .select_from(Deadline)
-        .join(Dossier, Dossier.id == Deadline.dossier_id)
-        .where(_decided(period, as_of), *scope.dossier_filter())
-        .group_by(key)
-    )
-    lead = days_between(Deadline.met_date, Deadline.start_date)
-    ranked = (
+    lead = days_between(Deadline.met_date, Deadline.start_date)  # NULL while not completed
+    ranked = _scoped(
         select(
-            norm_key_expr().label("k"),
+            key.label("k"),
+            on_time.label("ok"),
             lead.label("lead"),
-            func.row_number().over(partition_by=norm_key_expr(), order_by=lead).label("rn"),
-            func.count().over(partition_by=norm_key_expr()).label("n"),
-        )
-        .select_from(Deadline)
-        .join(Dossier, Dossier.id == Deadline.dossier_id)
-        .where(_decided(period, as_of), Deadline.met_date.is_not(None), *scope.dossier_filter())
-        .subquery()
-    )
-    percentiles = await session.execute(
+            func.row_number()
+            .over(partition_by=key, order_by=(Deadline.met_date.is_(None), lead))
+            .label("rn"),
+            func.count(Deadline.met_date).over(partition_by=key).label("n_done"),
+        ).where(_decided(period, as_of)),
+        scope,
+    ).subquery()
+    done = ranked.c.lead.is_not(None)
+    rows = await session.execute(
         select(
             ranked.c.k,
-            func.min(case((ranked.c.rn >= ranked.c.n * 0.5, ranked.c.lead))),
-            func.min(case((ranked.c.rn >= ranked.c.n * 0.8, ranked.c.lead))),
+            func.count(),
+            func.sum(ranked.c.ok),
+            func.min(case((and_(done, ranked.c.rn >= ranked.c.n_done * 0.5), ranked.c.lead))),
+            func.min(case((and_(done, ranked.c.rn >= ranked.c.n_done * 0.8), ranked.c.lead))),
         ).group_by(ranked.c.k)
     )
-    leads = {k: (median, p80) for k, median, p80 in percentiles}
-    return {k: NormFigure(k, int(n), int(ok or 0), *(leads.get(k, (None, None)))) for k, n, ok in counts}
+    return {k: NormFigure(k, int(n), int(ok or 0), median, p80) for k, n, ok, median, p80 in rows}
 
 
 def _bounds(period: Period, deps: Deps) -> tuple[datetime, datetime]:
@@ -178,8 +182,10 @@ def _bounds(period: Period, deps: Deps) -> tuple[datetime, datetime]:
     return start, end
 
 
-async def compute(session: AsyncSession, deps: Deps, period: Period, scope: Scope) -> Figures:
-    """All figures for a period and scope, as of today."""
+async def compute(
+    session: AsyncSession, deps: Deps, period: Period, scope: Scope, *, overdue_limit: int = 50
+) -> Figures:
+    """All figures for a period and scope, as of today (the overdue list: the oldest, up to a limit)."""
     as_of = deps.today()
     figures = Figures(period, as_of)
     figures.norms = await norm_figures(session, period, as_of, scope)
@@ -213,12 +219,20 @@ async def compute(session: AsyncSession, deps: Deps, period: Period, scope: Scop
         )
         or 0
     )
+    late = (Deadline.status == ClockStatus.LOPEND, Deadline.due_date < as_of)
+    figures.overdue_dossiers = int(
+        await session.scalar(
+            _scoped(select(func.count(func.distinct(Deadline.dossier_id))).where(*late), scope)
+        )
+        or 0
+    )
     overdue = await session.execute(
         select(Dossier.ref, norm_key_expr(), Deadline.due_date, User.display_name)
         .join(Dossier, Dossier.id == Deadline.dossier_id)
         .outerjoin(User, User.id == Dossier.assignee_id)
-        .where(Deadline.status == ClockStatus.LOPEND, Deadline.due_date < as_of, *scope.dossier_filter())
+        .where(*late, *scope.dossier_filter())
         .order_by(Deadline.due_date, Dossier.ref)
+        .limit(overdue_limit)
     )
     figures.overdue = [
         OverdueRow(ref, key, due, name, deps.calendar.working_days_between(due, as_of))
