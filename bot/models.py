@@ -181,6 +181,7 @@ class Dossier(Base):
     """A melding's case: pseudonymous reference, category, meldingsdatum and assignee."""
 
     __tablename__ = "dossiers"
+    __table_args__ = (Index("ix_dossiers_created_cover", "created_at", "category", "wijkteam_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str] = mapped_column(String(20), unique=True)
@@ -236,7 +237,7 @@ class Deadline(Base):
         UniqueConstraint("dossier_id", "norm", "seq", name="uq_deadline_dossier_clock"),
         UniqueConstraint("vraag_id", "norm", "seq", name="uq_deadline_vraag_clock"),
         CheckConstraint("(dossier_id IS NULL) <> (vraag_id IS NULL)", name="one_owner"),
-        Index("ix_deadlines_status_due", "status", "due_date"),
+        Index("ix_deadlines_status_due", "status", "due_date", "dossier_id"),
         Index("ix_deadlines_norm_met", "norm", "met_date"),
         # covering indexes for the quarter's figures (migration 0003)
         Index(

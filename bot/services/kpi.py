@@ -14,6 +14,7 @@ Definitions (also in the README):
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -144,33 +145,53 @@ def _scoped(query, scope: Scope):  # type: ignore[no-untyped-def]
 async def norm_figures(
     session: AsyncSession, period: Period, as_of: date, scope: Scope
 ) -> dict[str, NormFigure]:
-    """Per norm, in one pass: decided clocks, how many within the term, median and p80 lead time."""
-    key = norm_key_expr()
+    """Per norm, in one grouped pass: decided clocks, how many within the term, and the lead times.
+
+    Lead times are whole days, so the database returns a small histogram per norm (one row per
+    distinct lead time) instead of every clock; median and p80 are read off it by nearest rank.
+    """
+    toets = (Deadline.seq > 0).label("toets")
     on_time = case((and_(Deadline.met_date.is_not(None), Deadline.met_date <= Deadline.due_date), 1), else_=0)
-    lead = days_between(Deadline.met_date, Deadline.start_date)  # NULL while not completed
-    ranked = _scoped(
-        select(
-            key.label("k"),
-            on_time.label("ok"),
-            lead.label("lead"),
-            func.row_number()
-            .over(partition_by=key, order_by=(Deadline.met_date.is_(None), lead))
-            .label("rn"),
-            func.count(Deadline.met_date).over(partition_by=key).label("n_done"),
-        ).where(_decided(period, as_of)),
-        scope,
-    ).subquery()
-    done = ranked.c.lead.is_not(None)
-    rows = await session.execute(
-        select(
-            ranked.c.k,
-            func.count(),
-            func.sum(ranked.c.ok),
-            func.min(case((and_(done, ranked.c.rn >= ranked.c.n_done * 0.5), ranked.c.lead))),
-            func.min(case((and_(done, ranked.c.rn >= ranked.c.n_done * 0.8), ranked.c.lead))),
-        ).group_by(ranked.c.k)
+    lead = days_between(Deadline.met_date, Deadline.start_date).label("lead")  # NULL while not completed
+    grouped = await session.execute(
+        _scoped(
+            select(Deadline.norm, toets, lead, func.count(), func.sum(on_time)).where(
+                _decided(period, as_of)
+            ),
+            scope,
+        ).group_by(Deadline.norm, toets, lead)
     )
-    return {k: NormFigure(k, int(n), int(ok or 0), median, p80) for k, n, ok, median, p80 in rows}
+    rows = [
+        (norm + TOETS_SUFFIX if is_toets else norm, days, n, ok) for norm, is_toets, days, n, ok in grouped
+    ]
+    totals: dict[str, list[int]] = {}
+    histograms: dict[str, list[tuple[int, int]]] = {}
+    for k, days, n, ok in rows:
+        total = totals.setdefault(k, [0, 0])
+        total[0] += int(n)
+        total[1] += int(ok or 0)
+        if days is not None:
+            histograms.setdefault(k, []).append((int(days), int(n)))
+    return {
+        k: NormFigure(k, n, ok, *_nearest_rank(histograms.get(k, []), (0.5, 0.8)))
+        for k, (n, ok) in totals.items()
+    }
+
+
+def _nearest_rank(histogram: list[tuple[int, int]], shares: tuple[float, ...]) -> list[int | None]:
+    """Percentiles of a (value, count) histogram: the smallest value whose cumulative count reaches
+    ceil(p * n)."""
+    total = sum(n for _, n in histogram)
+    result: list[int | None] = []
+    for share in shares:
+        rank, seen, found = max(1, math.ceil(share * total)), 0, None
+        for value, n in sorted(histogram):
+            seen += n
+            if seen >= rank:
+                found = value
+                break
+        result.append(found if total else None)
+    return result
 
 
 def _bounds(period: Period, deps: Deps) -> tuple[datetime, datetime]:
@@ -215,7 +236,7 @@ async def compute(
         await session.scalar(
             select(func.count())
             .select_from(Dossier)
-            .where(Dossier.status != DossierStatus.AFGESLOTEN, *scope.dossier_filter())
+            .where(Dossier.status.in_([DossierStatus.NIEUW, DossierStatus.OPGEPAKT]), *scope.dossier_filter())
         )
         or 0
     )

@@ -24,9 +24,15 @@ def upgrade() -> None:
     op.create_index("ix_deadlines_met_cover", "deadlines", ["met_date", "due_date", *DECIDED_COLUMNS])
     op.create_index("ix_deadlines_due_cover", "deadlines", ["due_date", "met_date", *DECIDED_COLUMNS])
     op.create_index("ix_milestones_kind_day", "milestones", ["kind", "day"])
+    op.create_index("ix_dossiers_created_cover", "dossiers", ["created_at", "category", "wijkteam_id"])
+    op.drop_index("ix_deadlines_status_due", table_name="deadlines")
+    op.create_index("ix_deadlines_status_due", "deadlines", ["status", "due_date", "dossier_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_deadlines_status_due", table_name="deadlines")
+    op.create_index("ix_deadlines_status_due", "deadlines", ["status", "due_date"])
+    op.drop_index("ix_dossiers_created_cover", table_name="dossiers")
     op.drop_index("ix_milestones_kind_day", table_name="milestones")
     op.drop_index("ix_deadlines_due_cover", table_name="deadlines")
     op.drop_index("ix_deadlines_met_cover", table_name="deadlines")
