@@ -15,13 +15,11 @@ from bot.i18n import Text
 from bot.models import Wijkteam
 from bot.rights import Action
 from bot.services import intake
-from bot.services.common import require
 from bot.vocabulary import Category
 from handlers.cards import norm_name, routed_line
 from handlers.common import (
     answer_stale,
     callback_parts,
-    current_user,
     keyboard,
     label,
     pairs,
@@ -32,7 +30,7 @@ from handlers.common import (
     t,
 )
 from handlers.notify import announce_dossier
-from handlers.start import explain_invite
+from handlers.start import active_user
 
 CATEGORY, WIJKTEAM, DATE, RIS, DESCRIPTION, CONFIRM = range(6)
 KEY = "melding"
@@ -51,14 +49,8 @@ async def _lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
 
 async def start_melding(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """/melding: check the role, then ask the category."""
-    user = await current_user(update, context)
-    if user is None or not user.active:
-        await explain_invite(update, context)
-        return ConversationHandler.END
-    try:
-        require(user, Action.SUBMIT_MELDING)
-    except DomainError as err:
-        await reply_error(update, context, err, user.language)
+    user = await active_user(update, context, Action.SUBMIT_MELDING)
+    if user is None:
         return ConversationHandler.END
     assert context.user_data is not None
     context.user_data[KEY] = {

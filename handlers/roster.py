@@ -31,7 +31,7 @@ from handlers.common import (
     session_for,
     t,
 )
-from handlers.start import explain_invite
+from handlers.start import active_user
 
 WEEKDAYS = [N_("ma"), N_("di"), N_("wo"), N_("do"), N_("vr")]
 ABSENCE = 30
@@ -92,9 +92,8 @@ def _week_buttons(lang: str, monday: date, can_edit: bool):  # type: ignore[no-u
 
 async def show_roster(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/rooster: this week's roster; editable for teamleider and beheerder."""
-    user = await current_user(update, context)
-    if user is None or not user.active:
-        await explain_invite(update, context)
+    user = await active_user(update, context)
+    if user is None:
         return
     try:
         require(user, Action.VIEW_ROSTER)
@@ -193,14 +192,8 @@ async def _editor(
 
 async def start_absence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """/afwezig: when?"""
-    user = await current_user(update, context)
-    if user is None or not user.active:
-        await explain_invite(update, context)
-        return ConversationHandler.END
-    try:
-        require(user, Action.REGISTER_ABSENCE)
-    except DomainError as err:
-        await reply_error(update, context, err, user.language)
+    user = await active_user(update, context, Action.REGISTER_ABSENCE)
+    if user is None:
         return ConversationHandler.END
     assert context.user_data is not None
     context.user_data[KEY] = {"lang": user.language}

@@ -10,7 +10,10 @@ from telegram.ext import ContextTypes
 from bot import i18n
 from bot.errors import DomainError
 from bot.i18n import N_, Text
+from bot.models import User
+from bot.rights import Action
 from bot.services import users
+from bot.services.common import require
 from bot.vocabulary import Role
 from handlers.common import (
     answer_stale,
@@ -39,6 +42,24 @@ INVITE_EXPLANATION = N_(
 async def explain_invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Unregistered accounts learn how to get an invite, and nothing else."""
     await reply(update, context, t(i18n.DEFAULT_LANGUAGE, INVITE_EXPLANATION))
+
+
+async def active_user(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, action: Action | None = None
+) -> User | None:
+    """The registered, active user allowed to do `action`; otherwise the right answer is sent
+    (the invite text for strangers, a refusal for the wrong role) and None returned."""
+    user = await current_user(update, context)
+    if user is None or not user.active:
+        await explain_invite(update, context)
+        return None
+    if action is not None:
+        try:
+            require(user, action)
+        except DomainError as err:
+            await reply_error(update, context, err, user.language)
+            return None
+    return user
 
 
 def _throttled(context: ContextTypes.DEFAULT_TYPE, telegram_id: int) -> bool:

@@ -20,8 +20,8 @@ from bot.services import export as export_service
 from bot.services.common import Deps, require
 from bot.services.kpi import Figures, Scope, compute, norm_figures, status_scope
 from bot.vocabulary import Category
-from handlers.common import current_user, reply, reply_error, runtime, session_for, t, tn
-from handlers.start import explain_invite
+from handlers.common import reply, reply_error, runtime, session_for, t, tn
+from handlers.start import active_user
 
 TREND_WEEKS = 8
 
@@ -197,9 +197,8 @@ def scope_label(lang: str, scope: Scope) -> str:
 
 async def show_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/status [wijkteam]: the figures as text, then the chart."""
-    user = await current_user(update, context)
-    if user is None or not user.active:
-        await explain_invite(update, context)
+    user = await active_user(update, context)
+    if user is None:
         return
     rt, lang = runtime(context), user.language
     try:
@@ -221,9 +220,8 @@ async def show_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 async def export_quarter(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/export [2026-K3]: the kwartaalrapportage as XLSX (default: the running quarter)."""
-    user = await current_user(update, context)
-    if user is None or not user.active:
-        await explain_invite(update, context)
+    user = await active_user(update, context)
+    if user is None:
         return
     rt, lang = runtime(context), user.language
     try:

@@ -10,7 +10,6 @@ from telegram.ext import ContextTypes, ConversationHandler
 from bot.errors import DomainError
 from bot.rights import Action
 from bot.services import dossiers, intake
-from bot.services.common import require
 from bot.vocabulary import VraagTopic
 from handlers.cards import TOPIC_LABELS, routed_line
 from handlers.common import (
@@ -26,7 +25,7 @@ from handlers.common import (
     t,
 )
 from handlers.notify import announce_vraag, deliver
-from handlers.start import explain_invite
+from handlers.start import active_user
 
 TOPIC, TEXT = range(2)
 ANSWER = 10
@@ -41,14 +40,8 @@ def _lang(context: ContextTypes.DEFAULT_TYPE, key: str = KEY) -> str:
 
 async def start_vraag(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """/vraag: what is it about?"""
-    user = await current_user(update, context)
-    if user is None or not user.active:
-        await explain_invite(update, context)
-        return ConversationHandler.END
-    try:
-        require(user, Action.SUBMIT_VRAAG)
-    except DomainError as err:
-        await reply_error(update, context, err, user.language)
+    user = await active_user(update, context, Action.SUBMIT_VRAAG)
+    if user is None:
         return ConversationHandler.END
     assert context.user_data is not None
     context.user_data[KEY] = {"lang": user.language}

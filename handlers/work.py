@@ -49,7 +49,7 @@ from handlers.common import (
     tn,
 )
 from handlers.notify import deliver
-from handlers.start import explain_invite
+from handlers.start import active_user
 
 MAX_LISTED_BUTTONS = 20
 
@@ -59,9 +59,8 @@ KEY = "mijlpaal"
 
 async def list_my_items(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/zaken: my open items with their next deadline."""
-    user = await current_user(update, context)
-    if user is None or not user.active:
-        await explain_invite(update, context)
+    user = await active_user(update, context)
+    if user is None:
         return
     lang, rt = user.language, runtime(context)
     try:
@@ -118,9 +117,8 @@ async def _show_dossier(update: Update, context: ContextTypes.DEFAULT_TYPE, user
 
 async def show_dossier(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/zaak <ref>: one dossier with its clocks and buttons."""
-    user = await current_user(update, context)
-    if user is None or not user.active:
-        await explain_invite(update, context)
+    user = await active_user(update, context)
+    if user is None:
         return
     if not context.args:
         await reply(

@@ -4,7 +4,7 @@ record what happened (sent, failed, retried, cancelled). Plain database work, no
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -346,22 +346,6 @@ async def pending_weekly(session: AsyncSession, period: str) -> list[User]:
         )
 
 
-async def users_by_id(session: AsyncSession, ids: set[int]) -> dict[int, User]:
-    """Names for lists."""
-    if not ids:
-        return {}
-    return {u.id: u for u in await session.scalars(select(User).where(User.id.in_(ids)))}
-
-
-def working_days_late(deps: Deps, due: date, today: date | None = None) -> int:
-    """Working days past a deadline (0 on the day itself)."""
-    return deps.calendar.working_days_between(due, today or deps.today())
-
-
 def iso_week(day: date) -> str:
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
-
-
-def local_now(deps: Deps) -> datetime:
-    return deps.calendar.local(deps.now())
