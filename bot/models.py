@@ -247,7 +247,7 @@ class Deadline(Base):
             "norm",
             "seq",
             "status",
-            "start_date",
+            "lead_days",
             "dossier_id",
         ),
         Index(
@@ -257,7 +257,7 @@ class Deadline(Base):
             "norm",
             "seq",
             "status",
-            "start_date",
+            "lead_days",
             "dossier_id",
         ),
     )
@@ -270,6 +270,7 @@ class Deadline(Base):
     start_date: Mapped[date] = mapped_column(Date)
     due_date: Mapped[date | None] = mapped_column(Date)
     met_date: Mapped[date | None] = mapped_column(Date)
+    lead_days: Mapped[int | None] = mapped_column(Integer)  # met_date - start_date, for the figures
     status: Mapped[str] = mapped_column(String(20))
     updated_at: Mapped[datetime]
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import Deadline, Dossier, MilestoneRecord, User, Wijkteam
 from bot.periods import parse_quarter, quarter_of, week_of
+from bot.services.clocks import lead_days
 from bot.services.common import Deps
 from bot.services.kpi import Scope, compute
 from bot.vocabulary import Unit
@@ -56,6 +57,7 @@ async def build(session: AsyncSession, deps: Deps) -> dict[str, int]:
                     start_date=start,
                     due_date=due,
                     met_date=met,
+                    lead_days=lead_days(start, met),
                     status=status,
                     updated_at=now,
                 )

@@ -18,6 +18,11 @@ TERMIJN, OPPAKKEN = "termijn", "oppakken"
 HOUDER, TEAMLEIDER = "houder", "teamleider"
 
 
+def lead_days(start: date, met: date | None) -> int | None:
+    """Calendar days from a clock's start to its end product (kept for the figures)."""
+    return None if met is None else (met - start).days
+
+
 async def dossier_facts(session: AsyncSession, dossier: Dossier) -> dict[str, list[date]]:
     """The dossier's milestone dates per kind, sorted."""
     rows = await session.execute(
@@ -50,6 +55,7 @@ async def sync_dossier_clocks(
                 start_date=plan.start,
                 due_date=plan.due,
                 met_date=plan.met,
+                lead_days=lead_days(plan.start, plan.met),
                 status=status,
                 updated_at=now,
             )
@@ -71,6 +77,7 @@ async def sync_dossier_clocks(
         elif (row.start_date, row.due_date, row.met_date) != (plan.start, plan.due, plan.met):
             moved = row.due_date != plan.due
             row.start_date, row.due_date, row.met_date = plan.start, plan.due, plan.met
+            row.lead_days = lead_days(plan.start, plan.met)
             row.status, row.updated_at = status, now
             action = "klok.gestopt" if plan.met else ("klok.verplaatst" if moved else "klok.bijgewerkt")
             audit(
@@ -138,6 +145,7 @@ async def stop_vraag_clock(session: AsyncSession, deps: Deps, vraag: Vraag, day:
     )
     for row in rows:
         row.met_date, row.status, row.updated_at = day, ClockStatus.GESTOPT, deps.now()
+        row.lead_days = lead_days(row.start_date, day)
         await write_reminders(session, deps, row, None)
 
 

@@ -18,10 +18,8 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from sqlalchemy import ColumnElement, Integer, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
 
 from bot.errors import NotAllowed
 from bot.i18n import N_
@@ -33,26 +31,6 @@ from bot.vocabulary import ClockStatus, DossierStatus, Milestone
 
 SELF_RELIANCE_TARGET = 0.5
 TOETS_SUFFIX = ":toets"
-
-
-class days_between(FunctionElement[int]):
-    """Whole days from the second date to the first."""
-
-    type = Integer()
-    inherit_cache = True
-
-
-@compiles(days_between)
-def _days_default(element: days_between, compiler, **kw) -> str:  # type: ignore[no-untyped-def]
-    later, earlier = list(element.clauses)
-    return f"({compiler.process(later, **kw)} - {compiler.process(earlier, **kw)})"
-
-
-@compiles(days_between, "sqlite")
-def _days_sqlite(element: days_between, compiler, **kw) -> str:  # type: ignore[no-untyped-def]
-    later, earlier = list(element.clauses)
-    a, b = compiler.process(later, **kw), compiler.process(earlier, **kw)
-    return f"CAST(julianday({a}) - julianday({b}) AS INTEGER)"
 
 
 @dataclass(frozen=True)
@@ -152,7 +130,7 @@ async def norm_figures(
     """
     toets = (Deadline.seq > 0).label("toets")
     on_time = case((and_(Deadline.met_date.is_not(None), Deadline.met_date <= Deadline.due_date), 1), else_=0)
-    lead = days_between(Deadline.met_date, Deadline.start_date).label("lead")  # NULL while not completed
+    lead = Deadline.lead_days  # NULL while not completed
     grouped = await session.execute(
         _scoped(
             select(Deadline.norm, toets, lead, func.count(), func.sum(on_time)).where(

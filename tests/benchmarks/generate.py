@@ -119,8 +119,8 @@ def fill_sqlite(path: str, n: int) -> None:
             d_batch,
         )
         conn.executemany(
-            "INSERT INTO deadlines (id, dossier_id, norm, seq, start_date, due_date, met_date, status, updated_at) "
-            "VALUES (?,?,?,0,?,?,?,?,?)",
+            "INSERT INTO deadlines (id, dossier_id, norm, seq, start_date, due_date, met_date, lead_days, status, "
+            "updated_at) VALUES (?,?,?,0,?,?,?,?,?,?)",
             c_batch,
         )
         conn.executemany(
@@ -140,7 +140,17 @@ def fill_sqlite(path: str, n: int) -> None:
         for code, s, due, met, st in deadlines:
             clock_id += 1
             c_batch.append(
-                (clock_id, i, code, s.isoformat(), due.isoformat(), met.isoformat() if met else None, st, now)
+                (
+                    clock_id,
+                    i,
+                    code,
+                    s.isoformat(),
+                    due.isoformat(),
+                    met.isoformat() if met else None,
+                    (met - s).days if met else None,
+                    st,
+                    now,
+                )
             )
         for kind, day, reliant in milestones:
             m_batch.append((i, kind, day.isoformat(), int(reliant), now))
@@ -232,7 +242,9 @@ async def fill_postgres(url: str, n: int) -> None:
         d_batch.append(dossier)
         for code, s, due, met, st in deadlines:
             clock_id += 1
-            c_batch.append((clock_id, dossier[0], code, 0, s, due, met, st, now))
+            c_batch.append(
+                (clock_id, dossier[0], code, 0, s, due, met, (met - s).days if met else None, st, now)
+            )
         for kind, day, reliant in milestones:
             m_batch.append((dossier[0], kind, day, reliant, now))
         if len(d_batch) >= 50_000:
@@ -242,8 +254,10 @@ async def fill_postgres(url: str, n: int) -> None:
         await conn.execute(
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
         )
-    await conn.execute("ANALYZE")
     await conn.close()
+    vacuum = await asyncpg.connect(plain)  # index-only scans need the visibility map
+    await vacuum.execute("VACUUM ANALYZE")
+    await vacuum.close()
 
 
 def main(url: str, n: int) -> None:
