@@ -173,12 +173,13 @@ def status_chart(
 
 
 async def build_status(
-    session: AsyncSession, deps: Deps, scope: Scope
+    session: AsyncSession, deps: Deps, scope: Scope, other: AsyncSession | None = None
 ) -> tuple[Figures, Figures, list[tuple[Period, Figures]]]:
-    """This week's and this quarter's figures, and the weekly trend."""
+    """This week's and this quarter's figures, and the weekly trend (a second session lets the
+    heaviest queries run side by side)."""
     today = deps.today()
-    week = await compute(session, deps, week_of(today), scope)
-    quarter = await compute(session, deps, quarter_of(today), scope)
+    week = await compute(session, deps, week_of(today), scope, other=other)
+    quarter = await compute(session, deps, quarter_of(today), scope, other=other)
     trend = []
     for period in previous_weeks(today, TREND_WEEKS):
         figures = Figures(period, today)
@@ -202,11 +203,11 @@ async def show_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     rt, lang = runtime(context), user.language
     try:
-        async with session_for(context) as session:
+        async with session_for(context) as session, session_for(context) as other:
             scope, _ = await status_scope(
                 session, rt.deps, user.telegram_id, context.args[0] if context.args else None
             )
-            week, quarter, trend = await build_status(session, rt.deps, scope)
+            week, quarter, trend = await build_status(session, rt.deps, scope, other)
     except DomainError as err:
         await reply_error(update, context, err, lang)
         return

@@ -216,7 +216,8 @@ class Dispatcher:
             ):
                 return 0
             scope = Scope()
-            week, quarter, trend = await build_status(session, self.deps, scope)
+            async with self.sessionmaker() as other:
+                week, quarter, trend = await build_status(session, self.deps, scope, other)
             lang = leader.language
             text = status_text(lang, self.deps.config, scope_label(lang, scope), week, quarter)
             chart = status_chart(lang, self.deps.config, quarter, trend)

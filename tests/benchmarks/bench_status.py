@@ -50,12 +50,12 @@ async def main(url: str, label: str) -> None:
     deps = Deps.from_config(load_config(), clock=clock)
     period = parse_quarter(label)
     as_of = deps.today()
-    async with maker() as session:
+    async with maker() as session, maker() as other:
         dossiers = await session.scalar(text("SELECT count(*) FROM dossiers"))
         clocks = await session.scalar(text("SELECT count(*) FROM deadlines"))
 
         async def figures():  # type: ignore[no-untyped-def]
-            return await compute(session, deps, period, Scope())
+            return await compute(session, deps, period, Scope(), other=other)  # as /status runs it
 
         params = {"start": period.start, "last": min(period.end, as_of), "as_of": as_of}
 

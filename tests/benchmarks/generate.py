@@ -226,6 +226,7 @@ async def fill_postgres(url: str, n: int) -> None:
                 "start_date",
                 "due_date",
                 "met_date",
+                "lead_days",
                 "status",
                 "updated_at",
             ],
