@@ -17,7 +17,7 @@ import time
 import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, InlineKeyboardMarkup, InputFile
@@ -60,6 +60,7 @@ class TickReport:
     failed: int = 0
     cancelled: int = 0
     digests: int = 0
+    purged: int = 0
     skipped_outside_office_hours: bool = False
 
 
@@ -80,6 +81,7 @@ class Dispatcher:
     monotonic: Callable[[], float] = time.monotonic
     per_chat_interval: float = 1.0  # Telegram: about one message a second per chat
     _last_sent: dict[int, float] = field(default_factory=dict)
+    _purged_on: date | None = None
 
     async def tick(self) -> TickReport:
         """One look at the outbox: send what is due (in office hours), then the digests."""
@@ -179,6 +181,10 @@ class Dispatcher:
     async def _digests(self, report: TickReport) -> None:
         local = self.deps.calendar.local(self.deps.now())
         planner, today = self.deps.config.planner, local.date()
+        if self._purged_on != today:  # retention, once a day per process (idempotent anyway)
+            async with self.sessionmaker() as session:
+                report.purged = sum(await outbox.purge_free_text(session, self.deps))
+            self._purged_on = today
         if (
             self.deps.config.herinneringen.dagelijkse_te_laat_lijst
             and local.time() >= planner.dagelijkse_lijst_tijd

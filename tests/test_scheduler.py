@@ -657,3 +657,40 @@ async def test_two_dispatchers_send_1000_reminders_without_a_duplicate(
             select(Reminder.claimed_by, func.count()).group_by(Reminder.claimed_by)
         )
         assert {w for w, _ in claimed_by} == {"replica-1", "replica-2"}
+
+
+async def test_free_text_of_closed_dossiers_is_removed_after_the_retention_term(
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    deps: Deps,
+    clock: FakeClock,
+    rostered: People,
+    tg: tuple[FakeTelegram, ExtBot],
+) -> None:
+    from bot.models import Dossier, Vraag
+    from bot.vocabulary import CloseReason
+
+    _, bot = tg
+    res = await intake.create_melding(
+        session,
+        deps,
+        rostered.partner.telegram_id,
+        category=Category.NIEUWE_AANMELDING,
+        meldingsdatum=WED,
+        description="Huurachterstand",
+    )
+    await dossiers.acknowledge(session, deps, rostered.klantmanager.telegram_id, res.dossier.ref)
+    await dossiers.close_dossier(
+        session, deps, rostered.klantmanager.telegram_id, res.dossier.ref, CloseReason.AFGEROND
+    )
+    vraag = await intake.create_vraag(session, deps, rostered.partner.telegram_id, text="Hoe werkt VISH?")
+    await dossiers.answer_vraag(session, deps, rostered.klantmanager.telegram_id, vraag.vraag.ref, "Zo.")
+    d = make(sessionmaker, deps, bot, Sleeps())
+    clock.set(date(2027, 3, 1), time(9, 0))  # 89 days later: kept
+    assert (await d.tick()).purged == 0
+    clock.set(date(2027, 3, 3), time(9, 0))  # past the 90 days
+    assert (await d.tick()).purged == 2
+    dossier = await session.get(Dossier, res.dossier.id, populate_existing=True)
+    answered = await session.get(Vraag, vraag.vraag.id, populate_existing=True)
+    assert dossier is not None and dossier.description is None and dossier.category == "nieuwe_aanmelding"
+    assert answered is not None and (answered.text, answered.answer) == (None, None)

@@ -349,3 +349,32 @@ async def pending_weekly(session: AsyncSession, period: str) -> list[User]:
 def iso_week(day: date) -> str:
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
+
+
+async def purge_free_text(session: AsyncSession, deps: Deps) -> tuple[int, int]:
+    """Retention (DOMAIN.md section 7): the free text of dossiers closed and vragen answered longer
+    ago than the configured term is removed; the figures stay. Idempotent."""
+    cutoff = deps.now() - timedelta(days=deps.config.bewaartermijn_vrije_tekst_dagen)
+    async with transaction(session):
+        dossiers = await session.execute(
+            update(Dossier)
+            .where(
+                Dossier.status == DossierStatus.AFGESLOTEN,
+                Dossier.closed_at < cutoff,
+                Dossier.description.is_not(None),
+            )
+            .values(description=None)
+        )
+        vragen = await session.execute(
+            update(Vraag)
+            .where(
+                Vraag.status == VraagStatus.BEANTWOORD,
+                Vraag.answered_at < cutoff,
+                or_(Vraag.text.is_not(None), Vraag.answer.is_not(None)),
+            )
+            .values(text=None, answer=None)
+        )
+        counts = (dossiers.rowcount or 0, vragen.rowcount or 0)  # type: ignore[attr-defined]
+        if any(counts):
+            audit(session, deps, None, "vrije_tekst.verwijderd", dossiers=counts[0], vragen=counts[1])
+    return counts
