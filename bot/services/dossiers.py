@@ -21,7 +21,6 @@ from bot.milestones import (
     recordable,
 )
 from bot.models import Deadline, Dossier, MilestoneRecord, Reminder, User, Vraag
-from bot.privacy import ensure_clean
 from bot.rights import Action, may
 from bot.services.clocks import (
     cancel_pickup_escalation,
@@ -40,6 +39,7 @@ from bot.services.common import (
     transaction,
     user_roles,
 )
+from bot.services.intake import clean_text
 from bot.services.roster import worker_wijkteam_ids
 from bot.vocabulary import (
     DERIVED,
@@ -373,12 +373,7 @@ async def answer_vraag(
         vraag = await _vraag(session, actor, ref, handle=True)
         if vraag.status == VraagStatus.BEANTWOORD:
             raise DomainError(N_("{ref} is al beantwoord."), ref=vraag.ref)
-        answer = text.strip()
-        if not answer:
-            raise DomainError(N_("Typ een korte tekst; een leeg bericht kan niet."))
-        if len(answer) > MAX_ANSWER:
-            raise DomainError(N_("Je tekst is te lang: hoogstens {n} tekens."), n=MAX_ANSWER)
-        ensure_clean(answer)
+        answer = clean_text(text, MAX_ANSWER, required=True)
         vraag.answer, vraag.answered_at, vraag.status = answer, deps.now(), VraagStatus.BEANTWOORD
         vraag.assignee_id = vraag.assignee_id or actor.id
         if vraag.acknowledged_at is None:
