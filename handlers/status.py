@@ -158,12 +158,13 @@ def status_chart(
     labels = [p.label.split("-")[1] for p, _ in trend]
     for key in keys:
         series = [_percent(f.norms[key].share if key in f.norms else None) for _, f in trend]
-        right.plot(labels, series, marker="o", label=config.normen[key].naam)
+        if any(value == value for value in series):  # NaN != NaN: skip norms without any week
+            right.plot(labels, series, marker="o", label=config.normen[key].naam)
     right.axhline(80, color="black", linestyle="--", linewidth=1)
     right.set_ylim(0, 105)
     right.set_title(gettext("Laatste {n} weken", lang, n=len(trend)), fontsize=10)
     right.set_ylabel(gettext("% binnen de termijn", lang))
-    if keys:
+    if right.get_legend_handles_labels()[0]:
         right.legend(fontsize=7, loc="lower left")
     fig.tight_layout()
     buffer = io.BytesIO()
