@@ -182,7 +182,9 @@ async def _editor(
             row.append((f"{label(lang, day_label)} {mark}", f"ro:x:{team}:{wd}:{worker.id}"))
         rows.append([(worker.display_name, f"ro:t:{team}")])
         rows.append(row)
-    text = t(lang, "Rooster van {wijkteam}: tik op een dag om iemand aan of af te zetten.", wijkteam=team)
+    text = t(
+        lang, "Rooster van {wijkteam}: tik op een dag om iemand aan of af te zetten.", wijkteam=current.naam
+    )
     assert update.callback_query is not None
     if new_message:
         await reply(update, context, text, keyboard(rows))

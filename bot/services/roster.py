@@ -225,6 +225,7 @@ async def worker_wijkteam_ids(session: AsyncSession, user: User) -> set[int]:
 @dataclass(frozen=True)
 class TeamRoster:
     wijkteam: str
+    naam: str
     workers: list[User]
     slots: set[tuple[int, int]]  # (weekday, user id)
 
@@ -248,4 +249,4 @@ async def team_roster(session: AsyncSession, deps: Deps, actor_telegram_id: int,
                 select(RosterEntry.weekday, RosterEntry.user_id).where(RosterEntry.wijkteam_id == team.id)
             )
         }
-    return TeamRoster(team.code, workers, slots)
+    return TeamRoster(team.code, team.naam, workers, slots)
