@@ -226,7 +226,12 @@ def _reconcile(rows: dict[str, Reminder], wanted: dict[str, dict[str, Any]]) -> 
 
 
 async def schedule_pickup_escalation(
-    session: AsyncSession, deps: Deps, *, dossier: Dossier | None = None, vraag: Vraag | None = None
+    session: AsyncSession,
+    deps: Deps,
+    *,
+    dossier: Dossier | None = None,
+    vraag: Vraag | None = None,
+    fresh: bool = False,
 ) -> None:
     """An item not picked up is re-sent to its holder after some office hours, then escalated to
     the teamleiders; a hand-over of a new item starts the count again."""
@@ -237,7 +242,11 @@ async def schedule_pickup_escalation(
     else:
         assert vraag is not None
         subject, where, prefix = {"vraag_id": vraag.id}, Reminder.vraag_id == vraag.id, f"ack:v{vraag.id}"
-    rows = {r.key: r for r in await session.scalars(select(Reminder).where(where, Reminder.kind == OPPAKKEN))}
+    rows: dict[str, Reminder] = {}
+    if not fresh:  # a new item has no rows yet
+        rows = {
+            r.key: r for r in await session.scalars(select(Reminder).where(where, Reminder.kind == OPPAKKEN))
+        }
     routing, now = deps.config.routering, deps.now()
     wanted: dict[str, dict[str, Any]] = {}
     for level, audience, hours in (

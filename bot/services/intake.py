@@ -197,7 +197,7 @@ async def create_melding(
             reden=routed.decision.reason.value,
         )
         clocks = await sync_dossier_clocks(session, deps, dossier, actor)
-        await schedule_pickup_escalation(session, deps, dossier=dossier)
+        await schedule_pickup_escalation(session, deps, dossier=dossier, fresh=True)
     running = [c for c in clocks if c.status == ClockStatus.LOPEND and c.due_date is not None]
     first = min(running, key=lambda c: c.due_date or date.max, default=None)
     return MeldingResult(dossier, routed, first, team, actor)
@@ -255,5 +255,5 @@ async def create_vraag(
         due = vraag_due(deps.config, deps.calendar, deps.today())
         if due is not None:
             deadline = await start_vraag_clock(session, deps, vraag, *due)
-        await schedule_pickup_escalation(session, deps, vraag=vraag)
+        await schedule_pickup_escalation(session, deps, vraag=vraag, fresh=True)
     return VraagResult(vraag, routed, deadline, team, actor)
