@@ -139,6 +139,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
             CommandHandler("rooster", roster.show_roster),
             CommandHandler("status", status.show_status),
             CommandHandler("export", status.export_quarter),
+            CommandHandler("uitnodigen", start.invite_colleague),
             CommandHandler("annuleer", start.nothing_to_cancel),
             CallbackQueryHandler(start.set_language, pattern=r"^taal:"),
             CallbackQueryHandler(work.acknowledge, pattern=r"^ack:"),

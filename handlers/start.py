@@ -225,3 +225,53 @@ async def nothing_to_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         await explain_invite(update, context)
         return
     await reply(update, context, t(user.language, "Er is niets om te stoppen."))
+
+
+INVITE_USAGE = N_(
+    "Gebruik: /uitnodigen ROL [WIJKTEAM], bijvoorbeeld /uitnodigen partner drunen. "
+    "Rollen: partner, klantmanager, budgetcoach, teamleider, beheerder."
+)
+
+
+async def invite_colleague(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/uitnodigen ROL [WIJKTEAM]: a one-time code and its link (beheerder)."""
+    user = await active_user(update, context, Action.MANAGE_USERS)
+    if user is None:
+        return
+    args = context.args or []
+    if not args or args[0].lower() not in {r.value for r in Role} or len(args) > 2:
+        await reply(update, context, t(user.language, INVITE_USAGE))
+        return
+    rt = runtime(context)
+    try:
+        async with session_for(context) as session:
+            result = await users.create_invite(
+                session,
+                rt.deps,
+                role=Role(args[0].lower()),
+                wijkteam=args[1] if len(args) == 2 else None,
+                actor_telegram_id=user.telegram_id,
+            )
+    except DomainError as err:
+        await reply_error(update, context, err, user.language)
+        return
+    expires = rt.deps.calendar.local(result.expires_at)
+    lang = user.language
+    await reply(
+        update,
+        context,
+        "\n".join(
+            [
+                t(
+                    lang,
+                    "Uitnodiging voor een {rol} (wijkteam: {wijkteam}), geldig tot en met {datum}:",
+                    rol=Text(result.role.label),
+                    wijkteam=result.wijkteam or "-",
+                    datum=expires.date(),
+                ),
+                f"<code>{users.format_code(result.code)}</code>",
+                f"https://t.me/{context.bot.username}?start={result.code}",
+                t(lang, "De code werkt één keer. Geef hem alleen door aan de collega zelf."),
+            ]
+        ),
+    )

@@ -575,3 +575,24 @@ async def test_export_sends_an_xlsx_with_the_figures(bot: Bot, team: Team) -> No
     assert (await team.admin.send("/export 2026-K3"))[-1].filename == "kwartaalrapportage-2026-K3.xlsx"
     assert (await team.km.send("/export"))[0].text == "Dat mag je met jouw rol niet doen."
     assert (await team.leader.send("/export 2026-K9"))[0].text == "Geef een kwartaal zoals 2026-K3."
+
+
+async def test_beheerder_invites_a_colleague_who_joins_with_the_link(bot: Bot, team: Team) -> None:
+    replies = await team.admin.send("/uitnodigen klantmanager vlijmen")
+    text = replies[0].text
+    assert text.startswith(
+        "Uitnodiging voor een klantmanager (wijkteam: vlijmen), geldig tot en met woensdag 9 december 2026:"
+    )
+    link = next(
+        line for line in text.splitlines() if line.startswith("https://t.me/schuldhulp_test_bot?start=")
+    )
+    newcomer = Client(bot.app, bot.fake, 7007, "Nina")
+    welcome = await newcomer.send("/start " + link.split("start=")[1])
+    assert welcome[0].text.startswith(
+        "Welkom, Nina! Je bent aangemeld als klantmanager (wijkteam: Sociaal wijkteam Vlijmen)."
+    )
+    assert "Gebruik: /uitnodigen ROL [WIJKTEAM]" in (await team.admin.send("/uitnodigen directeur"))[0].text
+    assert "hoort bij een wijkteam" in (await team.admin.send("/uitnodigen partner"))[0].text
+    assert (
+        "Wijkteam 'atlantis' bestaat niet." in (await team.admin.send("/uitnodigen partner atlantis"))[0].text
+    )

@@ -94,6 +94,13 @@ COMMANDS: dict[str, dict[str, str]] = {
         "teamleider": "Kwartaalrapportage 2026-K4",
         "beheerder": "Kwartaalrapportage 2026-K4",
     },
+    "/uitnodigen partner drunen": {
+        "partner": REFUSED,
+        "klantmanager": REFUSED,
+        "budgetcoach": REFUSED,
+        "teamleider": REFUSED,
+        "beheerder": "Uitnodiging voor een medewerker voorliggend veld",
+    },
     "/annuleer": {r: "Er is niets om te stoppen." for r in ROLES[1:]},
     "/bestaatniet": {r: UNKNOWN for r in ROLES[1:]},
     "zomaar wat tekst": {r: UNKNOWN for r in ROLES[1:]},
