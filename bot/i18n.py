@@ -50,7 +50,7 @@ def translations(lang: str) -> _gettext.NullTranslations:
 
 
 def gettext(message: str, lang: str = DEFAULT_LANGUAGE, **params: Any) -> str:
-    """Translate a Dutch msgid and fill its {placeholders}."""
+    """Translate a Dutch msgid and fill in its {named} fields."""
     text = translations(lang).gettext(message)
     return text.format(**params) if params else text
 
@@ -81,11 +81,6 @@ class Text:
         return self.render(DEFAULT_LANGUAGE)
 
 
-def _l(message: str, **params: Any) -> Text:
-    """Build a lazily translated Text; the msgid is extracted like gettext's."""
-    return Text(message, params)
-
-
 def render_value(value: Any, lang: str) -> Any:
     """Render params: nested Text translated, dates written out in full."""
     if isinstance(value, Text):
@@ -98,8 +93,3 @@ def render_value(value: Any, lang: str) -> Any:
 def format_date(value: date, lang: str = DEFAULT_LANGUAGE) -> str:
     """Write a date in full: 'maandag 7 december 2026'."""
     return str(_babel_format_date(value, format="full", locale=lang))
-
-
-def format_short_date(value: date, lang: str = DEFAULT_LANGUAGE) -> str:
-    """Write a date compactly for tables: '7-12-2026' / '12/7/26'."""
-    return str(_babel_format_date(value, format="short", locale=lang))

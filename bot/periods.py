@@ -20,9 +20,6 @@ class Period:
     end: date
     label: str
 
-    def contains(self, day: date) -> bool:
-        return self.start <= day <= self.end
-
 
 def quarter(year: int, number: int) -> Period:
     first = date(year, 3 * (number - 1) + 1, 1)

@@ -49,9 +49,6 @@ class WorkCalendar:
         name = self._holidays.get(day)
         return str(name) if name else None
 
-    def is_closure_day(self, day: date) -> bool:
-        return day in self._closures
-
     def is_working_day(self, day: date) -> bool:
         """Monday to Friday, not a public holiday, not a closure day."""
         return day.weekday() < 5 and day not in self._holidays and day not in self._closures
@@ -64,15 +61,6 @@ class WorkCalendar:
                 return current
             current += timedelta(days=1)
         raise ValueError(f"geen werkdag gevonden na {day.isoformat()}")
-
-    def previous_working_day(self, day: date, *, include_self: bool = True) -> date:
-        """The last working day on or (without include_self) before day."""
-        current = day if include_self else day - timedelta(days=1)
-        for _ in range(_MAX_SEARCH_DAYS):
-            if self.is_working_day(current):
-                return current
-            current -= timedelta(days=1)
-        raise ValueError(f"geen werkdag gevonden vóór {day.isoformat()}")
 
     def add_working_days(self, day: date, n: int) -> date:
         """Count n working days after day (day itself not counted); negative n counts back."""

@@ -16,7 +16,6 @@ from telegram.ext import ContextTypes
 
 from bot import i18n
 from bot.errors import DomainError
-from bot.i18n import Text
 from bot.models import User
 from bot.services.common import Deps
 from bot.services.users import get_user
@@ -166,8 +165,3 @@ async def answer_stale(update: Update, lang: str) -> None:
     """A forged, stale or foreign button: say so politely, change nothing."""
     if update.callback_query is not None:
         await update.callback_query.answer(label(lang, "Deze knop werkt niet (meer)."), show_alert=True)
-
-
-def render(text: Text, lang: str) -> str:
-    """A lazily translated Text, escaped for HTML."""
-    return html.escape(text.render(lang))

@@ -23,7 +23,7 @@ DOMAIN = "schuldhulpbot"
 SOURCES = ("bot", "handlers", "scheduler")
 VERSION = re.search(r'__version__ = "(.+)"', (ROOT / "bot" / "__init__.py").read_text()).group(1)  # type: ignore[union-attr]
 # handlers: t(lang, msgid, ...) and label(lang, msgid) take the msgid second.
-KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "_l": None, "t": (2,), "label": (2,), "tn": (2, 3)}
+KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "t": (2,), "label": (2,), "tn": (2, 3)}
 # argparse's own English msgids: their nl translation is written by hand in nl.po.
 ENGLISH_MSGIDS_PREFIXES = (
     "usage",

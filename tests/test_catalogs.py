@@ -1,4 +1,4 @@
-"""The gettext catalogs: in step with the sources, complete, and with matching placeholders."""
+"""The gettext catalogs: in step with the sources, complete, and with the same format fields."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def test_catalogs_hold_exactly_the_messages_in_the_sources() -> None:
 
 
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
-def test_every_message_is_translated_with_the_same_placeholders(lang: str) -> None:
+def test_every_message_is_translated_with_the_same_format_fields(lang: str) -> None:
     for message in _catalog(lang):
         if not message.id:
             continue
@@ -49,7 +49,7 @@ def test_every_message_is_translated_with_the_same_placeholders(lang: str) -> No
         for text in strings:
             for pattern in (BRACES, PERCENT):
                 assert sorted(pattern.findall(ids[-1])) == sorted(pattern.findall(text)), (
-                    f"{lang}: placeholders differ in {message.id!r}"
+                    f"{lang}: format fields differ in {message.id!r}"
                 )
 
 
