@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -159,6 +159,34 @@ def callback_parts(update: Update, prefix: str, count: int) -> list[str] | None:
     if parts[0] != prefix or len(parts) != count + 1 or not all(parts[1:]):
         return None
     return parts[1:]
+
+
+async def pressed(
+    update: Update, prefix: str, count: int, lang: str, allowed: Callable[[list[str]], bool] | None = None
+) -> list[str] | None:
+    """The fields of a pressed button 'prefix:a:b'. A forged, stale or malformed one gets a polite
+    answer and gives None."""
+    parts = callback_parts(update, prefix, count)
+    if parts is None or (allowed is not None and not allowed(parts)):
+        await answer_stale(update, lang)
+        return None
+    return parts
+
+
+async def pressed_by_user(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    prefix: str,
+    count: int,
+    allowed: Callable[[list[str]], bool] | None = None,
+) -> tuple[User, list[str]] | None:
+    """Like pressed, for buttons outside a flow: also the registered, active user who pressed it."""
+    user = await current_user(update, context)
+    if user is None or not user.active:
+        await answer_stale(update, lang_of(user))
+        return None
+    parts = await pressed(update, prefix, count, user.language, allowed)
+    return None if parts is None else (user, parts)
 
 
 async def answer_stale(update: Update, lang: str) -> None:

@@ -18,11 +18,10 @@ from bot.services import intake
 from bot.vocabulary import Category
 from handlers.cards import norm_name, routed_line
 from handlers.common import (
-    answer_stale,
-    callback_parts,
     keyboard,
     label,
     pairs,
+    pressed,
     reply,
     reply_error,
     runtime,
@@ -66,9 +65,8 @@ async def start_melding(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
 async def pick_category(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """Category button: then the wijkteam."""
     lang = await _lang(update, context)
-    parts = callback_parts(update, "mc", 1)
-    if parts is None or parts[0] not in {c.value for c in Category}:
-        await answer_stale(update, lang)
+    parts = await pressed(update, "mc", 1, lang, lambda p: p[0] in {c.value for c in Category})
+    if parts is None:
         return CATEGORY
     assert update.callback_query is not None
     await update.callback_query.answer()
@@ -91,9 +89,8 @@ async def pick_category(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
 async def pick_wijkteam(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """Wijkteam button: then the date."""
     lang = await _lang(update, context)
-    parts = callback_parts(update, "mw", 1)
+    parts = await pressed(update, "mw", 1, lang)
     if parts is None:
-        await answer_stale(update, lang)
         return WIJKTEAM
     assert update.callback_query is not None
     await update.callback_query.answer()
@@ -136,9 +133,8 @@ async def _accept_date(update: Update, context: ContextTypes.DEFAULT_TYPE, day: 
 async def date_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """Vandaag / Gisteren."""
     lang = await _lang(update, context)
-    parts = callback_parts(update, "md", 1)
-    if parts is None or parts[0] not in ("0", "1"):
-        await answer_stale(update, lang)
+    parts = await pressed(update, "md", 1, lang, lambda p: p[0] in ("0", "1"))
+    if parts is None:
         return DATE
     assert update.callback_query is not None
     await update.callback_query.answer()
@@ -238,9 +234,8 @@ async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """Versturen: open the dossier, route it, tell everyone; Annuleren: stop."""
     lang = await _lang(update, context)
-    parts = callback_parts(update, "mk", 1)
-    if parts is None or parts[0] not in ("send", "stop"):
-        await answer_stale(update, lang)
+    parts = await pressed(update, "mk", 1, lang, lambda p: p[0] in ("send", "stop"))
+    if parts is None:
         return CONFIRM
     query = update.callback_query
     assert query is not None and update.effective_user is not None

@@ -20,11 +20,11 @@ from bot.services.common import require, user_roles
 from bot.vocabulary import Role
 from handlers.common import (
     answer_stale,
-    callback_parts,
     current_user,
     keyboard,
     label,
     pairs,
+    pressed,
     reply,
     reply_error,
     runtime,
@@ -224,9 +224,8 @@ async def absence_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """Vandaag / Morgen / Rest van de week."""
     assert context.user_data is not None
     lang = context.user_data.get(KEY, {}).get("lang", "nl")
-    parts = callback_parts(update, "af", 1)
-    if parts is None or parts[0] not in ("0", "1", "w"):
-        await answer_stale(update, lang)
+    parts = await pressed(update, "af", 1, lang, lambda p: p[0] in ("0", "1", "w"))
+    if parts is None:
         return ABSENCE
     assert update.callback_query is not None
     await update.callback_query.answer()

@@ -17,10 +17,10 @@ from bot.services.common import require
 from bot.vocabulary import Role
 from handlers.common import (
     answer_stale,
-    callback_parts,
     current_user,
     keyboard,
     lang_of,
+    pressed_by_user,
     reply,
     reply_error,
     runtime,
@@ -194,11 +194,10 @@ async def choose_language(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 async def set_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Language button: store the choice and refresh the command menu."""
     assert update.callback_query is not None and update.effective_user is not None
-    parts = callback_parts(update, "taal", 1)
-    user = await current_user(update, context)
-    if parts is None or parts[0] not in i18n.LANGUAGES or user is None or not user.active:
-        await answer_stale(update, lang_of(user))
+    found = await pressed_by_user(update, context, "taal", 1, lambda p: p[0] in i18n.LANGUAGES)
+    if found is None:
         return
+    user, parts = found
     async with session_for(context) as session:
         user = await users.set_language(session, runtime(context).deps, update.effective_user.id, parts[0])
     await update.callback_query.answer()

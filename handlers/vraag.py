@@ -13,11 +13,10 @@ from bot.services import dossiers, intake
 from bot.vocabulary import VraagTopic
 from handlers.cards import TOPIC_LABELS, routed_line
 from handlers.common import (
-    answer_stale,
-    callback_parts,
-    current_user,
     keyboard,
     label,
+    pressed,
+    pressed_by_user,
     reply,
     reply_error,
     runtime,
@@ -54,9 +53,8 @@ async def start_vraag(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
 async def pick_topic(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """Topic button: ask for the question."""
     lang = _lang(context)
-    parts = callback_parts(update, "vt", 1)
-    if parts is None or parts[0] not in {v.value for v in VraagTopic}:
-        await answer_stale(update, lang)
+    parts = await pressed(update, "vt", 1, lang, lambda p: p[0] in {v.value for v in VraagTopic})
+    if parts is None:
         return TOPIC
     assert update.callback_query is not None and context.user_data is not None
     await update.callback_query.answer()
@@ -106,12 +104,11 @@ async def question_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
 
 async def start_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """Beantwoorden: the worker's next message is the answer."""
-    user = await current_user(update, context)
-    parts = callback_parts(update, "ans", 1)
-    lang = user.language if user else "nl"
-    if parts is None or user is None or not user.active:
-        await answer_stale(update, lang)
+    found = await pressed_by_user(update, context, "ans", 1)
+    if found is None:
         return ConversationHandler.END
+    user, parts = found
+    lang = user.language
     rt = runtime(context)
     try:
         async with session_for(context) as session:

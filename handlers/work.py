@@ -41,6 +41,8 @@ from handlers.common import (
     keyboard,
     label,
     pairs,
+    pressed,
+    pressed_by_user,
     reply,
     reply_error,
     runtime,
@@ -132,11 +134,10 @@ async def show_dossier(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def open_dossier(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A dossier button in /zaken."""
-    user = await current_user(update, context)
-    parts = callback_parts(update, "zk", 1)
-    if parts is None or user is None or not user.active:
-        await answer_stale(update, user.language if user else "nl")
+    found = await pressed_by_user(update, context, "zk", 1)
+    if found is None:
         return
+    user, parts = found
     assert update.callback_query is not None
     await update.callback_query.answer()
     await _show_dossier(update, context, user, parts[0])
@@ -144,12 +145,11 @@ async def open_dossier(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def acknowledge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Oppakken: take the item; the sender hears who has it."""
-    user = await current_user(update, context)
-    parts = callback_parts(update, "ack", 1)
+    found = await pressed_by_user(update, context, "ack", 1)
     query = update.callback_query
-    if parts is None or user is None or not user.active or query is None:
-        await answer_stale(update, user.language if user else "nl")
+    if found is None or query is None:
         return
+    user, parts = found
     lang, rt = user.language, runtime(context)
     try:
         async with session_for(context) as session:
@@ -190,12 +190,11 @@ async def acknowledge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 async def choose_colleague(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Overdragen: pick the colleague."""
-    user = await current_user(update, context)
-    parts = callback_parts(update, "ho", 1)
+    found = await pressed_by_user(update, context, "ho", 1)
     query = update.callback_query
-    if parts is None or user is None or not user.active or query is None:
-        await answer_stale(update, user.language if user else "nl")
+    if found is None or query is None:
         return
+    user, parts = found
     try:
         async with session_for(context) as session:
             people = await dossiers.colleagues(session, runtime(context).deps, user.telegram_id)
@@ -214,12 +213,11 @@ async def choose_colleague(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 async def hand_over(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A colleague button: hand over and send them the card."""
-    user = await current_user(update, context)
-    parts = callback_parts(update, "hot", 2)
+    found = await pressed_by_user(update, context, "hot", 2, lambda p: p[1].isdigit())
     query = update.callback_query
-    if parts is None or not parts[1].isdigit() or user is None or not user.active or query is None:
-        await answer_stale(update, user.language if user else "nl")
+    if found is None or query is None:
         return
+    user, parts = found
     rt = runtime(context)
     try:
         async with session_for(context) as session:
@@ -264,11 +262,10 @@ def _step(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Any]:
 
 async def start_milestone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """A milestone button: ask what the milestone needs."""
-    user = await current_user(update, context)
-    parts = callback_parts(update, "ms", 2)
-    if parts is None or user is None or not user.active or parts[1] not in {m.value for m in Milestone}:
-        await answer_stale(update, user.language if user else "nl")
+    found = await pressed_by_user(update, context, "ms", 2, lambda p: p[1] in {m.value for m in Milestone})
+    if found is None:
         return ConversationHandler.END
+    user, parts = found
     assert update.callback_query is not None and context.user_data is not None
     await update.callback_query.answer()
     kind = Milestone(parts[1])
@@ -328,9 +325,8 @@ async def _choice(
     update: Update, context: ContextTypes.DEFAULT_TYPE, prefix: str, field: str, allowed: set[str], state: int
 ) -> int:
     step = _step(context)
-    parts = callback_parts(update, prefix, 1)
-    if parts is None or parts[0] not in allowed:
-        await answer_stale(update, step["lang"])
+    parts = await pressed(update, prefix, 1, step["lang"], lambda p: p[0] in allowed)
+    if parts is None:
         return state
     assert update.callback_query is not None
     await update.callback_query.answer()
