@@ -6,7 +6,7 @@ import html
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -15,6 +15,7 @@ from telegram.constants import MessageLimit
 from telegram.ext import ContextTypes
 
 from bot import i18n
+from bot.dates import parse_date
 from bot.errors import DomainError
 from bot.models import User
 from bot.services.common import Deps
@@ -187,6 +188,33 @@ async def pressed_by_user(
         return None
     parts = await pressed(update, prefix, count, user.language, allowed)
     return None if parts is None else (user, parts)
+
+
+def day_buttons(lang: str, prefix: str) -> InlineKeyboardMarkup:
+    """Vandaag and Gisteren, for a date step that also accepts a typed date."""
+    return keyboard([[(label(lang, "Vandaag"), f"{prefix}:0"), (label(lang, "Gisteren"), f"{prefix}:1")]])
+
+
+async def day_from_button(update: Update, prefix: str, lang: str, today: date) -> date | None:
+    """The date a Vandaag/Gisteren button stands for; the buttons go once used."""
+    parts = await pressed(update, prefix, 1, lang, lambda p: p[0] in ("0", "1"))
+    if parts is None or update.callback_query is None:
+        return None
+    await update.callback_query.answer()
+    await update.callback_query.edit_message_reply_markup(None)
+    return today - timedelta(days=int(parts[0]))
+
+
+async def day_from_text(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, lang: str, today: date
+) -> date | None:
+    """A typed date, or None after saying what is wrong with it."""
+    assert update.message is not None and update.message.text is not None
+    try:
+        return parse_date(update.message.text, today)
+    except DomainError as err:
+        await reply_error(update, context, err, lang)
+        return None
 
 
 async def answer_stale(update: Update, lang: str) -> None:

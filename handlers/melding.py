@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from telegram import Update
 from telegram.ext import ContextTypes, ConversationHandler
 
-from bot.dates import parse_date
 from bot.errors import DomainError
 from bot.i18n import Text
 from bot.models import Wijkteam
@@ -18,6 +17,9 @@ from bot.services import intake
 from bot.vocabulary import Category
 from handlers.cards import norm_name, routed_line
 from handlers.common import (
+    day_buttons,
+    day_from_button,
+    day_from_text,
     keyboard,
     label,
     pairs,
@@ -101,10 +103,9 @@ async def pick_wijkteam(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
         if draft["category"] == Category.VROEGSIGNALERING
         else t(lang, "Wat is de meldingsdatum?")
     )
-    buttons = [[(label(lang, "Vandaag"), "md:0"), (label(lang, "Gisteren"), "md:1")]]
     await update.callback_query.edit_message_text(
         question + "\n" + t(lang, "Kies een knop of typ een datum, bijvoorbeeld 3-12-2026."),
-        reply_markup=keyboard(buttons),
+        reply_markup=day_buttons(lang, "md"),
     )
     return DATE
 
@@ -132,26 +133,14 @@ async def _accept_date(update: Update, context: ContextTypes.DEFAULT_TYPE, day: 
 
 async def date_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """Vandaag / Gisteren."""
-    lang = await _lang(update, context)
-    parts = await pressed(update, "md", 1, lang, lambda p: p[0] in ("0", "1"))
-    if parts is None:
-        return DATE
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    await update.callback_query.edit_message_reply_markup(None)
-    return await _accept_date(update, context, runtime(context).deps.today() - timedelta(days=int(parts[0])))
+    day = await day_from_button(update, "md", await _lang(update, context), runtime(context).deps.today())
+    return DATE if day is None else await _accept_date(update, context, day)
 
 
 async def date_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """A typed date."""
-    lang = await _lang(update, context)
-    assert update.message is not None and update.message.text is not None
-    try:
-        day = parse_date(update.message.text, runtime(context).deps.today())
-    except DomainError as err:
-        await reply_error(update, context, err, lang)
-        return DATE
-    return await _accept_date(update, context, day)
+    day = await day_from_text(update, context, await _lang(update, context), runtime(context).deps.today())
+    return DATE if day is None else await _accept_date(update, context, day)
 
 
 async def ris_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from telegram import Update
 from telegram.ext import ContextTypes, ConversationHandler
 
-from bot.dates import parse_date
 from bot.errors import DomainError, InvalidDate
 from bot.i18n import Text
 from bot.milestones import NEEDS_CONTACT, NEEDS_REASON, NEEDS_SELF_RELIANT
@@ -35,9 +34,10 @@ from handlers.cards import (
     vraag_notification,
 )
 from handlers.common import (
-    answer_stale,
-    callback_parts,
     current_user,
+    day_buttons,
+    day_from_button,
+    day_from_text,
     keyboard,
     label,
     pairs,
@@ -306,7 +306,6 @@ async def _next_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         buttons = [(label(lang, text), f"msc:{reason.value}") for reason, text in CLOSE_REASON_LABELS.items()]
         await reply(update, context, t(lang, "Waarom sluit je {ref} af?", ref=ref), keyboard(pairs(buttons)))
         return REASON
-    day_buttons = [[(label(lang, "Vandaag"), "msd:0"), (label(lang, "Gisteren"), "msd:1")]]
     await reply(
         update,
         context,
@@ -316,7 +315,7 @@ async def _next_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             ref=ref,
             stap=what,
         ),
-        keyboard(day_buttons),
+        day_buttons(lang, "msd"),
     )
     return DAY
 
@@ -357,27 +356,14 @@ async def pick_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
 
 async def day_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """Vandaag / Gisteren."""
-    step = _step(context)
-    parts = callback_parts(update, "msd", 1)
-    if parts is None or parts[0] not in ("0", "1"):
-        await answer_stale(update, step["lang"])
-        return DAY
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    await update.callback_query.edit_message_reply_markup(None)
-    return await _record(update, context, runtime(context).deps.today() - timedelta(days=int(parts[0])))
+    day = await day_from_button(update, "msd", _step(context)["lang"], runtime(context).deps.today())
+    return DAY if day is None else await _record(update, context, day)
 
 
 async def day_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """A typed date."""
-    step = _step(context)
-    assert update.message is not None and update.message.text is not None
-    try:
-        day = parse_date(update.message.text, runtime(context).deps.today())
-    except DomainError as err:
-        await reply_error(update, context, err, step["lang"])
-        return DAY
-    return await _record(update, context, day)
+    day = await day_from_text(update, context, _step(context)["lang"], runtime(context).deps.today())
+    return DAY if day is None else await _record(update, context, day)
 
 
 async def _record(update: Update, context: ContextTypes.DEFAULT_TYPE, day: date) -> int:
