@@ -312,6 +312,11 @@ async def test_persistent_faults_leave_the_row_for_the_next_tick(
     assert (await d.tick()).sent == 1
     actions = [a for (a,) in await session.execute(select(AuditEntry.action).order_by(AuditEntry.id))]
     assert actions[-2:] == ["herinnering.opnieuw", "herinnering.verzonden"]
+    from bot.models import Dossier
+
+    dossier_id = (await session.scalars(select(Dossier.id))).one()
+    linked = await session.scalars(select(AuditEntry.dossier_id).where(AuditEntry.action.like("herinnering.%")))
+    assert set(linked) == {dossier_id}  # every step of the reminder's life is on the dossier's record
 
 
 async def test_a_worker_who_blocked_the_bot_is_marked_and_the_teamleider_gets_it(

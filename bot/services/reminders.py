@@ -159,76 +159,79 @@ def _end_product_buttons(deps: Deps, deadline: Deadline, can_record: list[Milest
     return [m for m in can_record if m.value in wanted]
 
 
+def _add_delivered(reminder: Reminder, user_id: int) -> None:
+    reminder.delivered = [*(reminder.delivered or []), user_id]
+    reminder.sent_to_id = reminder.sent_to_id or user_id
+
+
 async def record_delivered(session: AsyncSession, reminder_id: int, user_id: int) -> None:
     """Remember a recipient reached, so a retry never sends to them twice."""
     async with transaction(session):
         reminder = await session.get(Reminder, reminder_id)
         assert reminder is not None
-        reminder.delivered = [*(reminder.delivered or []), user_id]
-        reminder.sent_to_id = reminder.sent_to_id or user_id
+        _add_delivered(reminder, user_id)
+
+
+async def _settle(
+    session: AsyncSession,
+    deps: Deps,
+    reminder_id: int,
+    status: ReminderStatus,
+    action: str,
+    *,
+    error: str | None = None,
+    last_user_id: int | None = None,
+) -> None:
+    """Record one attempt's outcome on the row and in the audit log (linked to its dossier or vraag)."""
+    async with transaction(session):
+        reminder = await session.get(Reminder, reminder_id)
+        assert reminder is not None
+        if last_user_id is not None:
+            _add_delivered(reminder, last_user_id)
+        reminder.status = status
+        reminder.attempts += 1
+        details: dict[str, object] = {"herinnering": reminder.id}
+        if status is ReminderStatus.VERZONDEN:
+            reminder.sent_at = deps.now()
+            details["aan"] = reminder.delivered
+        if status is ReminderStatus.GEPLAND:  # back in the queue for the next tick
+            reminder.claimed_at = reminder.claimed_by = None
+        if error is not None:
+            reminder.last_error = details["fout"] = error[:MAX_ERROR]
+        deadline = await session.get(Deadline, reminder.deadline_id) if reminder.deadline_id else None
+        audit(
+            session,
+            deps,
+            None,
+            action,
+            dossier=reminder.dossier_id or (deadline.dossier_id if deadline else None),
+            vraag=reminder.vraag_id or (deadline.vraag_id if deadline else None),
+            **details,
+        )
 
 
 async def mark_sent(
     session: AsyncSession, deps: Deps, reminder_id: int, last_user_id: int | None = None
 ) -> None:
     """Done: the row is never claimed again (with the last recipient, in the same transaction)."""
-    async with transaction(session):
-        reminder = await session.get(Reminder, reminder_id)
-        assert reminder is not None
-        if last_user_id is not None:
-            reminder.delivered = [*(reminder.delivered or []), last_user_id]
-            reminder.sent_to_id = reminder.sent_to_id or last_user_id
-        reminder.status, reminder.sent_at = ReminderStatus.VERZONDEN, deps.now()
-        reminder.attempts += 1
-        audit(
-            session,
-            deps,
-            None,
-            "herinnering.verzonden",
-            dossier=reminder.dossier_id,
-            vraag=reminder.vraag_id,
-            herinnering=reminder.id,
-            aan=reminder.delivered,
-        )
+    await _settle(
+        session,
+        deps,
+        reminder_id,
+        ReminderStatus.VERZONDEN,
+        "herinnering.verzonden",
+        last_user_id=last_user_id,
+    )
 
 
 async def mark_retry(session: AsyncSession, deps: Deps, reminder_id: int, error: str) -> None:
     """A passing fault: back to planned, for the next tick."""
-    async with transaction(session):
-        reminder = await session.get(Reminder, reminder_id)
-        assert reminder is not None
-        reminder.status, reminder.claimed_at, reminder.claimed_by = ReminderStatus.GEPLAND, None, None
-        reminder.attempts += 1
-        reminder.last_error = error[:MAX_ERROR]
-        audit(
-            session,
-            deps,
-            None,
-            "herinnering.opnieuw",
-            dossier=reminder.dossier_id,
-            vraag=reminder.vraag_id,
-            herinnering=reminder.id,
-            fout=error[:MAX_ERROR],
-        )
+    await _settle(session, deps, reminder_id, ReminderStatus.GEPLAND, "herinnering.opnieuw", error=error)
 
 
 async def mark_failed(session: AsyncSession, deps: Deps, reminder_id: int, error: str) -> None:
     """A fault that retrying cannot fix (e.g. nobody to send it to): kept for the record."""
-    async with transaction(session):
-        reminder = await session.get(Reminder, reminder_id)
-        assert reminder is not None
-        reminder.status, reminder.last_error = ReminderStatus.MISLUKT, error[:MAX_ERROR]
-        reminder.attempts += 1
-        audit(
-            session,
-            deps,
-            None,
-            "herinnering.mislukt",
-            dossier=reminder.dossier_id,
-            vraag=reminder.vraag_id,
-            herinnering=reminder.id,
-            fout=error[:MAX_ERROR],
-        )
+    await _settle(session, deps, reminder_id, ReminderStatus.MISLUKT, "herinnering.mislukt", error=error)
 
 
 async def mark_unreachable(session: AsyncSession, deps: Deps, user_id: int) -> None:
