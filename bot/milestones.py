@@ -53,8 +53,9 @@ def missing_prerequisites(kind: Milestone, facts: Mapping[str, Sequence[date]]) 
 
 
 def earliest_date(kind: Milestone, facts: Mapping[str, Sequence[date]]) -> date | None:
-    """A milestone cannot be dated before the milestones it builds on."""
-    days = [facts[r.value][0] for r in REQUIRES[kind] if facts.get(r.value)]
+    """A milestone cannot be dated before the milestones it builds on. Picking up in the bot is a
+    formality, not an event in the trajectory: contact made the day before counts."""
+    days = [facts[r.value][0] for r in REQUIRES[kind] if r is not M.OPGEPAKT and facts.get(r.value)]
     return max(days) if days else None
 
 

@@ -44,7 +44,7 @@ def _draft(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Any]:
     return draft
 
 
-async def _lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+def _lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     return str(_draft(context).get("lang", "nl"))
 
 
@@ -66,7 +66,7 @@ async def start_melding(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
 
 async def pick_category(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """Category button: then the wijkteam."""
-    lang = await _lang(update, context)
+    lang = _lang(update, context)
     parts = await pressed(update, "mc", 1, lang, lambda p: p[0] in {c.value for c in Category})
     if parts is None:
         return CATEGORY
@@ -90,7 +90,7 @@ async def pick_category(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
 
 async def pick_wijkteam(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """Wijkteam button: then the date."""
-    lang = await _lang(update, context)
+    lang = _lang(update, context)
     parts = await pressed(update, "mw", 1, lang)
     if parts is None:
         return WIJKTEAM
@@ -111,7 +111,7 @@ async def pick_wijkteam(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
 
 
 async def _accept_date(update: Update, context: ContextTypes.DEFAULT_TYPE, day: date) -> int:
-    lang = await _lang(update, context)
+    lang = _lang(update, context)
     rt = runtime(context)
     try:
         intake.validate_meldingsdatum(rt.deps, day)
@@ -133,19 +133,19 @@ async def _accept_date(update: Update, context: ContextTypes.DEFAULT_TYPE, day: 
 
 async def date_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """Vandaag / Gisteren."""
-    day = await day_from_button(update, "md", await _lang(update, context), runtime(context).deps.today())
+    day = await day_from_button(update, "md", _lang(update, context), runtime(context).deps.today())
     return DATE if day is None else await _accept_date(update, context, day)
 
 
 async def date_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """A typed date."""
-    day = await day_from_text(update, context, await _lang(update, context), runtime(context).deps.today())
+    day = await day_from_text(update, context, _lang(update, context), runtime(context).deps.today())
     return DATE if day is None else await _accept_date(update, context, day)
 
 
 async def ris_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """The RIS number, checked before we go on."""
-    lang = await _lang(update, context)
+    lang = _lang(update, context)
     assert update.message is not None and update.message.text is not None
     try:
         ris = intake.validate_ris_nummer(Category.VROEGSIGNALERING, update.message.text)
@@ -165,7 +165,7 @@ async def ris_skip(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 
 async def _ask_description(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    lang = await _lang(update, context)
+    lang = _lang(update, context)
     await reply(
         update,
         context,
@@ -181,7 +181,7 @@ async def _ask_description(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 async def description_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """The description, screened for personal data right away."""
-    lang = await _lang(update, context)
+    lang = _lang(update, context)
     assert update.message is not None and update.message.text is not None
     try:
         text = intake.clean_text(update.message.text, intake.MAX_DESCRIPTION, required=False)
@@ -201,7 +201,7 @@ async def description_skip(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 
 async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    lang = await _lang(update, context)
+    lang = _lang(update, context)
     draft = _draft(context)
     async with session_for(context) as session:
         team = await session.scalar(select(Wijkteam.naam).where(Wijkteam.code == draft["wijkteam"]))
@@ -222,7 +222,7 @@ async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """Versturen: open the dossier, route it, tell everyone; Annuleren: stop."""
-    lang = await _lang(update, context)
+    lang = _lang(update, context)
     parts = await pressed(update, "mk", 1, lang, lambda p: p[0] in ("send", "stop"))
     if parts is None:
         return CONFIRM
@@ -280,7 +280,7 @@ async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """/annuleer or Annuleren: nothing is stored."""
-    lang = await _lang(update, context)
+    lang = _lang(update, context)
     assert context.user_data is not None
     context.user_data.pop(KEY, None)
     await reply(update, context, t(lang, "Gestopt. Er is niets opgeslagen."))
@@ -289,7 +289,7 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 async def timed_out(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """No answer for too long: end cleanly and say so."""
-    lang = await _lang(update, context)
+    lang = _lang(update, context)
     assert context.user_data is not None
     context.user_data.pop(KEY, None)
     await reply(
