@@ -15,7 +15,8 @@ _WORDS = {"vandaag": 0, "today": 0, "gisteren": 1, "yesterday": 1, "eergisteren"
 
 def parse_date(text: str, today: date, *, future: bool = False) -> date:
     """A typed date. Without a year: the most recent such date up to today, or with future=True
-    the first one from today on (for absences)."""
+    (absences) the nearest one, so '30-11' two days later is that day, and '5-1' in December is
+    next January."""
     value = text.strip().lower()
     if value in _WORDS:
         return today - timedelta(days=_WORDS[value])
@@ -32,7 +33,8 @@ def parse_date(text: str, today: date, *, future: bool = False) -> date:
     if dmy.group(3) is None:
         candidate = _build(today.year, month, day)
         if future:
-            return candidate if candidate >= today else _build(today.year + 1, month, day)
+            later = _build(today.year + 1, month, day)
+            return candidate if candidate >= today or (today - candidate) < (later - today) else later
         return candidate if candidate <= today else _build(today.year - 1, month, day)
     year = int(dmy.group(3))
     return _build(year + 2000 if year < 100 else year, month, day)

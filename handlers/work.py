@@ -238,16 +238,19 @@ async def hand_over(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     head = t(
         new.language, "↪️ {naam} heeft {ref} aan jou overgedragen.", naam=user.display_name, ref=moved.ref
     )
+    lang = new.language
     if item is not None:
-        body = dossier_notification(new.language, rt.deps.config, item, team or "", None, None)
-        await deliver(
-            context, new, f"{head}\n\n{body}", new_item_buttons(new.language, moved.ref, is_vraag=False)
+        body = dossier_notification(lang, rt.deps.config, item, team or "", None, None)
+        # Already picked up: the new holder goes straight to the dossier; otherwise they pick it up.
+        buttons = (
+            keyboard([[(label(lang, "Dossier openen"), f"zk:{moved.ref}")]])
+            if item.acknowledged_at is not None
+            else new_item_buttons(lang, moved.ref, is_vraag=False)
         )
+        await deliver(context, new, f"{head}\n\n{body}", buttons)
     elif vraag is not None:
-        body = vraag_notification(new.language, vraag, team or "", asker, None)
-        await deliver(
-            context, new, f"{head}\n\n{body}", new_item_buttons(new.language, moved.ref, is_vraag=True)
-        )
+        body = vraag_notification(lang, vraag, team or "", asker, None)
+        await deliver(context, new, f"{head}\n\n{body}", new_item_buttons(lang, moved.ref, is_vraag=True))
 
 
 # -- recording a milestone: (way, reached | self-reliant | reason), then the date ---------------

@@ -412,6 +412,17 @@ async def test_hand_over_to_a_colleague(bot: Bot, team: Team) -> None:
     assert ("Oppakken", "ack:SH-2026-0001") in team.bc.last.buttons
 
 
+async def test_a_picked_up_dossier_handed_over_opens_straight_away(bot: Bot, team: Team) -> None:
+    await submit_melding(team.partner, "nieuwe aanmelding")
+    await team.km.press("Oppakken")
+    await team.km.press("Overdragen")
+    await team.km.press("Bea BC")
+    assert team.bc.last.buttons == [("Dossier openen", "zk:SH-2026-0001")]
+    await team.bc.press("Dossier openen")
+    assert "Status: opgepakt; bij Bea BC (budgetcoach)" in team.bc.last.text
+    assert ("eerste contact", "ms:SH-2026-0001:eerste_contact") in team.bc.last.buttons
+
+
 async def test_zaken_and_zaak(bot: Bot, team: Team) -> None:
     assert (await team.km.send("/zaken"))[0].text == "Je hebt geen open zaken."
     await submit_melding(team.partner, "aanmelding derden")
@@ -446,6 +457,7 @@ async def test_afwezig_typed_period_and_bad_input(bot: Bot, team: Team) -> None:
     await team.bc.send("/afwezig")
     assert "helemaal in het verleden" in (await team.bc.send("1-11-2026 t/m 2-11-2026"))[0].text
     assert "vóór de eerste dag" in (await team.bc.send("10-12-2026 t/m 8-12-2026"))[0].text
+    assert "helemaal in het verleden" in (await team.bc.send("30-11"))[0].text  # two days ago, not next year
     replies = await team.bc.send("7-12 t/m 11-12")
     assert replies[0].text.startswith(
         "Genoteerd: je bent afwezig van maandag 7 december 2026 tot en met vrijdag 11 december 2026."

@@ -315,7 +315,9 @@ async def test_persistent_faults_leave_the_row_for_the_next_tick(
     from bot.models import Dossier
 
     dossier_id = (await session.scalars(select(Dossier.id))).one()
-    linked = await session.scalars(select(AuditEntry.dossier_id).where(AuditEntry.action.like("herinnering.%")))
+    linked = await session.scalars(
+        select(AuditEntry.dossier_id).where(AuditEntry.action.like("herinnering.%"))
+    )
     assert set(linked) == {dossier_id}  # every step of the reminder's life is on the dossier's record
 
 

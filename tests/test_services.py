@@ -574,6 +574,7 @@ async def test_first_contact_before_pick_up_in_the_bot_is_allowed(
     km = rostered.klantmanager.telegram_id
     ref = (await melding(session, deps, rostered, day=date(2026, 11, 30))).dossier.ref
     await dossiers.acknowledge(session, deps, km, ref)  # picked up on 2 December
-    rec = await dossiers.record_milestone(session, deps, km, ref, M.EERSTE_CONTACT, date(2026, 12, 1),
-                                          contact_way=ContactWay.TELEFOON)
+    rec = await dossiers.record_milestone(
+        session, deps, km, ref, M.EERSTE_CONTACT, date(2026, 12, 1), contact_way=ContactWay.TELEFOON
+    )
     assert rec.kinds == [M.EERSTE_CONTACT]
