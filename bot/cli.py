@@ -252,7 +252,7 @@ def _run(settings: Settings) -> int:
     """Long polling until interrupted."""
     import logging
 
-    from bot.app import build_application
+    from handlers.app import build_application
 
     if settings.token is None:
         print(i18n.gettext(NO_TOKEN, "nl"), file=sys.stderr)

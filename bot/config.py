@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from bot.vocabulary import Category, Milestone, Role, Unit, VraagTopic
+from bot.vocabulary import Category, Milestone, NormSource, Role, Unit, VraagTopic
 
 # Events that start or stop a norm clock besides the milestones.
 MELDING = "melding"
@@ -27,7 +27,7 @@ class _Strict(BaseModel):
 
 
 class ReminderPolicy(_Strict):
-    """When a clock's holder is reminded (DOMAIN.md section 5)."""
+    """When a deadline's holder is reminded (bot/README.md, "Reminders"); bot.moments reads it."""
 
     werkdagen_voor: list[Annotated[int, Field(ge=0, le=20)]] = [3, 1, 0]
     te_laat: bool = True
@@ -45,7 +45,7 @@ class NormConfig(_Strict):
     """One doorlooptijd: when its clock starts, how long it runs, what stops it."""
 
     naam: str = Field(min_length=1)
-    bron: Literal["uitvraag", "resultaat", "wet", "lokaal"]
+    bron: NormSource
     start: str
     opent_bij: str | None = None
     categorieen: list[Category] = []
@@ -170,6 +170,13 @@ class Planner(_Strict):
     dagelijkse_lijst_tijd: time = time(8, 30)
 
 
+class Targets(_Strict):
+    """KPI targets that are not a norm's own `doel`."""
+
+    # seed: 50% of the people in budgetbeheer become financially self-reliant
+    zelfredzaam_na_budgetbeheer: Annotated[float, Field(gt=0, le=1)] = 0.5
+
+
 class AppConfig(_Strict):
     """The whole file."""
 
@@ -181,6 +188,7 @@ class AppConfig(_Strict):
     kalender: CalendarConfig = CalendarConfig()
     routering: Routing = Routing()
     planner: Planner = Planner()
+    doelen: Targets = Targets()
     uitnodiging_geldig_dagen: Annotated[int, Field(ge=1, le=90)] = 7
     bewaartermijn_vrije_tekst_dagen: Annotated[int, Field(ge=1, le=3650)] = 90
 
@@ -210,6 +218,11 @@ class AppConfig(_Strict):
 
     def wijkteam(self, code: str) -> Wijkteam | None:
         return next((w for w in self.wijkteams if w.code == code), None)
+
+    def norm_name(self, code: str) -> str:
+        """The norm's name, or its code for a norm since removed from the file."""
+        norm = self.normen.get(code)
+        return norm.naam if norm else code
 
 
 class ConfigError(Exception):

@@ -1,11 +1,25 @@
-"""Which milestone fits a dossier's state: prerequisites as data, plain Python."""
+"""The milestone rules, plain Python: which milestone fits a dossier's state (prerequisites as
+data), what each needs, which ones follow by themselves, and which stop a norm's deadline."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 
-from bot.vocabulary import DERIVED, FINANCIELE_RUST_CRITERIA, REPEATABLE, Milestone
+from bot.config import NormConfig
+from bot.errors import DomainError, InvalidDate
+from bot.i18n import N_, Text
+from bot.vocabulary import (
+    DERIVED,
+    FINANCIELE_RUST_CRITERIA,
+    REPEATABLE,
+    CloseReason,
+    ContactWay,
+    Milestone,
+)
+
+Facts = Mapping[str, Sequence[date]]
 
 M = Milestone
 
@@ -43,7 +57,7 @@ NEEDS_CONTACT = frozenset({M.CONTACTPOGING, M.EERSTE_CONTACT})
 NEEDS_REASON = frozenset({M.AFGESLOTEN})
 
 
-def missing_prerequisites(kind: Milestone, facts: Mapping[str, Sequence[date]]) -> list[Milestone]:
+def missing_prerequisites(kind: Milestone, facts: Facts) -> list[Milestone]:
     """The milestones still needed before kind can be recorded."""
     if kind is M.EINDRAPPORTAGE:
         if facts.get(M.AANMELDING_WSNP.value) or facts.get(M.EINDE_SCHULDREGELING.value):
@@ -52,14 +66,14 @@ def missing_prerequisites(kind: Milestone, facts: Mapping[str, Sequence[date]]) 
     return [req for req in REQUIRES[kind] if not facts.get(req.value)]
 
 
-def earliest_date(kind: Milestone, facts: Mapping[str, Sequence[date]]) -> date | None:
+def earliest_date(kind: Milestone, facts: Facts) -> date | None:
     """A milestone cannot be dated before the milestones it builds on. Picking up in the bot is a
     formality, not an event in the trajectory: contact made the day before counts."""
     days = [facts[r.value][0] for r in REQUIRES[kind] if r is not M.OPGEPAKT and facts.get(r.value)]
     return max(days) if days else None
 
 
-def recordable(facts: Mapping[str, Sequence[date]]) -> list[Milestone]:
+def recordable(facts: Facts) -> list[Milestone]:
     """The milestones a worker can record now, in the order of a trajectory."""
     result: list[Milestone] = []
     for kind in Milestone:
@@ -77,7 +91,94 @@ def recordable(facts: Mapping[str, Sequence[date]]) -> list[Milestone]:
     return result
 
 
-def financiele_rust_reached(facts: Mapping[str, Sequence[date]]) -> date | None:
+def financiele_rust_reached(facts: Facts) -> date | None:
     """The day the last of the three criteria was met, once all three are."""
     days = [facts[c.value][0] for c in FINANCIELE_RUST_CRITERIA if facts.get(c.value)]
     return max(days) if len(days) == len(FINANCIELE_RUST_CRITERIA) else None
+
+
+def refuse_derived(kind: Milestone) -> None:
+    """Opgepakt and financiële rust follow from other steps; they are never recorded directly."""
+    if kind in DERIVED:
+        raise DomainError(N_("'{wat}' volgt vanzelf uit de andere stappen."), wat=Text(kind.label))
+
+
+def check_recordable(kind: Milestone, facts: Facts, day: date) -> None:
+    """Refuse a milestone that is already there, lacks a prerequisite, comes after the step that
+    ends it, or is dated before the step it builds on."""
+    if kind not in REPEATABLE and facts.get(kind.value):
+        raise DomainError(
+            N_("'{wat}' is al vastgelegd op {datum}."), wat=Text(kind.label), datum=facts[kind.value][0]
+        )
+    missing = missing_prerequisites(kind, facts)
+    if missing:
+        raise DomainError(N_("Eerst nodig: {wat}."), wat=Text(missing[0].label))
+    ended_by = ENDS.get(kind)
+    if ended_by is not None and facts.get(ended_by.value):
+        raise DomainError(
+            N_("Na '{eind}' kan '{wat}' niet meer."), eind=Text(ended_by.label), wat=Text(kind.label)
+        )
+    earliest = earliest_date(kind, facts)
+    if earliest is not None and day < earliest:
+        raise InvalidDate(N_("Die datum ligt vóór {datum}, de datum van de vorige stap."), datum=earliest)
+
+
+def outcome_fields(
+    kind: Milestone,
+    *,
+    contact_way: ContactWay | None,
+    reached: bool | None,
+    self_reliant: bool | None,
+    reason: CloseReason | None,
+) -> dict[str, object]:
+    """The outcome columns the milestone needs (contact way and reached, self-reliant, reason)."""
+    fields: dict[str, object] = {}
+    if kind in NEEDS_CONTACT:
+        if contact_way is None:
+            raise DomainError(N_("Geef aan hoe je contact hebt gezocht."))
+        fields["contact_way"] = contact_way.value
+        fields["reached"] = True if kind is M.EERSTE_CONTACT else bool(reached)
+    if kind in NEEDS_SELF_RELIANT:
+        if self_reliant is None:
+            raise DomainError(N_("Geef aan of de inwoner financieel zelfredzaam is."))
+        fields["self_reliant"] = self_reliant
+    if kind in NEEDS_REASON:
+        if reason is None:
+            raise DomainError(N_("Geef een reden voor het afsluiten."))
+        fields["reason"] = reason.value
+    return fields
+
+
+@dataclass(frozen=True)
+class Step:
+    """One milestone row to store: kind, date and outcome columns."""
+
+    kind: Milestone
+    day: date
+    fields: Mapping[str, object]
+
+
+def steps_for(kind: Milestone, day: date, fields: Mapping[str, object], facts: Facts) -> list[Step]:
+    """The recorded milestone and what it completes: a contact attempt that reached the inwoner is
+    the eerste contact; the last criterion of financiële rust completes it (on the latest date)."""
+    steps = [Step(kind, day, fields)]
+    if kind is M.CONTACTPOGING and fields.get("reached"):
+        steps.append(Step(M.EERSTE_CONTACT, day, {"contact_way": fields.get("contact_way"), "reached": True}))
+    if kind in FINANCIELE_RUST_CRITERIA:
+        rust = financiele_rust_reached({**facts, kind.value: [day]})
+        if rust is not None:
+            steps.append(Step(M.FINANCIELE_RUST, rust, {}))
+    return steps
+
+
+def end_product_steps(norm: NormConfig | None, seq: int, can_record: Sequence[Milestone]) -> list[Milestone]:
+    """The milestones (or their parts) that would stop a norm's deadline and can be recorded now;
+    a periodic toets is stopped by the toets."""
+    if norm is None:
+        return []
+    wanted = set(norm.eindproduct)
+    if M.FINANCIELE_RUST.value in wanted:
+        wanted |= {c.value for c in FINANCIELE_RUST_CRITERIA}
+    if seq:
+        wanted = {M.TOETS.value}
+    return [m for m in can_record if m.value in wanted]

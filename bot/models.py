@@ -24,6 +24,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from bot.i18n import DEFAULT_LANGUAGE
+
 # Stable constraint names so Alembic migrations can refer to them on every database.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -81,7 +83,7 @@ class User(Base):
     beheerder: Mapped[bool] = mapped_column(Boolean, default=False)  # may combine with a role
     wijkteam_id: Mapped[int | None] = mapped_column(ForeignKey("wijkteams.id"))
     display_name: Mapped[str] = mapped_column(String(80))
-    language: Mapped[str] = mapped_column(String(5), default="nl")
+    language: Mapped[str] = mapped_column(String(5), default=DEFAULT_LANGUAGE)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]

@@ -1,23 +1,21 @@
-"""Norm clocks as plain data: which clocks a dossier has, when they fall due, when they stopped,
-and when their reminders go out. No database, no Telegram."""
+"""Deadlines as plain data: which deadlines (termijnen) a dossier has, when they fall due, when
+they stopped, and the one rule for how a deadline stands (binnen de termijn or not). No database,
+no Telegram; the reminder moments are in bot.moments."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
-from bot.config import MELDING, AppConfig, NormConfig, ReminderPolicy
-from bot.vocabulary import Category, Milestone
+from bot.config import MELDING, AppConfig, NormConfig
+from bot.vocabulary import Category, DeadlineStatus, Milestone, Verdict
 from bot.workcalendar import WorkCalendar
-
-# Reminder kind for "the next working morning after the deadline".
-OVERDUE = -1
 
 
 @dataclass(frozen=True)
-class ClockPlan:
-    """What one norm clock of a dossier should look like given the facts so far."""
+class DeadlinePlan:
+    """What one deadline of a dossier should look like given the facts so far."""
 
     norm: str
     seq: int  # 0 for the norm itself, n for the n-th periodic toets
@@ -50,20 +48,20 @@ def _start_date(
 
 
 def _met_date(norm: NormConfig, facts: Mapping[str, Sequence[date]]) -> date | None:
-    """The clock stops on the day the last required end product exists."""
+    """The deadline stops on the day the last required end product exists."""
     firsts = [facts[e][0] for e in norm.eindproduct if facts.get(e)]
     return max(firsts) if len(firsts) == len(norm.eindproduct) else None
 
 
-def plan_clocks(
+def plan_deadlines(
     config: AppConfig,
     calendar: WorkCalendar,
     category: Category,
     meldingsdatum: date,
     facts: Mapping[str, Sequence[date]],
-) -> list[ClockPlan]:
-    """Every clock the dossier should have now, with its due and stop dates."""
-    plans: list[ClockPlan] = []
+) -> list[DeadlinePlan]:
+    """Every deadline the dossier should have now, with its due and stop dates."""
+    plans: list[DeadlinePlan] = []
     for code, norm in config.active_norms.items():
         if norm.is_vraag_norm:
             continue
@@ -74,34 +72,34 @@ def plan_clocks(
         if norm.termijn is not None and norm.eenheid is not None:
             due = calendar.due_date(start, norm.termijn, norm.eenheid)
         met = _met_date(norm, facts)
-        plans.append(ClockPlan(code, 0, start, due, met))
+        plans.append(DeadlinePlan(code, 0, start, due, met))
         if norm.toets_elke_maanden and norm.termijn:
-            plans.extend(_toets_clocks(code, norm, calendar, start, met, facts))
+            plans.extend(_toets_deadlines(code, norm, calendar, start, met, facts))
     return plans
 
 
-def _toets_clocks(
+def _toets_deadlines(
     code: str,
     norm: NormConfig,
     calendar: WorkCalendar,
     start: date,
     main_met: date | None,
     facts: Mapping[str, Sequence[date]],
-) -> list[ClockPlan]:
-    """One clock per periodic toets; the next opens once the previous is done, none after the end."""
+) -> list[DeadlinePlan]:
+    """One deadline per periodic toets; the next opens once the previous is done, none after the end."""
     assert norm.termijn is not None and norm.toets_elke_maanden is not None
     done = list(facts.get(Milestone.TOETS.value, ()))
-    clocks = []
+    deadlines = []
     previous_due = start
     for seq, due in enumerate(calendar.toets_dates(start, norm.termijn, norm.toets_elke_maanden), 1):
         met = done[seq - 1] if len(done) >= seq else None
         if main_met is not None and met is None:
             break  # the trajectory ended; later toetsen are not due
-        clocks.append(ClockPlan(code, seq, previous_due, due, met))
+        deadlines.append(DeadlinePlan(code, seq, previous_due, due, met))
         if met is None:
             break
         previous_due = due
-    return clocks
+    return deadlines
 
 
 def vraag_due(config: AppConfig, calendar: WorkCalendar, asked: date) -> tuple[str, date] | None:
@@ -112,29 +110,19 @@ def vraag_due(config: AppConfig, calendar: WorkCalendar, asked: date) -> tuple[s
     return None
 
 
-@dataclass(frozen=True)
-class ReminderMoment:
-    """When a reminder about a clock should go out; offset in werkdagen before due (-1: overdue)."""
-
-    offset: int
-    at: datetime
+def within_term(met: date | None, due: date | None) -> bool:
+    """Binnen de termijn: the end product was recorded on or before the due date. The figures'
+    SQL form (bot.services.deadlines.within_term_sql) is tested against this one."""
+    return met is not None and due is not None and met <= due
 
 
-def reminder_moments(
-    due: date, policy: ReminderPolicy, calendar: WorkCalendar, now: datetime
-) -> list[ReminderMoment]:
-    """Office-opening moments n werkdagen before the due date, on the day, and the morning after.
-
-    Moments on days already past are dropped (a late-created clock does not send a stale
-    '3 werkdagen' reminder); an overdue notice is always kept, at the earliest now.
-    """
-    today = calendar.local(now).date()
-    moments = []
-    for n in policy.werkdagen_voor:
-        day = calendar.add_working_days(due, -n) if n else calendar.next_working_day(due)
-        if day >= today:
-            moments.append(ReminderMoment(n, calendar.office_open(day)))
-    if policy.te_laat:
-        morning = calendar.office_open(calendar.next_working_day(due, include_self=False))
-        moments.append(ReminderMoment(OVERDUE, max(morning, now)))
-    return moments
+def verdict(status: str, due: date | None, met: date | None, today: date) -> Verdict:
+    """How a deadline stands today: lapsed, without a term, met in time or late, or (without its
+    end product) overdue once the due date has passed, else still running."""
+    if status == DeadlineStatus.VERVALLEN:
+        return Verdict.VERVALLEN
+    if due is None:
+        return Verdict.GEEN_TERMIJN
+    if met is not None:
+        return Verdict.GEHAALD if within_term(met, due) else Verdict.TE_LAAT
+    return Verdict.VERLOPEN if due < today else Verdict.LOPEND

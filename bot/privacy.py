@@ -1,4 +1,4 @@
-"""Screening free text for personal data before anything is stored or logged (DOMAIN.md section 7)."""
+"""Screening free text for personal data before anything is stored or logged (bot/README.md, "Privacy")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Routing a new item to the on-duty worker (DOMAIN.md section 2), as a pure function."""
+"""Routing a new item to the on-duty worker (bot/README.md, "Routing"), as a pure function."""
 
 from __future__ import annotations
 

@@ -9,13 +9,13 @@ from pydantic import AnyHttpUrl, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.config import AppConfig, load_config
-from bot.i18n import LANGUAGES
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///schuldhulpbot.db"
 
 
 class Settings(BaseSettings):
-    """Interface contract (DOMAIN.md section 8): extend, never rename."""
+    """The interface contract (README, "Configuration"): extend, never rename."""
 
     model_config = SettingsConfigDict(env_prefix="SCHULDHULPBOT_", extra="ignore")
 
@@ -25,7 +25,7 @@ class Settings(BaseSettings):
     api_base_url: AnyHttpUrl | None = None
     timezone: str = "Europe/Amsterdam"
     bot_username: str | None = None
-    language: str = "nl"
+    language: str = DEFAULT_LANGUAGE
     log_level: str = "INFO"
 
     @field_validator("timezone")

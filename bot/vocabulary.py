@@ -1,4 +1,22 @@
-"""The words of the domain: roles, categories, milestones, units, with their Dutch labels."""
+"""The words of the domain, one name per concept, with the Dutch word the users see.
+
+Glossary (code name: Dutch word, meaning); bot/README.md explains the chain in full.
+
+- Dossier (dossier, zaak): the case a melding opens; residents are known only by its reference.
+- Vraag (schuldvraag): a partner's question, anonymous about the resident.
+- Item: a dossier or a vraag, as routed to a worker (ItemKind).
+- Milestone (mijlpaal, stap): an event a worker records on a dossier, with its date.
+- Norm (norm, doorlooptijd): an agreed term from the configuration, e.g. eerste contact binnen
+  2 weken na de RIS-melding.
+- Deadline (termijn): one norm running for one dossier or vraag: its start, its due date (uiterste
+  datum), the date its end product was recorded (met), and its DeadlineStatus. Budgetbeheer's
+  half-yearly toetsen are deadlines of their own (seq 1, 2, ...). The stored audit actions keep
+  their first wording ('klok.gestart', ...) so the log reads the same over the years.
+- Verdict (oordeel): whether a deadline was met within the term (binnen de termijn), missed, still
+  running or lapsed (vervallen); see bot.norms.verdict.
+- Reminder (herinnering): one row of the outbox: a moment, an audience and a subject.
+- Digest (lijst): the daily overdue list or the weekly overview, sent once per person and period.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +26,7 @@ from bot.i18n import N_
 
 
 class Role(StrEnum):
-    """What a user may do (DOMAIN.md section 1)."""
+    """What a user may do (bot/README.md, "Roles")."""
 
     PARTNER = "partner"
     KLANTMANAGER = "klantmanager"
@@ -61,6 +79,23 @@ class VraagTopic(StrEnum):
 
     SCHULDEN = "schulden"
     BUDGET = "budget"
+
+    @property
+    def label(self) -> str:
+        return VRAAG_TOPIC_LABELS[self]
+
+
+VRAAG_TOPIC_LABELS = {
+    VraagTopic.SCHULDEN: N_("schulden en schuldhulp"),
+    VraagTopic.BUDGET: N_("budget en inkomen"),
+}
+
+
+class ItemKind(StrEnum):
+    """What was routed: a dossier (from a melding) or a vraag."""
+
+    DOSSIER = "dossier"
+    VRAAG = "vraag"
 
 
 class Milestone(StrEnum):
@@ -180,8 +215,17 @@ class Unit(StrEnum):
     MAANDEN = "maanden"
 
 
-class ClockStatus(StrEnum):
-    """A norm clock runs, is stopped by its end product, or lapses (dossier closed first)."""
+class NormSource(StrEnum):
+    """Where a norm comes from: the seed's agreement, its result agreements, the Wgs, or local."""
+
+    UITVRAAG = "uitvraag"
+    RESULTAAT = "resultaat"
+    WET = "wet"
+    LOKAAL = "lokaal"
+
+
+class DeadlineStatus(StrEnum):
+    """A deadline (termijn) runs, is stopped by its end product, or lapses (dossier closed first)."""
 
     LOPEND = "lopend"
     GESTOPT = "gestopt"
@@ -204,6 +248,53 @@ class VraagStatus(StrEnum):
     BEANTWOORD = "beantwoord"
 
 
+class Verdict(StrEnum):
+    """How a deadline stands on a given day (bot.norms.verdict is the one rule)."""
+
+    GEHAALD = "gehaald"  # end product on or before the due date: binnen de termijn
+    TE_LAAT = "te_laat"  # end product after the due date
+    VERLOPEN = "verlopen"  # no end product and the due date has passed
+    LOPEND = "lopend"  # no end product, the due date is today or later
+    VERVALLEN = "vervallen"  # the dossier closed while it ran
+    GEEN_TERMIJN = "geen_termijn"  # a norm without a term (WSNP, nazorg)
+
+
+class ReminderKind(StrEnum):
+    """What a reminder row is about."""
+
+    TERMIJN = "termijn"  # a deadline: before, on the day, overdue
+    OPPAKKEN = "oppakken"  # an item nobody picked up: re-send, then escalation
+
+
+class Audience(StrEnum):
+    """Who a reminder row is for."""
+
+    HOUDER = "houder"  # whoever holds the item when it is sent
+    TEAMLEIDER = "teamleider"  # every reachable teamleider
+
+
+class StandIn(StrEnum):
+    """Why the teamleiders get a holder's reminder instead."""
+
+    AFWEZIG = "afwezig"
+    ONBEREIKBAAR = "onbereikbaar"
+    GEEN_HOUDER = "geen_houder"
+
+
+class DigestKind(StrEnum):
+    """The periodic lists."""
+
+    DAGLIJST = "te_laat_dag"  # a worker's overdue dossiers, each working morning
+    WEEKOVERZICHT = "week"  # the teamleider's weekly status
+
+
+class DigestStatus(StrEnum):
+    """A digest is being sent by one process, or was sent."""
+
+    BEZIG = "bezig"
+    VERZONDEN = "verzonden"
+
+
 class ReminderStatus(StrEnum):
     """The lifecycle of a reminder row in the outbox."""
 
@@ -212,3 +303,40 @@ class ReminderStatus(StrEnum):
     VERZONDEN = "verzonden"
     MISLUKT = "mislukt"
     GEANNULEERD = "geannuleerd"
+
+
+class AuditAction(StrEnum):
+    """What the append-only audit log records (codes and dates only, never message texts)."""
+
+    INVITE_CREATED = "uitnodiging.gemaakt"
+    USER_JOINED = "gebruiker.aangemeld"
+    USER_LANGUAGE = "gebruiker.taal"
+    USER_ACTIVATED = "gebruiker.actief"
+    USER_BLOCKED = "gebruiker.geblokkeerd"
+    USER_UNREACHABLE = "gebruiker.onbereikbaar"
+    ROSTER_ON = "rooster.aan"
+    ROSTER_OFF = "rooster.uit"
+    ROSTER_OVERRIDE = "rooster.afwijking"
+    ABSENCE = "afwezigheid.gemeld"
+    DOSSIER_REPORTED = "dossier.gemeld"
+    DOSSIER_ROUTED = "dossier.gerouteerd"
+    DOSSIER_PICKED_UP = "dossier.opgepakt"
+    DOSSIER_HANDED_OVER = "dossier.overgedragen"
+    MILESTONE_RECORDED = "mijlpaal.vastgelegd"
+    VRAAG_ASKED = "vraag.gesteld"
+    VRAAG_ROUTED = "vraag.gerouteerd"
+    VRAAG_PICKED_UP = "vraag.opgepakt"
+    VRAAG_HANDED_OVER = "vraag.overgedragen"
+    VRAAG_ANSWERED = "vraag.beantwoord"
+    # Deadlines: the stored values keep their first wording ("klok") for a continuous log.
+    DEADLINE_STARTED = "klok.gestart"
+    DEADLINE_STOPPED = "klok.gestopt"
+    DEADLINE_MOVED = "klok.verplaatst"
+    DEADLINE_UPDATED = "klok.bijgewerkt"
+    DEADLINE_LAPSED = "klok.vervallen"
+    REMINDERS_PLANNED = "herinneringen.gepland"
+    REMINDER_SENT = "herinnering.verzonden"
+    REMINDER_RETRY = "herinnering.opnieuw"
+    REMINDER_FAILED = "herinnering.mislukt"
+    REMINDER_LAPSED = "herinnering.vervallen"
+    FREE_TEXT_PURGED = "vrije_tekst.verwijderd"

@@ -7,7 +7,10 @@ import logging
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from handlers.common import current_user, lang_of, reply, t
+from bot.i18n import DEFAULT_LANGUAGE
+from handlers.guards import current_user
+from handlers.runtime import reply
+from handlers.views.text import t
 
 logger = logging.getLogger("schuldhulpbot.errors")
 
@@ -25,7 +28,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     try:
-        lang = lang_of(await current_user(update, context))
+        user = await current_user(update, context)
+        lang = user.language if user is not None else DEFAULT_LANGUAGE
         if update.callback_query is not None:
             await update.callback_query.answer()
         await reply(

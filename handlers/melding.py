@@ -5,84 +5,73 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
 from telegram import Update
-from telegram.ext import ContextTypes, ConversationHandler
+from telegram.ext import CommandHandler, ContextTypes, ConversationHandler, MessageHandler
 
-from bot.errors import DomainError
-from bot.i18n import Text
-from bot.models import Wijkteam
+from bot.i18n import N_, Text
 from bot.rights import Action
 from bot.services import intake
 from bot.vocabulary import Category
-from handlers.cards import norm_name, routed_line
-from handlers.common import (
-    day_buttons,
-    day_from_button,
-    day_from_text,
-    keyboard,
-    label,
-    pairs,
-    pressed,
-    reply,
-    reply_error,
-    runtime,
-    session_for,
-    t,
+from handlers.flows import (
+    END,
+    TEXT,
+    button,
+    conversation,
+    day_pressed,
+    draft,
+    stopper,
+    typed_day,
+    typed_text,
 )
-from handlers.notify import announce_dossier
-from handlers.start import active_user
+from handlers.guards import domain_errors, pressed, registered
+from handlers.runtime import language, reply, runtime, session_for, user_data
+from handlers.views.callbacks import (
+    ConfirmMelding,
+    MeldingCategory,
+    MeldingDay,
+    MeldingTeam,
+    SkipDescription,
+    SkipRisNumber,
+)
+from handlers.views.cards import routed_line
+from handlers.views.keyboards import choice, day_buttons, keyboard, pairs
+from handlers.views.notify import announce_dossier
+from handlers.views.text import label, t
 
 CATEGORY, WIJKTEAM, DATE, RIS, DESCRIPTION, CONFIRM = range(6)
 KEY = "melding"
 
 
 def _draft(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Any]:
-    assert context.user_data is not None
-    draft = context.user_data.setdefault(KEY, {})
-    assert isinstance(draft, dict)
-    return draft
-
-
-def _lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
-    return str(_draft(context).get("lang", "nl"))
+    return draft(context, KEY)
 
 
 async def start_melding(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """/melding: check the role, then ask the category."""
-    user = await active_user(update, context, Action.SUBMIT_MELDING)
+    user = await registered(update, context, Action.SUBMIT_MELDING)
     if user is None:
-        return ConversationHandler.END
-    assert context.user_data is not None
-    context.user_data[KEY] = {
-        "lang": user.language,
-        "own_team": user.wijkteam.code if user.wijkteam else None,
-    }
+        return END
+    user_data(context)[KEY] = {}
     lang = user.language
-    buttons = [(label(lang, c.label), f"mc:{c.value}") for c in Category]
-    await reply(update, context, t(lang, "Nieuwe melding. Welke soort?"), keyboard(pairs(buttons, 1)))
+    buttons = [(c.label, MeldingCategory(c)) for c in Category]
+    await reply(update, context, t(lang, "Nieuwe melding. Welke soort?"), choice(lang, buttons, 1))
     return CATEGORY
 
 
+@domain_errors(CATEGORY, alert=True)
 async def pick_category(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """Category button: then the wijkteam."""
-    lang = _lang(update, context)
-    parts = await pressed(update, "mc", 1, lang, lambda p: p[0] in {c.value for c in Category})
-    if parts is None:
+    """Category button: then the wijkteam (own first)."""
+    picked = await pressed(update, context, MeldingCategory)
+    if picked is None or update.callback_query is None or update.effective_user is None:
         return CATEGORY
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    draft = _draft(context)
-    draft["category"] = parts[0]
+    lang = language(context)
     async with session_for(context) as session:
-        teams = list(
-            await session.scalars(select(Wijkteam).where(Wijkteam.actief.is_(True)).order_by(Wijkteam.id))
-        )
-    own = draft.get("own_team")
-    teams.sort(key=lambda w: w.code != own)
-    buttons = [((w.naam + " ✓") if w.code == own else w.naam, f"mw:{w.code}") for w in teams]
+        teams = await intake.melding_wijkteams(session, runtime(context).deps, update.effective_user.id)
+    await update.callback_query.answer()
+    _draft(context).update(category=picked.category.value, teams={w.code: w.naam for w in teams})
+    buttons = [((w.naam + " ✓") if w.own else w.naam, MeldingTeam(w.code)) for w in teams]
     await update.callback_query.edit_message_text(
-        t(lang, "Soort: {soort}. Voor welk wijkteam?", soort=Text(Category(parts[0]).label)),
+        t(lang, "Soort: {soort}. Voor welk wijkteam?", soort=Text(picked.category.label)),
         reply_markup=keyboard(pairs(buttons, 1)),
     )
     return WIJKTEAM
@@ -90,69 +79,58 @@ async def pick_category(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
 
 async def pick_wijkteam(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """Wijkteam button: then the date."""
-    lang = _lang(update, context)
-    parts = await pressed(update, "mw", 1, lang)
-    if parts is None:
+    picked = await pressed(update, context, MeldingTeam)
+    if picked is None or update.callback_query is None:
         return WIJKTEAM
-    assert update.callback_query is not None
+    lang = language(context)
     await update.callback_query.answer()
-    draft = _draft(context)
-    draft["wijkteam"] = parts[0]
+    data = _draft(context)
+    data["wijkteam"] = picked.wijkteam
     question = (
         t(lang, "Wat is de datum van de melding in RIS?")
-        if draft["category"] == Category.VROEGSIGNALERING
+        if data["category"] == Category.VROEGSIGNALERING
         else t(lang, "Wat is de meldingsdatum?")
     )
     await update.callback_query.edit_message_text(
         question + "\n" + t(lang, "Kies een knop of typ een datum, bijvoorbeeld 3-12-2026."),
-        reply_markup=day_buttons(lang, "md"),
+        reply_markup=day_buttons(lang, MeldingDay(0), MeldingDay(1)),
     )
     return DATE
 
 
 async def _accept_date(update: Update, context: ContextTypes.DEFAULT_TYPE, day: date) -> int:
-    lang = _lang(update, context)
-    rt = runtime(context)
-    try:
-        intake.validate_meldingsdatum(rt.deps, day)
-    except DomainError as err:
-        await reply_error(update, context, err, lang)
-        return DATE
-    draft = _draft(context)
-    draft["date"] = day.isoformat()
-    if draft["category"] == Category.VROEGSIGNALERING:
+    intake.validate_meldingsdatum(runtime(context).deps, day)
+    data = _draft(context)
+    data["date"] = day.isoformat()
+    if data["category"] == Category.VROEGSIGNALERING:
+        lang = language(context)
         await reply(
             update,
             context,
             t(lang, "Wat is het RIS-nummer? Typ het, of kies Overslaan."),
-            keyboard([[(label(lang, "Overslaan"), "mr:skip")]]),
+            keyboard([[(label(lang, "Overslaan"), SkipRisNumber())]]),
         )
         return RIS
     return await _ask_description(update, context)
 
 
+@domain_errors(DATE)
 async def date_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """Vandaag / Gisteren."""
-    day = await day_from_button(update, "md", _lang(update, context), runtime(context).deps.today())
+    day = await day_pressed(update, context, MeldingDay, runtime(context).deps.today())
     return DATE if day is None else await _accept_date(update, context, day)
 
 
+@domain_errors(DATE)
 async def date_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """A typed date."""
-    day = await day_from_text(update, context, _lang(update, context), runtime(context).deps.today())
-    return DATE if day is None else await _accept_date(update, context, day)
+    return await _accept_date(update, context, typed_day(update, runtime(context).deps.today()))
 
 
+@domain_errors(RIS)
 async def ris_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """The RIS number, checked before we go on."""
-    lang = _lang(update, context)
-    assert update.message is not None and update.message.text is not None
-    try:
-        ris = intake.validate_ris_nummer(Category.VROEGSIGNALERING, update.message.text)
-    except DomainError as err:
-        await reply_error(update, context, err, lang)
-        return RIS
-    _draft(context)["ris"] = ris
+    _draft(context)["ris"] = intake.validate_ris_nummer(Category.VROEGSIGNALERING, typed_text(update))
     return await _ask_description(update, context)
 
 
@@ -165,7 +143,7 @@ async def ris_skip(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 
 async def _ask_description(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    lang = _lang(update, context)
+    lang = language(context)
     await reply(
         update,
         context,
@@ -174,21 +152,17 @@ async def _ask_description(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             "Beschrijf de situatie kort (bijvoorbeeld: huurachterstand 3 maanden). Zet er geen namen, "
             "adressen, BSN of andere persoonsgegevens in. Of kies Overslaan.",
         ),
-        keyboard([[(label(lang, "Overslaan"), "mo:skip")]]),
+        keyboard([[(label(lang, "Overslaan"), SkipDescription())]]),
     )
     return DESCRIPTION
 
 
+@domain_errors(DESCRIPTION)
 async def description_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """The description, screened for personal data right away."""
-    lang = _lang(update, context)
-    assert update.message is not None and update.message.text is not None
-    try:
-        text = intake.clean_text(update.message.text, intake.MAX_DESCRIPTION, required=False)
-    except DomainError as err:
-        await reply_error(update, context, err, lang)
-        return DESCRIPTION
-    _draft(context)["description"] = text
+    _draft(context)["description"] = intake.clean_text(
+        typed_text(update), intake.MAX_DESCRIPTION, required=False
+    )
     return await _confirm(update, context)
 
 
@@ -201,56 +175,52 @@ async def description_skip(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 
 async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    lang = _lang(update, context)
-    draft = _draft(context)
-    async with session_for(context) as session:
-        team = await session.scalar(select(Wijkteam.naam).where(Wijkteam.code == draft["wijkteam"]))
+    lang, data = language(context), _draft(context)
     lines = [
         t(lang, "<b>Klopt dit?</b>"),
-        t(lang, "Soort: {soort}", soort=Text(Category(draft["category"]).label)),
-        t(lang, "Wijkteam: {wijkteam}", wijkteam=team or draft["wijkteam"]),
-        t(lang, "Meldingsdatum: {datum}", datum=date.fromisoformat(draft["date"])),
+        t(lang, "Soort: {soort}", soort=Text(Category(data["category"]).label)),
+        t(
+            lang,
+            "Wijkteam: {wijkteam}",
+            wijkteam=data.get("teams", {}).get(data["wijkteam"], data["wijkteam"]),
+        ),
+        t(lang, "Meldingsdatum: {datum}", datum=date.fromisoformat(data["date"])),
     ]
-    if draft.get("ris"):
-        lines.append(t(lang, "RIS-nummer: {nr}", nr=draft["ris"]))
-    if draft.get("description"):
-        lines.append(t(lang, "Omschrijving: {tekst}", tekst=draft["description"]))
-    buttons = [[(label(lang, "Versturen"), "mk:send"), (label(lang, "Annuleren"), "mk:stop")]]
+    if data.get("ris"):
+        lines.append(t(lang, "RIS-nummer: {nr}", nr=data["ris"]))
+    if data.get("description"):
+        lines.append(t(lang, "Omschrijving: {tekst}", tekst=data["description"]))
+    buttons = [
+        [(label(lang, "Versturen"), ConfirmMelding(True)), (label(lang, "Annuleren"), ConfirmMelding(False))]
+    ]
     await reply(update, context, "\n".join(lines), keyboard(buttons))
     return CONFIRM
 
 
+@domain_errors(CONFIRM)
 async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """Versturen: open the dossier, route it, tell everyone; Annuleren: stop."""
-    lang = _lang(update, context)
-    parts = await pressed(update, "mk", 1, lang, lambda p: p[0] in ("send", "stop"))
-    if parts is None:
-        return CONFIRM
+    picked = await pressed(update, context, ConfirmMelding)
     query = update.callback_query
-    assert query is not None and update.effective_user is not None
+    if picked is None or query is None or update.effective_user is None:
+        return CONFIRM
     await query.answer()
     await query.edit_message_reply_markup(None)
-    if parts[0] == "stop":
+    if not picked.send:
         return await cancel(update, context)
-    draft = _draft(context)
-    rt = runtime(context)
-    try:
-        async with session_for(context) as session:
-            result = await intake.create_melding(
-                session,
-                rt.deps,
-                update.effective_user.id,
-                category=Category(draft["category"]),
-                meldingsdatum=date.fromisoformat(draft["date"]),
-                description=draft.get("description"),
-                wijkteam=draft["wijkteam"],
-                ris_nummer=draft.get("ris"),
-            )
-    except DomainError as err:
-        await reply_error(update, context, err, lang)
-        return CONFIRM
-    assert context.user_data is not None
-    context.user_data.pop(KEY, None)
+    data, rt, lang = _draft(context), runtime(context), language(context)
+    async with session_for(context) as session:
+        result = await intake.create_melding(
+            session,
+            rt.deps,
+            update.effective_user.id,
+            category=Category(data["category"]),
+            meldingsdatum=date.fromisoformat(data["date"]),
+            description=data.get("description"),
+            wijkteam=data["wijkteam"],
+            ris_nummer=data.get("ris"),
+        )
+    user_data(context).pop(KEY, None)
     lines = [
         t(lang, "✅ Melding verstuurd: <b>{ref}</b>", ref=result.dossier.ref),
         routed_line(lang, result.routed, rt.deps.today()),
@@ -261,13 +231,14 @@ async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
             t(
                 lang,
                 "Eerste termijn ({norm}): uiterlijk {datum}.",
-                norm=norm_name(rt.deps.config, first.norm),
+                norm=rt.deps.config.norm_name(first.norm),
                 datum=first.due_date,
             )
         )
     await reply(update, context, "\n".join(lines))
     await announce_dossier(
-        context,
+        context.bot,
+        rt.deps.config,
         result.dossier,
         result.wijkteam.naam,
         result.routed.assignee,
@@ -275,30 +246,32 @@ async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         result.sender,
         result.routed.teamleiders,
     )
-    return ConversationHandler.END
+    return END
 
 
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """/annuleer or Annuleren: nothing is stored."""
-    lang = _lang(update, context)
-    assert context.user_data is not None
-    context.user_data.pop(KEY, None)
-    await reply(update, context, t(lang, "Gestopt. Er is niets opgeslagen."))
-    return ConversationHandler.END
+cancel = stopper(KEY)
+timed_out = stopper(
+    KEY,
+    message=N_(
+        "Je melding is gestopt omdat het te lang stil bleef. Er is niets opgeslagen; "
+        "begin opnieuw met /melding."
+    ),
+)
 
 
-async def timed_out(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """No answer for too long: end cleanly and say so."""
-    lang = _lang(update, context)
-    assert context.user_data is not None
-    context.user_data.pop(KEY, None)
-    await reply(
-        update,
-        context,
-        t(
-            lang,
-            "Je melding is gestopt omdat het te lang stil bleef. Er is niets opgeslagen; "
-            "begin opnieuw met /melding.",
-        ),
+def melding_conversation() -> ConversationHandler[Any]:
+    """/melding, step by step."""
+    return conversation(
+        "melding",
+        [CommandHandler("melding", start_melding)],
+        {
+            CATEGORY: [button(pick_category, MeldingCategory)],
+            WIJKTEAM: [button(pick_wijkteam, MeldingTeam)],
+            DATE: [button(date_button, MeldingDay), MessageHandler(TEXT, date_text)],
+            RIS: [button(ris_skip, SkipRisNumber), MessageHandler(TEXT, ris_text)],
+            DESCRIPTION: [button(description_skip, SkipDescription), MessageHandler(TEXT, description_text)],
+            CONFIRM: [button(confirm, ConfirmMelding)],
+        },
+        cancel,
+        timed_out,
     )
-    return ConversationHandler.END

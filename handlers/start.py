@@ -1,4 +1,5 @@
-"""Joining and the basics: /start <code>, /help, /privacy, /taal, and everything unregistered."""
+"""Joining and the basics: /start <code>, /help, /privacy, /taal, /uitnodigen, and everything no
+other handler took."""
 
 from __future__ import annotations
 
@@ -7,59 +8,26 @@ from datetime import timedelta
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import i18n
 from bot.errors import DomainError
-from bot.i18n import N_, Text
-from bot.models import User
+from bot.i18n import DEFAULT_LANGUAGE, N_, Text
 from bot.rights import Action
 from bot.services import users
-from bot.services.common import require
 from bot.vocabulary import Role
-from handlers.common import (
-    answer_stale,
-    current_user,
-    keyboard,
-    lang_of,
-    pressed_by_user,
-    reply,
-    reply_error,
-    runtime,
-    session_for,
-    t,
-)
-from handlers.menus import commands_for, set_user_commands
+from handlers.guards import answer_stale, current_user, domain_errors, explain_invite, pressed_by, registered
+from handlers.runtime import remember_language, reply, runtime, session_for
+from handlers.views.callbacks import LanguageChoice
+from handlers.views.keyboards import keyboard
+from handlers.views.menus import set_user_commands
+from handlers.views.pages import help_text, privacy_text
+from handlers.views.text import t
 
 MAX_FAILED_CODES = 5
 FAILED_CODE_WINDOW = timedelta(minutes=15)
 
-INVITE_EXPLANATION = N_(
-    "Dit is de schuldhulpbot van de gemeente en de Kredietbank. Je kunt hem gebruiken met een "
-    "persoonlijke uitnodiging. Vraag je teamleider of de functioneel beheerder om een code en stuur "
-    "dan: /start CODE"
+INVITE_USAGE = N_(
+    "Gebruik: /uitnodigen ROL [WIJKTEAM], bijvoorbeeld /uitnodigen partner drunen. "
+    "Rollen: partner, klantmanager, budgetcoach, teamleider, beheerder."
 )
-
-
-async def explain_invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Unregistered accounts learn how to get an invite, and nothing else."""
-    await reply(update, context, t(i18n.DEFAULT_LANGUAGE, INVITE_EXPLANATION))
-
-
-async def active_user(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, action: Action | None = None
-) -> User | None:
-    """The registered, active user allowed to do `action`; otherwise the right answer is sent
-    (the invite text for strangers, a refusal for the wrong role) and None returned."""
-    user = await current_user(update, context)
-    if user is None or not user.active:
-        await explain_invite(update, context)
-        return None
-    if action is not None:
-        try:
-            require(user, action)
-        except DomainError as err:
-            await reply_error(update, context, err, user.language)
-            return None
-    return user
 
 
 def _throttled(context: ContextTypes.DEFAULT_TYPE, telegram_id: int) -> bool:
@@ -77,7 +45,9 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if user is not None:
         if not user.active:
             await reply(
-                update, context, t("nl", "Je account is geblokkeerd. Neem contact op met de beheerder.")
+                update,
+                context,
+                t(DEFAULT_LANGUAGE, "Je account is geblokkeerd. Neem contact op met de beheerder."),
             )
             return
         await reply(update, context, t(user.language, "Welkom terug, {naam}.", naam=user.display_name))
@@ -89,27 +59,34 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     telegram_id = update.effective_user.id
     if _throttled(context, telegram_id):
         await reply(
-            update, context, t("nl", "Te veel onjuiste codes. Probeer het over een kwartier opnieuw.")
+            update,
+            context,
+            t(DEFAULT_LANGUAGE, "Te veel onjuiste codes. Probeer het over een kwartier opnieuw."),
         )
         return
-    rt = runtime(context)
+    await _register(update, context)
+
+
+@domain_errors()  # a wrong code: the reason, and it counts towards the lock-out
+async def _register(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_user is not None and context.args
+    telegram_id, code, rt = update.effective_user.id, context.args[0], runtime(context)
     try:
         async with session_for(context) as session:
             user = await users.register(
                 session,
                 rt.deps,
                 telegram_id,
-                context.args[0],
+                code,
                 fallback_name=update.effective_user.full_name,
-                language="nl",
+                language=DEFAULT_LANGUAGE,
             )
-    except DomainError as err:
+    except DomainError:
         rt.failed_codes.setdefault(telegram_id, []).append(rt.deps.now())
-        await reply_error(update, context, err, "nl")
-        return
+        raise
     rt.failed_codes.pop(telegram_id, None)
+    remember_language(context, user.language)
     await set_user_commands(context.bot, user)
-    team = user.wijkteam.naam if user.wijkteam else "-"
     await reply(
         update,
         context,
@@ -118,159 +95,98 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             "Welkom, {naam}! Je bent aangemeld als {rol} (wijkteam: {wijkteam}).",
             naam=user.display_name,
             rol=Text(Role(user.role).label),
-            wijkteam=team,
+            wijkteam=user.wijkteam.naam if user.wijkteam else "-",
         ),
     )
     await help_command(update, context)
 
 
-HELP_INTRO = {
-    Role.PARTNER: N_(
-        "Stuur een schuldvraag met /vraag of meld een inwoner aan met /melding. Je hoort wie het "
-        "oppakt en wanneer. Met /zaken zie je wat je hebt ingestuurd."
-    ),
-    Role.KLANTMANAGER: N_(
-        "Nieuwe meldingen en vragen komen hier binnen met knoppen om ze op te pakken. Met /zaken zie je "
-        "je open zaken en de eerstvolgende termijn; met /zaak leg je mijlpalen vast."
-    ),
-    Role.TEAMLEIDER: N_("Je ziet alle zaken, krijgt escalaties en kunt het rooster aanpassen met /rooster."),
-    Role.BEHEERDER: N_("Je beheert gebruikers en het rooster; zaakinhoud zie je niet."),
-}
-
-
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/help: what this user can do, by role."""
-    user = await current_user(update, context)
-    if user is None or not user.active:
-        await explain_invite(update, context)
-        return
-    lang = user.language
-    role = Role(user.role)
-    intro = HELP_INTRO.get(role, HELP_INTRO[Role.KLANTMANAGER])
-    lines = [t(lang, intro), ""]
-    lines += [f"/{cmd} – {t(lang, desc)}" for cmd, desc in commands_for(user)]
-    await reply(update, context, "\n".join(lines))
-
-
-PRIVACY_TEXT = N_(
-    "<b>Privacy</b>\n"
-    "Telegram-chats met een bot zijn niet end-to-end versleuteld. Daarom zet je hier geen "
-    "persoonsgegevens van inwoners in: geen namen, BSN, adressen, geboortedata, telefoonnummers, "
-    "e-mailadressen of rekeningnummers. De bot controleert elke tekst en weigert zulke gegevens; "
-    "een geweigerde tekst wordt nergens opgeslagen.\n\n"
-    "<b>Wat de bot bewaart</b>\n"
-    "• van jou: je Telegram-id, naam, rol, wijkteam en taal;\n"
-    "• van een zaak: het dossiernummer, de categorie, het wijkteam, de datums van de stappen en "
-    "eventueel het RIS-nummer;\n"
-    "• je vraag en het antwoord, en de korte omschrijving bij een melding. Die vrije tekst wordt "
-    "{dagen} dagen na het afsluiten verwijderd; de cijfers blijven.\n"
-    "• een logboek van wie wat deed met welke zaak, zonder berichtteksten.\n\n"
-    "<b>Waarom</b>\n"
-    "Om meldingen snel bij de juiste Kredietbank-medewerker te krijgen en de afgesproken "
-    "doorlooptijden te bewaken, in opdracht van de gemeente (Wet gemeentelijke schuldhulpverlening)."
-)
+    user = await registered(update, context)
+    if user is not None:
+        await reply(update, context, help_text(user))
 
 
 async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/privacy: what the bot stores and why."""
-    user = await current_user(update, context)
-    if user is None or not user.active:
-        await explain_invite(update, context)
-        return
-    days = runtime(context).deps.config.bewaartermijn_vrije_tekst_dagen
-    await reply(update, context, t(user.language, PRIVACY_TEXT, dagen=str(days)))
+    user = await registered(update, context)
+    if user is not None:
+        days = runtime(context).deps.config.bewaartermijn_vrije_tekst_dagen
+        await reply(update, context, privacy_text(user.language, days))
 
 
 async def choose_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/taal: buttons for Nederlands and English."""
-    user = await current_user(update, context)
-    if user is None or not user.active:
-        await explain_invite(update, context)
-        return
-    markup = keyboard([[("Nederlands", "taal:nl"), ("English", "taal:en")]])
-    await reply(update, context, t(user.language, "Welke taal wil je?"), markup)
+    user = await registered(update, context)
+    if user is not None:
+        markup = keyboard([[("Nederlands", LanguageChoice("nl")), ("English", LanguageChoice("en"))]])
+        await reply(update, context, t(user.language, "Welke taal wil je?"), markup)
 
 
 async def set_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Language button: store the choice and refresh the command menu."""
-    assert update.callback_query is not None and update.effective_user is not None
-    found = await pressed_by_user(update, context, "taal", 1, lambda p: p[0] in i18n.LANGUAGES)
-    if found is None:
+    found = await pressed_by(update, context, LanguageChoice)
+    if found is None or update.callback_query is None:
         return
-    user, parts = found
+    user, choice = found
     async with session_for(context) as session:
-        user = await users.set_language(session, runtime(context).deps, update.effective_user.id, parts[0])
+        user = await users.set_language(session, runtime(context).deps, user.telegram_id, choice.language)
+    remember_language(context, user.language)
     await update.callback_query.answer()
     await update.callback_query.edit_message_text(t(user.language, "Taal ingesteld: Nederlands."))
     await set_user_commands(context.bot, user)
 
 
 async def unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Anything no other handler took: the invite text for strangers, a pointer to /help for users."""
-    user = await current_user(update, context)
-    if update.callback_query is not None:
-        await answer_stale(update, lang_of(user))
+    """Anything no other handler took: the invite text for strangers, a pointer to /help for users,
+    a polite answer for a stale button."""
+    user = await registered(update, context)
+    if user is None:
         return
-    if user is None or not user.active:
-        await explain_invite(update, context)
+    if update.callback_query is not None:
+        await answer_stale(update, user.language)
         return
     await reply(update, context, t(user.language, "Dat begrijp ik niet. Typ /help voor wat je kunt doen."))
 
 
 async def nothing_to_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/annuleer outside a flow."""
-    user = await current_user(update, context)
-    if user is None or not user.active:
-        await explain_invite(update, context)
-        return
-    await reply(update, context, t(user.language, "Er is niets om te stoppen."))
+    user = await registered(update, context)
+    if user is not None:
+        await reply(update, context, t(user.language, "Er is niets om te stoppen."))
 
 
-INVITE_USAGE = N_(
-    "Gebruik: /uitnodigen ROL [WIJKTEAM], bijvoorbeeld /uitnodigen partner drunen. "
-    "Rollen: partner, klantmanager, budgetcoach, teamleider, beheerder."
-)
-
-
+@domain_errors()
 async def invite_colleague(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/uitnodigen ROL [WIJKTEAM]: a one-time code and its link (beheerder)."""
-    user = await active_user(update, context, Action.MANAGE_USERS)
+    user = await registered(update, context, Action.MANAGE_USERS)
     if user is None:
         return
-    args = context.args or []
+    args, lang = context.args or [], user.language
     if not args or args[0].lower() not in {r.value for r in Role} or len(args) > 2:
-        await reply(update, context, t(user.language, INVITE_USAGE))
+        await reply(update, context, t(lang, INVITE_USAGE))
         return
     rt = runtime(context)
-    try:
-        async with session_for(context) as session:
-            result = await users.create_invite(
-                session,
-                rt.deps,
-                role=Role(args[0].lower()),
-                wijkteam=args[1] if len(args) == 2 else None,
-                actor_telegram_id=user.telegram_id,
-            )
-    except DomainError as err:
-        await reply_error(update, context, err, user.language)
-        return
+    async with session_for(context) as session:
+        result = await users.create_invite(
+            session,
+            rt.deps,
+            role=Role(args[0].lower()),
+            wijkteam=args[1] if len(args) == 2 else None,
+            actor_telegram_id=user.telegram_id,
+        )
     expires = rt.deps.calendar.local(result.expires_at)
-    lang = user.language
-    await reply(
-        update,
-        context,
-        "\n".join(
-            [
-                t(
-                    lang,
-                    "Uitnodiging voor een {rol} (wijkteam: {wijkteam}), geldig tot en met {datum}:",
-                    rol=Text(result.role.label),
-                    wijkteam=result.wijkteam or "-",
-                    datum=expires.date(),
-                ),
-                f"<code>{users.format_code(result.code)}</code>",
-                f"https://t.me/{context.bot.username}?start={result.code}",
-                t(lang, "De code werkt één keer. Geef hem alleen door aan de collega zelf."),
-            ]
+    lines = [
+        t(
+            lang,
+            "Uitnodiging voor een {rol} (wijkteam: {wijkteam}), geldig tot en met {datum}:",
+            rol=Text(result.role.label),
+            wijkteam=result.wijkteam or "-",
+            datum=expires.date(),
         ),
-    )
+        f"<code>{users.format_code(result.code)}</code>",
+        f"https://t.me/{context.bot.username}?start={result.code}",
+        t(lang, "De code werkt één keer. Geef hem alleen door aan de collega zelf."),
+    ]
+    await reply(update, context, "\n".join(lines))

@@ -18,18 +18,25 @@ import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.models import User
+from bot.moments import daily_list_due, iso_week, weekly_overview_due
 from bot.services import reminders as outbox
 from bot.services.common import Deps
-from bot.services.kpi import Scope
-from handlers.common import split_message
-from scheduler.messages import overdue_list, reminder_buttons, reminder_text
+from bot.services.kpi import Scope, status_report
+from bot.vocabulary import DigestKind
+from handlers.views.reminders import overdue_list, reminder_buttons, reminder_text
+from handlers.views.status import scope_label, status_chart, status_text
+from handlers.views.text import split_message
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+    from bot.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -180,21 +187,18 @@ class Dispatcher:
 
     async def _digests(self, report: TickReport) -> None:
         local = self.deps.calendar.local(self.deps.now())
-        planner, today = self.deps.config.planner, local.date()
+        today = local.date()
         if self._purged_on != today:  # retention, once a day per process (idempotent anyway)
             async with self.sessionmaker() as session:
                 report.purged = sum(await outbox.purge_free_text(session, self.deps))
             self._purged_on = today
-        if (
-            self.deps.config.herinneringen.dagelijkse_te_laat_lijst
-            and local.time() >= planner.dagelijkse_lijst_tijd
-        ):
+        if daily_list_due(self.deps.config, local):
             async with self.sessionmaker() as session:
                 holders = await outbox.pending_daily(session, self.deps, today.isoformat())
             for holder in holders:
                 report.digests += await self._daily(holder, today.isoformat())
-        week = outbox.iso_week(today)
-        if today.weekday() >= planner.weekoverzicht_dag and local.time() >= planner.weekoverzicht_tijd:
+        week = iso_week(today)
+        if weekly_overview_due(self.deps.config.planner, local):
             async with self.sessionmaker() as session:
                 leaders = await outbox.pending_weekly(session, week)
             for leader in leaders:
@@ -203,31 +207,30 @@ class Dispatcher:
     async def _daily(self, holder: User, period: str) -> int:
         async with self.sessionmaker() as session:
             if not await outbox.start_digest(
-                session, self.deps, outbox.DAILY, holder.id, period, stale=self.lease
+                session, self.deps, DigestKind.DAGLIJST, holder.id, period, stale=self.lease
             ):
                 return 0
-            clocks = await outbox.overdue_clocks(session, self.deps, holder.id)
+            overdue = await outbox.overdue_deadlines(session, self.deps, holder.id)
             text = overdue_list(
-                holder.language, self.deps.config, self.deps.calendar, self.deps.today(), clocks
+                holder.language, self.deps.config, self.deps.calendar, self.deps.today(), overdue
             )
-            return await self._send_digest(session, outbox.DAILY, holder, period, text)
+            return await self._send_digest(session, DigestKind.DAGLIJST, holder, period, text)
 
     async def _weekly(self, leader: User, period: str) -> int:
         """The Monday push: the /status report for all wijkteams, with its chart."""
-        from handlers.status import build_status, scope_label, status_chart, status_text
-
         async with self.sessionmaker() as session:
             if not await outbox.start_digest(
-                session, self.deps, outbox.WEEKLY, leader.id, period, stale=self.lease
+                session, self.deps, DigestKind.WEEKOVERZICHT, leader.id, period, stale=self.lease
             ):
                 return 0
-            scope = Scope()
             async with self.sessionmaker() as other:
-                week, quarter, trend = await build_status(session, self.deps, scope, other)
+                report = await status_report(session, self.deps, Scope(), other)
             lang = leader.language
-            text = status_text(lang, self.deps.config, scope_label(lang, scope), week, quarter)
-            chart = status_chart(lang, self.deps.config, quarter, trend)
-            sent = await self._send_digest(session, outbox.WEEKLY, leader, period, text)
+            text = status_text(
+                lang, self.deps.config, scope_label(lang, report.scope), report.week, report.quarter
+            )
+            chart = status_chart(lang, self.deps.config, report)
+            sent = await self._send_digest(session, DigestKind.WEEKOVERZICHT, leader, period, text)
             if sent:
                 try:
                     await self._call(
@@ -240,7 +243,9 @@ class Dispatcher:
                     logger.warning("weekly chart for user %s not sent: %s", leader.id, type(exc).__name__)
             return sent
 
-    async def _send_digest(self, session: AsyncSession, kind: str, user: User, period: str, text: str) -> int:
+    async def _send_digest(
+        self, session: AsyncSession, kind: DigestKind, user: User, period: str, text: str
+    ) -> int:
         try:
             await self._send(user.telegram_id, text, None)
         except _Blocked:

@@ -9,13 +9,13 @@ from pathlib import Path
 
 from telegram.ext import Application
 
-from bot.app import build_application
 from bot.config import AppConfig
 from bot.services import roster, users
 from bot.services.common import Deps
 from bot.settings import Settings
 from bot.vocabulary import Role
-from handlers.common import Runtime, runtime
+from handlers.app import build_application
+from handlers.runtime import Runtime, runtime
 from tests.conftest import FakeClock
 from tests.fakebot import Client, FakeTelegram
 

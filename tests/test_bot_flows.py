@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.models import AuditEntry, Deadline, Dossier, MilestoneRecord, Vraag
-from bot.vocabulary import ClockStatus, Role
+from bot.vocabulary import DeadlineStatus, Role
 from handlers import CONVERSATION_TIMEOUT
 from tests.botharness import Bot, running_bot
 from tests.conftest import FakeClock
@@ -299,7 +299,7 @@ async def test_vraag_is_routed_answered_and_relayed_with_the_question(bot: Bot, 
     assert "beslagvrije voet" in relay.text and relay.text.endswith("— Bea BC")
     async with bot.rt.sessionmaker() as session:
         clock_row = (await session.scalars(select(Deadline).where(Deadline.vraag_id.is_not(None)))).one()
-    assert clock_row.status == ClockStatus.GESTOPT
+    assert clock_row.status == DeadlineStatus.GESTOPT
 
 
 async def test_a_partner_question_about_debts_goes_to_the_klantmanager(bot: Bot, team: Team) -> None:
@@ -525,15 +525,10 @@ async def test_errors_get_an_apology_and_are_logged_without_texts(
 
 
 async def test_long_messages_are_split(bot: Bot) -> None:
-    from handlers.common import send
+    from handlers.views.notify import send
 
-    class Ctx:
-        pass
-
-    ctx = Ctx()
-    ctx.bot = bot.app.bot  # type: ignore[attr-defined]
     text = "\n".join(f"regel {i} " + "x" * 90 for i in range(100))
-    await send(ctx, 8888, text)  # type: ignore[arg-type]
+    await send(bot.app.bot, 8888, text)
     parts = bot.fake.sent_to(8888)
     assert len(parts) == 3 and all(len(p.text) <= 4096 for p in parts)
     assert "\n".join(p.text for p in parts) == text

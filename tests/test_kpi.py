@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import Deadline, Dossier, MilestoneRecord, User, Wijkteam
 from bot.periods import parse_quarter, quarter_of, week_of
-from bot.services.clocks import lead_days
 from bot.services.common import Deps
+from bot.services.deadlines import lead_days
 from bot.services.kpi import Scope, compute
 from bot.vocabulary import Unit
 from tests.conftest import FakeClock
@@ -219,7 +219,7 @@ def test_periods() -> None:
 
 async def test_status_text_marks_targets(session: AsyncSession, deps: Deps, data: dict[str, int]) -> None:
     from bot.periods import Period
-    from handlers.status import status_text
+    from handlers.views.status import status_text
 
     q4 = await compute(session, deps, parse_quarter("2026-K4"), Scope())
     week = await compute(session, deps, Period(D(2026, 11, 16), D(2026, 11, 22), "2026-W47"), Scope())

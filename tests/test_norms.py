@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.config import AppConfig
-from bot.norms import OVERDUE, ClockPlan, first_dates, plan_clocks, reminder_moments, vraag_due
+from bot.moments import OVERDUE, reminder_moments
+from bot.norms import DeadlinePlan, first_dates, plan_deadlines, vraag_due
 from bot.vocabulary import Category, Milestone
 from bot.workcalendar import WorkCalendar
 from tests.conftest import AMS
@@ -18,16 +19,16 @@ C = Category
 
 
 def plans(config: AppConfig, category: Category, melding: date, *facts: tuple[Milestone, date]) -> dict:
-    result = plan_clocks(config, WorkCalendar(), category, melding, first_dates(facts))
+    result = plan_deadlines(config, WorkCalendar(), category, melding, first_dates(facts))
     return {(p.norm, p.seq): p for p in result}
 
 
 def test_vroegsignalering_runs_first_contact_and_stabilisation_clocks(config: AppConfig) -> None:
     clocks = plans(config, C.VROEGSIGNALERING, D(2026, 12, 2))
     assert clocks == {
-        ("vroegsignalering", 0): ClockPlan("vroegsignalering", 0, D(2026, 12, 2), D(2026, 12, 16), None),
-        ("stabilisatie", 0): ClockPlan("stabilisatie", 0, D(2026, 12, 2), D(2027, 1, 6), None),
-        ("rust_ris", 0): ClockPlan("rust_ris", 0, D(2026, 12, 2), D(2027, 1, 6), None),
+        ("vroegsignalering", 0): DeadlinePlan("vroegsignalering", 0, D(2026, 12, 2), D(2026, 12, 16), None),
+        ("stabilisatie", 0): DeadlinePlan("stabilisatie", 0, D(2026, 12, 2), D(2027, 1, 6), None),
+        ("rust_ris", 0): DeadlinePlan("rust_ris", 0, D(2026, 12, 2), D(2027, 1, 6), None),
     }
 
 
@@ -75,19 +76,21 @@ def test_schuldregeling_counts_from_stabilisation_once_opened(config: AppConfig)
     clocks = plans(
         config, C.NIEUWE_AANMELDING, D(2026, 12, 2), *base, (M.START_SCHULDREGELING, D(2027, 2, 15))
     )
-    assert clocks[("schuldregeling", 0)] == ClockPlan("schuldregeling", 0, D(2027, 2, 1), D(2027, 6, 1), None)
+    assert clocks[("schuldregeling", 0)] == DeadlinePlan(
+        "schuldregeling", 0, D(2027, 2, 1), D(2027, 6, 1), None
+    )
 
 
 def test_budgetbeheer_has_a_toets_clock_every_half_year(config: AppConfig) -> None:
     base = ((M.STABILISATIE, D(2026, 8, 31)), (M.START_BUDGETBEHEER, D(2026, 9, 1)))
     clocks = plans(config, C.NIEUWE_AANMELDING, D(2026, 7, 1), *base)
     assert clocks[("budgetbeheer", 0)].due == D(2029, 8, 31)
-    assert clocks[("budgetbeheer", 1)] == ClockPlan("budgetbeheer", 1, D(2026, 8, 31), D(2027, 3, 1), None)
+    assert clocks[("budgetbeheer", 1)] == DeadlinePlan("budgetbeheer", 1, D(2026, 8, 31), D(2027, 3, 1), None)
     assert ("budgetbeheer", 2) not in clocks  # one toets at a time
 
     clocks = plans(config, C.NIEUWE_AANMELDING, D(2026, 7, 1), *base, (M.TOETS, D(2027, 2, 20)))
     assert clocks[("budgetbeheer", 1)].met == D(2027, 2, 20)
-    assert clocks[("budgetbeheer", 2)] == ClockPlan("budgetbeheer", 2, D(2027, 3, 1), D(2027, 8, 31), None)
+    assert clocks[("budgetbeheer", 2)] == DeadlinePlan("budgetbeheer", 2, D(2027, 3, 1), D(2027, 8, 31), None)
 
     ended = plans(
         config,
@@ -103,7 +106,7 @@ def test_budgetbeheer_has_a_toets_clock_every_half_year(config: AppConfig) -> No
 
 def test_norms_without_a_term_track_but_have_no_deadline(config: AppConfig) -> None:
     clocks = plans(config, C.NIEUWE_AANMELDING, D(2026, 12, 2), (M.AANMELDING_WSNP, D(2026, 12, 20)))
-    assert clocks[("wsnp", 0)] == ClockPlan("wsnp", 0, D(2026, 12, 20), None, None)
+    assert clocks[("wsnp", 0)] == DeadlinePlan("wsnp", 0, D(2026, 12, 20), None, None)
 
 
 def test_vraag_answer_norm_is_two_working_days(config: AppConfig) -> None:

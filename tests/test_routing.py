@@ -1,4 +1,4 @@
-"""Routing to the on-duty worker, every branch of DOMAIN.md section 2 (domain layer)."""
+"""Routing to the on-duty worker, every branch of the routing rules in bot/README.md (domain layer)."""
 
 from __future__ import annotations
 

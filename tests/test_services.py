@@ -11,15 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import DomainError, NotAllowed, NotFound
 from bot.models import AuditEntry, Deadline, Dossier, Invite, MilestoneRecord, Reminder, User, Vraag
-from bot.norms import OVERDUE
+from bot.moments import OVERDUE
 from bot.privacy import PrivacyRefused
 from bot.services import dossiers, intake, roster, users
 from bot.services.common import Deps
 from bot.vocabulary import (
     Category,
-    ClockStatus,
     CloseReason,
     ContactWay,
+    DeadlineStatus,
     DossierStatus,
     Milestone,
     ReminderStatus,
@@ -154,9 +154,9 @@ async def test_melding_opens_dossier_starts_clocks_and_routes(
     )
     clocks = {(c.norm, c.due_date, c.status) for c in await session.scalars(select(Deadline))}
     assert clocks == {
-        ("vroegsignalering", date(2026, 12, 16), ClockStatus.LOPEND),
-        ("stabilisatie", date(2027, 1, 6), ClockStatus.LOPEND),
-        ("rust_ris", date(2027, 1, 6), ClockStatus.LOPEND),
+        ("vroegsignalering", date(2026, 12, 16), DeadlineStatus.LOPEND),
+        ("stabilisatie", date(2027, 1, 6), DeadlineStatus.LOPEND),
+        ("rust_ris", date(2027, 1, 6), DeadlineStatus.LOPEND),
     }
     reminders = list(await session.scalars(select(Reminder).order_by(Reminder.due_at)))
     assert all(r.status == ReminderStatus.GEPLAND for r in reminders)
@@ -280,7 +280,7 @@ async def test_full_vroegsignalering_trajectory(
     )
     assert rec.kinds == [M.CONTACTPOGING, M.EERSTE_CONTACT]
     vs = await session.scalar(select(Deadline).where(Deadline.norm == "vroegsignalering"))
-    assert vs is not None and (vs.status, vs.met_date) == (ClockStatus.GESTOPT, date(2026, 12, 9))
+    assert vs is not None and (vs.status, vs.met_date) == (DeadlineStatus.GESTOPT, date(2026, 12, 9))
     left = await session.scalars(select(Reminder.status).where(Reminder.deadline_id == vs.id))
     assert set(left) == {ReminderStatus.GEANNULEERD}
 
@@ -288,11 +288,11 @@ async def test_full_vroegsignalering_trajectory(
     for kind, day in [(M.FR_SCHULDEN_STABIEL, 10), (M.FR_SCHULDEISERS, 14), (M.PLAN_VAN_AANPAK, 11)]:
         await dossiers.record_milestone(session, deps, km, ref, kind, date(2026, 12, day))
     stab = await session.scalar(select(Deadline).where(Deadline.norm == "stabilisatie"))
-    assert stab is not None and stab.status == ClockStatus.LOPEND
+    assert stab is not None and stab.status == DeadlineStatus.LOPEND
     rec = await dossiers.record_milestone(session, deps, km, ref, M.FR_VASTE_LASTEN, date(2026, 12, 12))
     assert M.FINANCIELE_RUST in rec.kinds
     await session.refresh(stab)
-    assert (stab.status, stab.met_date) == (ClockStatus.GESTOPT, date(2026, 12, 14))
+    assert (stab.status, stab.met_date) == (DeadlineStatus.GESTOPT, date(2026, 12, 14))
 
     with pytest.raises(DomainError, match="toekomst"):
         await dossiers.record_milestone(session, deps, km, ref, M.STABILISATIE, date(2026, 12, 15))
@@ -317,7 +317,7 @@ async def test_full_vroegsignalering_trajectory(
     closed = await dossiers.close_dossier(session, deps, km, ref, CloseReason.DOORVERWEZEN)
     assert closed.dossier.status == DossierStatus.AFGESLOTEN
     await session.refresh(sr)
-    assert sr.status == ClockStatus.VERVALLEN
+    assert sr.status == DeadlineStatus.VERVALLEN
     pending = await session.scalar(
         select(func.count()).select_from(Reminder).where(Reminder.status == ReminderStatus.GEPLAND)
     )
@@ -365,11 +365,14 @@ async def test_budgetbeheer_toetsen_follow_each_other(
         await dossiers.record_milestone(session, deps, km, ref, M.TOETS)
     await dossiers.record_milestone(session, deps, km, ref, M.TOETS, self_reliant=False)
     toets2 = await session.scalar(select(Deadline).where(Deadline.norm == "budgetbeheer", Deadline.seq == 2))
-    assert toets2 is not None and (toets2.due_date, toets2.status) == (date(2027, 12, 2), ClockStatus.LOPEND)
+    assert toets2 is not None and (toets2.due_date, toets2.status) == (
+        date(2027, 12, 2),
+        DeadlineStatus.LOPEND,
+    )
     clock.set(date(2027, 9, 1))
     await dossiers.record_milestone(session, deps, km, ref, M.EINDE_BUDGETBEHEER, self_reliant=True)
     await session.refresh(toets2)
-    assert toets2.status == ClockStatus.VERVALLEN
+    assert toets2.status == DeadlineStatus.VERVALLEN
     with pytest.raises(DomainError, match="niet meer"):
         await dossiers.record_milestone(session, deps, km, ref, M.TOETS, self_reliant=True)
 
@@ -453,7 +456,7 @@ async def test_vraag_is_answered_once_and_stops_its_clock(
     )
     assert answered.asker.id == rostered.partner.id and answered.vraag.status == VraagStatus.BEANTWOORD
     clock_row = await session.scalar(select(Deadline).where(Deadline.vraag_id == answered.vraag.id))
-    assert clock_row is not None and (clock_row.status, clock_row.met_date) == (ClockStatus.GESTOPT, WED)
+    assert clock_row is not None and (clock_row.status, clock_row.met_date) == (DeadlineStatus.GESTOPT, WED)
     with pytest.raises(DomainError, match="al beantwoord"):
         await dossiers.answer_vraag(session, deps, rostered.klantmanager.telegram_id, ref, "nogmaals")
 

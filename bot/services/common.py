@@ -18,7 +18,7 @@ from bot.errors import DomainError, InvalidDate, NotAllowed
 from bot.i18n import N_
 from bot.models import AuditEntry, Counter, Dossier, User, Vraag, Wijkteam
 from bot.rights import Action, may, roles_of
-from bot.vocabulary import Role
+from bot.vocabulary import AuditAction, Role
 from bot.workcalendar import WorkCalendar
 
 
@@ -97,7 +97,7 @@ def audit(
     session: AsyncSession,
     deps: Deps,
     actor: User | None,
-    action: str,
+    action: AuditAction,
     *,
     dossier: Dossier | int | None = None,
     vraag: Vraag | int | None = None,
@@ -109,7 +109,7 @@ def audit(
         {
             "at": deps.now(),
             "actor_id": actor.id if actor else None,
-            "action": action,
+            "action": action.value,
             "dossier_id": dossier.id if isinstance(dossier, Dossier) else dossier,
             "vraag_id": vraag.id if isinstance(vraag, Vraag) else vraag,
             "details": {k: (v.isoformat() if isinstance(v, date) else v) for k, v in details.items()},
@@ -135,6 +135,13 @@ async def next_number(session: AsyncSession, name: str) -> int:
         except IntegrityError:
             continue  # another process created it first; increment theirs
     raise RuntimeError(f"counter {name} could not be advanced")
+
+
+async def active_wijkteams(session: AsyncSession) -> list[Wijkteam]:
+    """The wijkteams the configuration lists, in its order."""
+    return list(
+        await session.scalars(select(Wijkteam).where(Wijkteam.actief.is_(True)).order_by(Wijkteam.id))
+    )
 
 
 async def wijkteam_by_code(session: AsyncSession, code: str) -> Wijkteam:

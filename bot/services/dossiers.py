@@ -8,28 +8,11 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.errors import DomainError, InvalidDate, NotAllowed, NotFound
-from bot.i18n import N_, Text
-from bot.milestones import (
-    ENDS,
-    NEEDS_CONTACT,
-    NEEDS_REASON,
-    NEEDS_SELF_RELIANT,
-    earliest_date,
-    financiele_rust_reached,
-    missing_prerequisites,
-    recordable,
-)
-from bot.models import Deadline, Dossier, MilestoneRecord, Reminder, User, Vraag
+from bot import milestones as rules
+from bot.errors import DomainError, NotAllowed, NotFound
+from bot.i18n import N_
+from bot.models import Deadline, Dossier, MilestoneRecord, Reminder, User, Vraag, Wijkteam
 from bot.rights import Action, may
-from bot.services.clocks import (
-    cancel_pickup_escalation,
-    dossier_facts,
-    lapse_dossier_clocks,
-    schedule_pickup_escalation,
-    stop_vraag_clock,
-    sync_dossier_clocks,
-)
 from bot.services.common import (
     Deps,
     audit,
@@ -39,16 +22,23 @@ from bot.services.common import (
     transaction,
     user_roles,
 )
+from bot.services.deadlines import (
+    cancel_pickup_escalation,
+    dossier_facts,
+    lapse_dossier_deadlines,
+    schedule_pickup_escalation,
+    stop_vraag_deadline,
+    sync_dossier_deadlines,
+)
 from bot.services.intake import clean_text
 from bot.services.roster import worker_wijkteam_ids
 from bot.vocabulary import (
-    DERIVED,
-    FINANCIELE_RUST_CRITERIA,
-    REPEATABLE,
-    ClockStatus,
+    AuditAction,
     CloseReason,
     ContactWay,
+    DeadlineStatus,
     DossierStatus,
+    ItemKind,
     Milestone,
     ReminderStatus,
     Role,
@@ -109,28 +99,100 @@ def _is_vraag_ref(ref: str) -> bool:
 
 
 @dataclass(frozen=True)
+class DossierView:
+    """One dossier as a card shows it."""
+
+    dossier: Dossier
+    wijkteam: str  # the wijkteam's name
+    assignee: User | None
+    milestones: list[MilestoneRecord]
+    deadlines: list[Deadline]
+    next_reminder: Reminder | None
+    can_handle: bool
+    recordable: list[Milestone]
+
+
+async def _view(session: AsyncSession, actor: User, dossier: Dossier) -> DossierView:
+    milestones = list(
+        await session.scalars(
+            select(MilestoneRecord)
+            .where(MilestoneRecord.dossier_id == dossier.id)
+            .order_by(MilestoneRecord.day, MilestoneRecord.id)
+        )
+    )
+    deadlines = list(
+        await session.scalars(
+            select(Deadline)
+            .where(Deadline.dossier_id == dossier.id)
+            .order_by(Deadline.due_date.is_(None), Deadline.due_date, Deadline.norm, Deadline.seq)
+        )
+    )
+    next_reminder = await session.scalar(
+        select(Reminder)
+        .join(Deadline, Deadline.id == Reminder.deadline_id)
+        .where(Deadline.dossier_id == dossier.id, Reminder.status == ReminderStatus.GEPLAND)
+        .order_by(Reminder.due_at)
+        .limit(1)
+    )
+    can_handle = may(user_roles(actor), Action.HANDLE_ITEMS)
+    options: list[Milestone] = []
+    if can_handle and dossier.status == DossierStatus.OPGEPAKT:
+        options = rules.recordable(await dossier_facts(session, dossier))
+    assignee = await session.get(User, dossier.assignee_id) if dossier.assignee_id else None
+    team = await session.get(Wijkteam, dossier.wijkteam_id)
+    return DossierView(
+        dossier,
+        team.naam if team else "",
+        assignee,
+        milestones,
+        deadlines,
+        next_reminder,
+        can_handle,
+        options,
+    )
+
+
+async def get_dossier(session: AsyncSession, deps: Deps, actor_telegram_id: int, ref: str) -> DossierView:
+    """One dossier with its milestones, deadlines, next reminder and what the actor can record."""
+    async with transaction(session):
+        actor = await load_actor(session, actor_telegram_id)
+        dossier = await _dossier(session, actor, ref, handle=False)
+        return await _view(session, actor, dossier)
+
+
+async def _item(session: AsyncSession, actor: User, ref: str) -> Dossier | Vraag:
+    if _is_vraag_ref(ref):
+        return await _vraag(session, actor, ref, handle=True)
+    return await _dossier(session, actor, ref, handle=True)
+
+
+def _is_closed(item: Dossier | Vraag) -> bool:
+    if isinstance(item, Dossier):
+        return item.status == DossierStatus.AFGESLOTEN
+    return item.status == VraagStatus.BEANTWOORD
+
+
+@dataclass(frozen=True)
 class Acknowledged:
     ref: str
+    kind: ItemKind
     assignee: User
     already: bool  # the same worker pressed twice: nothing changed
+    sender: User | None  # who sent the melding or asked the vraag, to be told
+    view: DossierView | None  # a dossier's card after picking it up
 
 
 async def acknowledge(session: AsyncSession, deps: Deps, actor_telegram_id: int, ref: str) -> Acknowledged:
     """Oppakken: the worker takes the item; pressing twice changes nothing."""
     async with transaction(session):
         actor = await load_actor(session, actor_telegram_id)
-        item: Dossier | Vraag
-        if _is_vraag_ref(ref):
-            item = await _vraag(session, actor, ref, handle=True)
-            closed = item.status == VraagStatus.BEANTWOORD
-        else:
-            item = await _dossier(session, actor, ref, handle=True)
-            closed = item.status == DossierStatus.AFGESLOTEN
-        if closed:
+        item = await _item(session, actor, ref)
+        kind = ItemKind.DOSSIER if isinstance(item, Dossier) else ItemKind.VRAAG
+        if _is_closed(item):
             raise DomainError(N_("{ref} is al afgerond."), ref=item.ref)
         if item.acknowledged_at is not None:
             if item.assignee_id == actor.id:
-                return Acknowledged(item.ref, actor, True)
+                return Acknowledged(item.ref, kind, actor, True, None, None)
             holder = await session.get(User, item.assignee_id) if item.assignee_id else None
             raise DomainError(
                 N_("{ref} is al opgepakt door {naam}."),
@@ -138,15 +200,22 @@ async def acknowledge(session: AsyncSession, deps: Deps, actor_telegram_id: int,
                 naam=holder.display_name if holder else "?",
             )
         item.assignee_id, item.acknowledged_at = actor.id, deps.now()
-        item.status = DossierStatus.OPGEPAKT if isinstance(item, Dossier) else VraagStatus.OPGEPAKT
+        view = None
         if isinstance(item, Dossier):
+            item.status = DossierStatus.OPGEPAKT
             await cancel_pickup_escalation(session, dossier=item)
-            session.add(_milestone(deps, item, actor, Milestone.OPGEPAKT, deps.today()))
-            audit(session, deps, actor, "dossier.opgepakt", dossier=item)
+            session.add(_milestone(deps, item, actor, rules.Step(Milestone.OPGEPAKT, deps.today(), {})))
+            audit(session, deps, actor, AuditAction.DOSSIER_PICKED_UP, dossier=item)
+            await session.flush()
+            view = await _view(session, actor, item)
+            sender_id = item.created_by_id
         else:
+            item.status = VraagStatus.OPGEPAKT
             await cancel_pickup_escalation(session, vraag=item)
-            audit(session, deps, actor, "vraag.opgepakt", vraag=item)
-    return Acknowledged(item.ref, actor, False)
+            audit(session, deps, actor, AuditAction.VRAAG_PICKED_UP, vraag=item)
+            sender_id = item.asker_id
+        sender = await session.get(User, sender_id)
+    return Acknowledged(item.ref, kind, actor, False, sender, view)
 
 
 @dataclass(frozen=True)
@@ -154,6 +223,10 @@ class HandedOver:
     ref: str
     previous: User | None
     new: User
+    dossier: Dossier | None
+    vraag: Vraag | None
+    wijkteam: str  # the wijkteam's name
+    asker: User | None  # of a vraag
 
 
 async def hand_over(
@@ -162,12 +235,8 @@ async def hand_over(
     """Overdragen to a colleague; the new holder gets the reminders from now on."""
     async with transaction(session):
         actor = await load_actor(session, actor_telegram_id)
-        item: Dossier | Vraag = (
-            await _vraag(session, actor, ref, handle=True)
-            if _is_vraag_ref(ref)
-            else await _dossier(session, actor, ref, handle=True)
-        )
-        if item.status in (DossierStatus.AFGESLOTEN, VraagStatus.BEANTWOORD):
+        item = await _item(session, actor, ref)
+        if _is_closed(item):
             raise DomainError(N_("{ref} is al afgerond."), ref=item.ref)
         target = await session.get(User, to_user_id)
         if target is None or not target.active or not may(user_roles(target), Action.HANDLE_ITEMS):
@@ -176,32 +245,23 @@ async def hand_over(
             raise DomainError(N_("{naam} heeft {ref} al."), naam=target.display_name, ref=item.ref)
         previous = await session.get(User, item.assignee_id) if item.assignee_id else None
         item.assignee_id = target.id
+        dossier = item if isinstance(item, Dossier) else None
+        vraag = item if isinstance(item, Vraag) else None
         if item.acknowledged_at is None:  # the new holder gets the full time to pick it up
-            if isinstance(item, Dossier):
-                await schedule_pickup_escalation(session, deps, dossier=item)
-            else:
-                await schedule_pickup_escalation(session, deps, vraag=item)
-        if isinstance(item, Dossier):
-            audit(
-                session,
-                deps,
-                actor,
-                "dossier.overgedragen",
-                dossier=item,
-                van=previous.id if previous else None,
-                naar=target.id,
-            )
-        else:
-            audit(
-                session,
-                deps,
-                actor,
-                "vraag.overgedragen",
-                vraag=item,
-                van=previous.id if previous else None,
-                naar=target.id,
-            )
-    return HandedOver(item.ref, previous, target)
+            await schedule_pickup_escalation(session, deps, dossier=dossier, vraag=vraag)
+        audit(
+            session,
+            deps,
+            actor,
+            AuditAction.DOSSIER_HANDED_OVER if dossier else AuditAction.VRAAG_HANDED_OVER,
+            dossier=dossier,
+            vraag=vraag,
+            van=previous.id if previous else None,
+            naar=target.id,
+        )
+        team = await session.get(Wijkteam, item.wijkteam_id)
+        asker = await session.get(User, vraag.asker_id) if vraag else None
+    return HandedOver(item.ref, previous, target, dossier, vraag, team.naam if team else "", asker)
 
 
 async def colleagues(session: AsyncSession, deps: Deps, actor_telegram_id: int) -> list[User]:
@@ -221,24 +281,30 @@ async def colleagues(session: AsyncSession, deps: Deps, actor_telegram_id: int) 
         return list(users)
 
 
-def _milestone(
-    deps: Deps, dossier: Dossier, actor: User | None, kind: Milestone, day: date, **fields: object
-) -> MilestoneRecord:
+def _milestone(deps: Deps, dossier: Dossier, actor: User | None, step: rules.Step) -> MilestoneRecord:
     return MilestoneRecord(
         dossier_id=dossier.id,
-        kind=kind.value,
-        day=day,
+        kind=step.kind.value,
+        day=step.day,
         recorded_by_id=actor.id if actor else None,
         recorded_at=deps.now(),
-        **fields,
+        **step.fields,
     )
+
+
+def _ensure_workable(dossier: Dossier) -> None:
+    if dossier.status == DossierStatus.AFGESLOTEN:
+        raise DomainError(N_("{ref} is afgesloten; er kan niets meer bij."), ref=dossier.ref)
+    if dossier.status == DossierStatus.NIEUW:
+        raise DomainError(N_("Pak {ref} eerst op."), ref=dossier.ref)
 
 
 @dataclass(frozen=True)
 class Recorded:
     dossier: Dossier
     kinds: list[Milestone]  # what was stored, including what it completed (eerste contact, rust)
-    clocks: list[Deadline]  # clocks started, moved or stopped by it
+    deadlines: list[Deadline]  # deadlines started, moved, stopped or lapsed by it
+    view: DossierView  # the card after the step
 
 
 async def record_milestone(
@@ -254,93 +320,45 @@ async def record_milestone(
     self_reliant: bool | None = None,
     reason: CloseReason | None = None,
 ) -> Recorded:
-    """Record a milestone (default today); derived milestones and clocks follow."""
+    """Record a milestone (default today); what it completes and the deadlines follow."""
     async with transaction(session):
         actor = await load_actor(session, actor_telegram_id)
         dossier = await _dossier(session, actor, ref, handle=True)
         day = day or deps.today()
-        if dossier.status == DossierStatus.AFGESLOTEN:
-            raise DomainError(N_("{ref} is afgesloten; er kan niets meer bij."), ref=dossier.ref)
-        if dossier.status == DossierStatus.NIEUW:
-            raise DomainError(N_("Pak {ref} eerst op."), ref=dossier.ref)
-        if kind in DERIVED:
-            raise DomainError(N_("'{wat}' volgt vanzelf uit de andere stappen."), wat=Text(kind.label))
+        _ensure_workable(dossier)
+        rules.refuse_derived(kind)
         facts = await dossier_facts(session, dossier)
         check_past_date(deps, day, dossier.meldingsdatum)
-        if kind not in REPEATABLE and facts.get(kind.value):
-            raise DomainError(
-                N_("'{wat}' is al vastgelegd op {datum}."),
-                wat=Text(kind.label),
-                datum=facts[kind.value][0],
-            )
-        missing = missing_prerequisites(kind, facts)
-        if missing:
-            raise DomainError(N_("Eerst nodig: {wat}."), wat=Text(missing[0].label))
-        ended_by = ENDS.get(kind)
-        if ended_by is not None and facts.get(ended_by.value):
-            raise DomainError(
-                N_("Na '{eind}' kan '{wat}' niet meer."),
-                eind=Text(ended_by.label),
-                wat=Text(kind.label),
-            )
-        earliest = earliest_date(kind, facts)
-        if earliest is not None and day < earliest:
-            raise InvalidDate(N_("Die datum ligt vóór {datum}, de datum van de vorige stap."), datum=earliest)
-        fields: dict[str, object] = {}
-        if kind in NEEDS_CONTACT:
-            if contact_way is None:
-                raise DomainError(N_("Geef aan hoe je contact hebt gezocht."))
-            fields["contact_way"] = contact_way.value
-            fields["reached"] = True if kind is Milestone.EERSTE_CONTACT else bool(reached)
-        if kind in NEEDS_SELF_RELIANT:
-            if self_reliant is None:
-                raise DomainError(N_("Geef aan of de inwoner financieel zelfredzaam is."))
-            fields["self_reliant"] = self_reliant
-        if kind in NEEDS_REASON:
-            if reason is None:
-                raise DomainError(N_("Geef een reden voor het afsluiten."))
-            fields["reason"] = reason.value
-
-        stored = [kind]
-        session.add(_milestone(deps, dossier, actor, kind, day, **fields))
-        if kind is Milestone.CONTACTPOGING and reached:
-            session.add(
-                _milestone(
-                    deps,
-                    dossier,
-                    actor,
-                    Milestone.EERSTE_CONTACT,
-                    day,
-                    contact_way=contact_way.value if contact_way else None,
-                    reached=True,
-                )
-            )
-            stored.append(Milestone.EERSTE_CONTACT)
-        if kind in FINANCIELE_RUST_CRITERIA:
-            rust = financiele_rust_reached({**facts, kind.value: [day]})
-            if rust is not None:
-                session.add(_milestone(deps, dossier, actor, Milestone.FINANCIELE_RUST, rust))
-                stored.append(Milestone.FINANCIELE_RUST)
+        rules.check_recordable(kind, facts, day)
+        fields = rules.outcome_fields(
+            kind, contact_way=contact_way, reached=reached, self_reliant=self_reliant, reason=reason
+        )
+        steps = rules.steps_for(kind, day, fields, facts)
+        session.add_all(_milestone(deps, dossier, actor, step) for step in steps)
         await session.flush()
         audit(
             session,
             deps,
             actor,
-            "mijlpaal.vastgelegd",
+            AuditAction.MILESTONE_RECORDED,
             dossier=dossier,
-            mijlpalen=[k.value for k in stored],
+            mijlpalen=[step.kind.value for step in steps],
             datum=day,
             details=fields,
         )
         if kind is Milestone.AFGESLOTEN:
-            dossier.status, dossier.closed_at = DossierStatus.AFGESLOTEN, deps.now()
-            dossier.close_reason = fields["reason"]  # type: ignore[assignment]
-            await lapse_dossier_clocks(session, deps, dossier, actor)
-            await cancel_pickup_escalation(session, dossier=dossier)
-            clocks: list[Deadline] = []
+            await _close(session, deps, dossier, actor, str(fields["reason"]))
+            deadlines: list[Deadline] = []
         else:
-            clocks = await sync_dossier_clocks(session, deps, dossier, actor)
-    return Recorded(dossier, stored, clocks)
+            deadlines = await sync_dossier_deadlines(session, deps, dossier, actor)
+        view = await _view(session, actor, dossier)
+    return Recorded(dossier, [step.kind for step in steps], deadlines, view)
+
+
+async def _close(session: AsyncSession, deps: Deps, dossier: Dossier, actor: User, reason: str) -> None:
+    dossier.status, dossier.closed_at, dossier.close_reason = DossierStatus.AFGESLOTEN, deps.now(), reason
+    await lapse_dossier_deadlines(session, deps, dossier, actor)
+    await cancel_pickup_escalation(session, dossier=dossier)
 
 
 async def close_dossier(
@@ -351,7 +369,7 @@ async def close_dossier(
     reason: CloseReason,
     day: date | None = None,
 ) -> Recorded:
-    """Afsluiten with a reason; running clocks lapse."""
+    """Afsluiten with a reason; running deadlines lapse."""
     return await record_milestone(
         session, deps, actor_telegram_id, ref, Milestone.AFGESLOTEN, day, reason=reason
     )
@@ -378,9 +396,9 @@ async def answer_vraag(
         vraag.assignee_id = vraag.assignee_id or actor.id
         if vraag.acknowledged_at is None:
             vraag.acknowledged_at = deps.now()
-        await stop_vraag_clock(session, deps, vraag, deps.today())
+        await stop_vraag_deadline(session, deps, vraag, deps.today())
         await cancel_pickup_escalation(session, vraag=vraag)
-        audit(session, deps, actor, "vraag.beantwoord", vraag=vraag)
+        audit(session, deps, actor, AuditAction.VRAAG_ANSWERED, vraag=vraag)
         asker = await session.get(User, vraag.asker_id)
         assert asker is not None
     return Answered(vraag, asker, actor)
@@ -389,7 +407,7 @@ async def answer_vraag(
 @dataclass(frozen=True)
 class ItemSummary:
     ref: str
-    kind: str  # "dossier" or "vraag"
+    kind: ItemKind
     label: str  # category or topic code
     status: str
     next_due: date | None
@@ -415,7 +433,7 @@ async def list_items(session: AsyncSession, deps: Deps, actor_telegram_id: int) 
             raise NotAllowed(N_("Dat mag je met jouw rol niet doen."))
         next_d = (
             select(Deadline.dossier_id, Deadline.due_date, Deadline.norm)
-            .where(Deadline.status == ClockStatus.LOPEND, Deadline.due_date.is_not(None))
+            .where(Deadline.status == DeadlineStatus.LOPEND, Deadline.due_date.is_not(None))
             .subquery()
         )
         rows = await session.execute(
@@ -429,7 +447,7 @@ async def list_items(session: AsyncSession, deps: Deps, actor_telegram_id: int) 
             if known is None or (due is not None and (known.next_due is None or due < known.next_due)):
                 items[dossier.ref] = ItemSummary(
                     dossier.ref,
-                    "dossier",
+                    ItemKind.DOSSIER,
                     dossier.category,
                     dossier.status,
                     due,
@@ -438,7 +456,7 @@ async def list_items(session: AsyncSession, deps: Deps, actor_telegram_id: int) 
                 )
         next_v = (
             select(Deadline.vraag_id, Deadline.due_date, Deadline.norm)
-            .where(Deadline.status == ClockStatus.LOPEND)
+            .where(Deadline.status == DeadlineStatus.LOPEND)
             .subquery()
         )
         vrows = await session.execute(
@@ -448,52 +466,6 @@ async def list_items(session: AsyncSession, deps: Deps, actor_telegram_id: int) 
         )
         for vraag, due, norm in vrows:
             items[vraag.ref] = ItemSummary(
-                vraag.ref, "vraag", vraag.topic, vraag.status, due, norm, vraag.wijkteam_id
+                vraag.ref, ItemKind.VRAAG, vraag.topic, vraag.status, due, norm, vraag.wijkteam_id
             )
     return sorted(items.values(), key=lambda i: (i.next_due or date.max, i.ref))
-
-
-@dataclass(frozen=True)
-class DossierView:
-    dossier: Dossier
-    assignee: User | None
-    milestones: list[MilestoneRecord]
-    deadlines: list[Deadline]
-    next_reminder: Reminder | None
-    can_handle: bool
-    recordable: list[Milestone]
-
-
-async def get_dossier(session: AsyncSession, deps: Deps, actor_telegram_id: int, ref: str) -> DossierView:
-    """One dossier with its milestones, clocks, next reminder and what the actor can record."""
-    async with transaction(session):
-        actor = await load_actor(session, actor_telegram_id)
-        dossier = await _dossier(session, actor, ref, handle=False)
-        milestones = list(
-            await session.scalars(
-                select(MilestoneRecord)
-                .where(MilestoneRecord.dossier_id == dossier.id)
-                .order_by(MilestoneRecord.day, MilestoneRecord.id)
-            )
-        )
-        deadlines = list(
-            await session.scalars(
-                select(Deadline)
-                .where(Deadline.dossier_id == dossier.id)
-                .order_by(Deadline.due_date.is_(None), Deadline.due_date, Deadline.norm, Deadline.seq)
-            )
-        )
-        next_reminder = await session.scalar(
-            select(Reminder)
-            .join(Deadline, Deadline.id == Reminder.deadline_id)
-            .where(Deadline.dossier_id == dossier.id, Reminder.status == ReminderStatus.GEPLAND)
-            .order_by(Reminder.due_at)
-            .limit(1)
-        )
-        can_handle = may(user_roles(actor), Action.HANDLE_ITEMS)
-        facts = await dossier_facts(session, dossier)
-        options: list[Milestone] = []
-        if can_handle and dossier.status == DossierStatus.OPGEPAKT:
-            options = recordable(facts)
-        assignee = await session.get(User, dossier.assignee_id) if dossier.assignee_id else None
-    return DossierView(dossier, assignee, milestones, deadlines, next_reminder, can_handle, options)

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import AppConfig
 from bot.models import Deadline, Dossier, MilestoneRecord, Wijkteam
+from bot.norms import verdict
 from bot.periods import Period
 from bot.services.common import Deps, transaction
-from bot.services.kpi import TOETS_SUFFIX, NormFigure, Scope, compute, norm_figures
-from bot.vocabulary import Category, ClockStatus, Milestone
+from bot.services.kpi import NormFigure, Scope, compute, is_toets_key, meets, norm_code, norm_figures, target
+from bot.vocabulary import Category, Milestone, Verdict
 
 Row = list[object]
 
@@ -61,20 +63,18 @@ class Sheet:
 
 
 def norm_name(config: AppConfig, key: str) -> str:
-    code = key.removesuffix(TOETS_SUFFIX)
-    name = config.normen[code].naam if code in config.normen else code
-    return f"{name} (toetsen)" if key.endswith(TOETS_SUFFIX) else name
+    """A figure's name: the norm's, marked for the periodic toetsen."""
+    name = config.norm_name(norm_code(key))
+    return f"{name} (toetsen)" if is_toets_key(key) else name
 
 
-def target(config: AppConfig, key: str) -> float | None:
-    norm = config.normen.get(key.removesuffix(TOETS_SUFFIX))
-    return norm.doel if norm else None
+def _yes_no(value: bool | None) -> str | None:
+    return None if value is None else ("ja" if value else "nee")
 
 
 def norm_row(config: AppConfig, figure: NormFigure, *prefix: object) -> Row:
     goal = target(config, figure.key)
     share = figure.share
-    reached = None if share is None or goal is None else ("ja" if share >= goal else "nee")
     return [
         *prefix,
         figure.key,
@@ -83,7 +83,7 @@ def norm_row(config: AppConfig, figure: NormFigure, *prefix: object) -> Row:
         figure.decided,
         figure.on_time,
         None if share is None else round(share, 4),
-        reached,
+        _yes_no(meets(share, goal)),
         figure.median_days,
         figure.p80_days,
     ]
@@ -124,17 +124,17 @@ async def quarterly_sheets(session: AsyncSession, deps: Deps, period: Period) ->
                     figures.budgetbeheer_ended,
                     figures.budgetbeheer_self_reliant,
                     None if share is None else round(share, 4),
-                    0.5,
+                    config.doelen.zelfredzaam_na_budgetbeheer,
                 ]
             ],
         ),
         dossiers,
-        Sheet("Toelichting", ["onderwerp", "toelichting"], explanation(period, as_of)),
+        Sheet("Toelichting", ["onderwerp", "toelichting"], explanation(config, period, as_of)),
     ]
 
 
 async def dossier_rows(session: AsyncSession, deps: Deps, period: Period) -> Sheet:
-    """Dossiers active in the period: reference, category, wijkteam, milestone dates, days per clock."""
+    """Dossiers active in the period: reference, category, wijkteam, milestone dates, days per deadline."""
     norms = sorted(code for code, n in deps.config.normen.items() if n.termijn is not None)
     header = [
         "dossiernummer",
@@ -145,6 +145,30 @@ async def dossier_rows(session: AsyncSession, deps: Deps, period: Period) -> She
         "redenEindeTraject",
     ]
     header += [f"doorlooptijdDagen_{code}" for code in norms] + [f"binnenTermijn_{code}" for code in norms]
+    dossiers = await _active_dossiers(session, deps, period)
+    firsts, deadlines = await _dates_and_deadlines(session, [row[0] for row in dossiers])
+    as_of = min(deps.today(), period.end)
+    rows: list[Row] = []
+    for dossier_id, ref, category, team, meldingsdatum, reason in dossiers:
+        dates = firsts.get(dossier_id, {})
+        cells = [_deadline_cells(deadlines.get(dossier_id, {}).get(code), as_of) for code in norms]
+        rows.append(
+            [
+                ref,
+                category,
+                team,
+                meldingsdatum,
+                *[dates.get(m.value) for m, _ in MILESTONE_COLUMNS],
+                reason,
+                *[days for days, _ in cells],
+                *[within for _, within in cells],
+            ]
+        )
+    return Sheet("Dossiers", header, rows)
+
+
+async def _active_dossiers(session: AsyncSession, deps: Deps, period: Period) -> list[Any]:
+    """Every dossier open at some point in the period: reported by its end, not closed before it."""
     period_start = datetime.combine(period.start, time(0), tzinfo=deps.calendar.tz)
     active = (
         select(
@@ -160,58 +184,56 @@ async def dossier_rows(session: AsyncSession, deps: Deps, period: Period) -> She
         .where(or_(Dossier.closed_at.is_(None), Dossier.closed_at >= period_start))
         .order_by(Dossier.ref)
     )
-    dossiers = list(await session.execute(active))
-    ids = [row[0] for row in dossiers]
+    return list(await session.execute(active))
+
+
+_CHUNK = 5000  # ids per IN (...) list, well under every database's parameter limit
+
+
+async def _dates_and_deadlines(
+    session: AsyncSession, ids: list[int]
+) -> tuple[dict[int, dict[str, date]], dict[int, dict[str, Deadline]]]:
+    """Per dossier the first date of each milestone, and its deadlines per norm (not the toetsen)."""
     firsts: dict[int, dict[str, date]] = {}
-    clocks: dict[int, dict[str, Deadline]] = {}
-    for chunk in range(0, len(ids), 5000):
-        part = ids[chunk : chunk + 5000]
+    deadlines: dict[int, dict[str, Deadline]] = {}
+    for chunk in range(0, len(ids), _CHUNK):
+        part = ids[chunk : chunk + _CHUNK]
         for dossier_id, kind, day in await session.execute(
             select(MilestoneRecord.dossier_id, MilestoneRecord.kind, MilestoneRecord.day)
             .where(MilestoneRecord.dossier_id.in_(part))
             .order_by(MilestoneRecord.day)
         ):
             firsts.setdefault(dossier_id, {}).setdefault(kind, day)
-        for clock in await session.scalars(
+        for deadline in await session.scalars(
             select(Deadline).where(Deadline.dossier_id.in_(part), Deadline.seq == 0)
         ):
-            assert clock.dossier_id is not None
-            clocks.setdefault(clock.dossier_id, {})[clock.norm] = clock
-    as_of = min(deps.today(), period.end)
-    rows: list[Row] = []
-    for dossier_id, ref, category, team, meldingsdatum, reason in dossiers:
-        dates = firsts.get(dossier_id, {})
-        own = clocks.get(dossier_id, {})
-        days: list[object] = []
-        within: list[object] = []
-        for code in norms:
-            found = own.get(code)
-            if found is None or found.status == ClockStatus.VERVALLEN:
-                days.append(None)
-                within.append(None)
-                continue
-            end = found.met_date if found.met_date is not None else as_of
-            days.append((end - found.start_date).days)
-            if found.met_date is not None and found.due_date is not None:
-                within.append("ja" if found.met_date <= found.due_date else "nee")
-            else:
-                within.append("nee" if found.due_date is not None and found.due_date < as_of else "loopt")
-        rows.append(
-            [
-                ref,
-                category,
-                team,
-                meldingsdatum,
-                *[dates.get(m.value) for m, _ in MILESTONE_COLUMNS],
-                reason,
-                *days,
-                *within,
-            ]
-        )
-    return Sheet("Dossiers", header, rows)
+            assert deadline.dossier_id is not None
+            deadlines.setdefault(deadline.dossier_id, {})[deadline.norm] = deadline
+    return firsts, deadlines
 
 
-def explanation(period: Period, as_of: date) -> list[Row]:
+_WITHIN = {
+    Verdict.GEHAALD: "ja",
+    Verdict.TE_LAAT: "nee",
+    Verdict.VERLOPEN: "nee",
+    Verdict.LOPEND: "loopt",
+    Verdict.GEEN_TERMIJN: "loopt",
+}
+
+
+def _deadline_cells(deadline: Deadline | None, as_of: date) -> tuple[int | None, str | None]:
+    """Days from the deadline's start to its end product (or to the report date while it runs),
+    and binnenTermijn: ja, nee or loopt; empty for no deadline or a lapsed one."""
+    if deadline is None:
+        return None, None
+    state = verdict(deadline.status, deadline.due_date, deadline.met_date, as_of)
+    if state is Verdict.VERVALLEN:
+        return None, None
+    end = deadline.met_date if deadline.met_date is not None else as_of
+    return (end - deadline.start_date).days, _WITHIN[state]
+
+
+def explanation(config: AppConfig, period: Period, as_of: date) -> list[Row]:
     """The definitions, on a sheet of their own."""
     return [
         [
@@ -237,7 +259,7 @@ def explanation(period: Period, as_of: date) -> list[Row]:
         [
             "zelfredzaamheid",
             "Van de budgetbeheertrajecten die in de periode eindigden: het aandeel dat eindigde als "
-            "financieel zelfredzaam (doel 50%).",
+            f"financieel zelfredzaam (doel {config.doelen.zelfredzaam_na_budgetbeheer:.0%}).",
         ],
         [
             "dossiers",

@@ -16,9 +16,9 @@ from bot.norms import vraag_due
 from bot.privacy import ensure_clean
 from bot.rights import Action
 from bot.routing import RoutingDecision, route
-from bot.services.clocks import schedule_pickup_escalation, start_vraag_clock, sync_dossier_clocks
 from bot.services.common import (
     Deps,
+    active_wijkteams,
     audit,
     check_past_date,
     load_actor,
@@ -27,8 +27,17 @@ from bot.services.common import (
     transaction,
     wijkteam_by_code,
 )
+from bot.services.deadlines import schedule_pickup_escalation, start_vraag_deadline, sync_dossier_deadlines
 from bot.services.roster import load_duties
-from bot.vocabulary import Category, ClockStatus, DossierStatus, Role, VraagStatus, VraagTopic
+from bot.vocabulary import (
+    AuditAction,
+    Category,
+    DeadlineStatus,
+    DossierStatus,
+    Role,
+    VraagStatus,
+    VraagTopic,
+)
 
 MAX_DESCRIPTION = 500
 MAX_QUESTION = 1000
@@ -49,7 +58,7 @@ class Routed:
 class MeldingResult:
     dossier: Dossier
     routed: Routed
-    first_deadline: Deadline | None  # the earliest running clock's deadline
+    first_deadline: Deadline | None  # the running deadline that falls due first
     wijkteam: Wijkteam
     sender: User
 
@@ -99,6 +108,24 @@ async def route_item(session: AsyncSession, deps: Deps, wijkteam: Wijkteam, kind
             await session.scalars(select(User).where(User.role == Role.TEAMLEIDER, User.active.is_(True)))
         )
     return Routed(decision, assignee, teamleiders)
+
+
+@dataclass(frozen=True)
+class TeamChoice:
+    code: str
+    naam: str
+    own: bool  # the sender's own wijkteam, offered first
+
+
+async def melding_wijkteams(session: AsyncSession, deps: Deps, actor_telegram_id: int) -> list[TeamChoice]:
+    """The wijkteams a melding can be for, the sender's own first."""
+    async with transaction(session):
+        actor = await load_actor(session, actor_telegram_id)
+        require(actor, Action.SUBMIT_MELDING)
+        teams = await active_wijkteams(session)
+    own = actor.wijkteam.code if actor.wijkteam else None
+    choices = [TeamChoice(w.code, w.naam, w.code == own) for w in teams]
+    return sorted(choices, key=lambda c: not c.own)
 
 
 async def _team_for(session: AsyncSession, actor: User, code: str | None) -> Wijkteam:
@@ -152,7 +179,7 @@ async def create_melding(
     wijkteam: str | None = None,
     ris_nummer: str | None = None,
 ) -> MeldingResult:
-    """Open a dossier for a referral, start its norm clocks and route it."""
+    """Open a dossier for a referral, start its deadlines and route it."""
     async with transaction(session):
         actor = await load_actor(session, actor_telegram_id)
         require(actor, Action.SUBMIT_MELDING)
@@ -181,7 +208,7 @@ async def create_melding(
             session,
             deps,
             actor,
-            "dossier.gemeld",
+            AuditAction.DOSSIER_REPORTED,
             dossier=dossier,
             categorie=category.value,
             wijkteam=team.code,
@@ -191,15 +218,15 @@ async def create_melding(
             session,
             deps,
             None,
-            "dossier.gerouteerd",
+            AuditAction.DOSSIER_ROUTED,
             dossier=dossier,
             naar=routed.decision.assignee_id,
             reden=routed.decision.reason.value,
         )
-        clocks = await sync_dossier_clocks(session, deps, dossier, actor)
+        deadlines = await sync_dossier_deadlines(session, deps, dossier, actor)
         await schedule_pickup_escalation(session, deps, dossier=dossier, fresh=True)
-    running = [c for c in clocks if c.status == ClockStatus.LOPEND and c.due_date is not None]
-    first = min(running, key=lambda c: c.due_date or date.max, default=None)
+    running = [d for d in deadlines if d.status == DeadlineStatus.LOPEND and d.due_date is not None]
+    first = min(running, key=lambda d: d.due_date or date.max, default=None)
     return MeldingResult(dossier, routed, first, team, actor)
 
 
@@ -212,7 +239,7 @@ async def create_vraag(
     topic: VraagTopic = VraagTopic.SCHULDEN,
     wijkteam: str | None = None,
 ) -> VraagResult:
-    """Register a schuldvraag, start the answer clock and route it."""
+    """Register a schuldvraag, start the answer deadline and route it."""
     async with transaction(session):
         actor = await load_actor(session, actor_telegram_id)
         require(actor, Action.SUBMIT_VRAAG)
@@ -237,7 +264,7 @@ async def create_vraag(
             session,
             deps,
             actor,
-            "vraag.gesteld",
+            AuditAction.VRAAG_ASKED,
             vraag=vraag,
             onderwerp=topic.value,
             wijkteam=team.code,
@@ -246,7 +273,7 @@ async def create_vraag(
             session,
             deps,
             None,
-            "vraag.gerouteerd",
+            AuditAction.VRAAG_ROUTED,
             vraag=vraag,
             naar=routed.decision.assignee_id,
             reden=routed.decision.reason.value,
@@ -254,6 +281,6 @@ async def create_vraag(
         deadline = None
         due = vraag_due(deps.config, deps.calendar, deps.today())
         if due is not None:
-            deadline = await start_vraag_clock(session, deps, vraag, *due)
+            deadline = await start_vraag_deadline(session, deps, vraag, *due)
         await schedule_pickup_escalation(session, deps, vraag=vraag, fresh=True)
     return VraagResult(vraag, routed, deadline, team, actor)

@@ -1,15 +1,15 @@
-"""The figures: per norm the clocks decided in a period and the share within the term, lead times,
-new items, open and overdue dossiers, self-reliance after budgetbeheer. All computed in SQL.
+"""The figures: per norm the deadlines decided in a period and the share within the term, lead
+times, new items, open and overdue dossiers, self-reliance after budgetbeheer. All computed in SQL.
 
-Definitions (also in the README):
-- A clock (one running norm of one dossier) is *decided* on the date its end product was recorded
-  when that was within the term; otherwise on its deadline, whether it was completed late or is
-  still open. Lapsed clocks (dossier closed first) and norms without a term are not counted. A
-  clock counts for the period in which it was decided, up to the report date, so a past quarter's
-  figures do not change when a late dossier is finished later.
-- *Within the term*: completed on or before the deadline.
-- *Lead time*: calendar days from the start of the clock to the end product, over the completed
-  clocks decided in the period; median and 80th percentile by nearest rank.
+The definitions are in bot/README.md ("KPI definitions"):
+- A deadline (one norm running for one dossier) is *decided* on the date its end product was
+  recorded when that was within the term; otherwise on its due date, whether it was completed late
+  or is still open. Lapsed deadlines (dossier closed first) and norms without a term are not
+  counted. A deadline counts for the period in which it was decided, up to the report date, so a
+  past quarter's figures do not change when a late dossier is finished later.
+- *Within the term*: bot.norms.within_term (here in its SQL form).
+- *Lead time*: calendar days from the start of the deadline to the end product, over the completed
+  deadlines decided in the period; median and 80th percentile by nearest rank.
 """
 
 from __future__ import annotations
@@ -17,21 +17,48 @@ from __future__ import annotations
 import asyncio
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config import AppConfig
 from bot.errors import NotAllowed
 from bot.i18n import N_
 from bot.models import Deadline, Dossier, MilestoneRecord, User, Vraag, Wijkteam
-from bot.periods import Period
+from bot.periods import Period, previous_weeks, quarter_of, week_of
 from bot.rights import Action, may
 from bot.services.common import Deps, load_actor, transaction, user_roles, wijkteam_by_code
-from bot.vocabulary import ClockStatus, DossierStatus, Milestone
+from bot.services.deadlines import overdue_sql, within_term_sql
+from bot.vocabulary import DeadlineStatus, DossierStatus, Milestone
 
-SELF_RELIANCE_TARGET = 0.5
 TOETS_SUFFIX = ":toets"
+TREND_WEEKS = 8
+
+
+def figure_keys(code: str, periodic: bool) -> list[str]:
+    """A norm's figure keys: its own, and for periodic toetsen a second one."""
+    return [code, code + TOETS_SUFFIX] if periodic else [code]
+
+
+def is_toets_key(key: str) -> bool:
+    return key.endswith(TOETS_SUFFIX)
+
+
+def norm_code(key: str) -> str:
+    """The norm a figure key belongs to."""
+    return key.removesuffix(TOETS_SUFFIX)
+
+
+def target(config: AppConfig, key: str) -> float | None:
+    """The norm's target share for a figure key, from the configuration."""
+    norm = config.normen.get(norm_code(key))
+    return norm.doel if norm else None
+
+
+def meets(share: float | None, goal: float | None) -> bool | None:
+    """Doel gehaald: the share is at least the target; None while nothing is decided or no target."""
+    return None if share is None or goal is None else share >= goal
 
 
 @dataclass(frozen=True)
@@ -101,11 +128,11 @@ def norm_key_expr() -> ColumnElement[str]:
 def _decided(period: Period, as_of: date) -> ColumnElement[bool]:
     """Decided in the period: met in time inside it, or missed with the deadline inside it."""
     last = min(period.end, as_of)
-    on_time = and_(Deadline.met_date.is_not(None), Deadline.met_date <= Deadline.due_date)
+    on_time = within_term_sql()
     return and_(
         Deadline.dossier_id.is_not(None),
         Deadline.due_date.is_not(None),
-        Deadline.status != ClockStatus.VERVALLEN,
+        Deadline.status != DeadlineStatus.VERVALLEN,
         or_(
             and_(on_time, Deadline.met_date.between(period.start, last)),
             and_(~on_time, Deadline.due_date.between(period.start, last), Deadline.due_date < as_of),
@@ -130,7 +157,7 @@ async def norm_figures(
     distinct lead time) instead of every clock; median and p80 are read off it by nearest rank.
     """
     toets = (Deadline.seq > 0).label("toets")
-    on_time = case((and_(Deadline.met_date.is_not(None), Deadline.met_date <= Deadline.due_date), 1), else_=0)
+    on_time = case((within_term_sql(), 1), else_=0)
     lead = Deadline.lead_days  # NULL while not completed
     grouped = await session.execute(
         _scoped(
@@ -175,8 +202,6 @@ def _nearest_rank(histogram: list[tuple[int, int]], shares: tuple[float, ...]) -
 
 def _bounds(period: Period, deps: Deps) -> tuple[datetime, datetime]:
     """The period's local days as an aware half-open datetime range."""
-    from datetime import timedelta
-
     start = datetime.combine(period.start, time(0), tzinfo=deps.calendar.tz)
     end = datetime.combine(period.end + timedelta(days=1), time(0), tzinfo=deps.calendar.tz)
     return start, end
@@ -243,10 +268,10 @@ async def _counts(
         )
         or 0
     )
-    late = (Deadline.status == ClockStatus.LOPEND, Deadline.due_date < as_of)
+    late = overdue_sql(as_of)
     figures.overdue_dossiers = int(
         await session.scalar(
-            _scoped(select(func.count(func.distinct(Deadline.dossier_id))).where(*late), scope)
+            _scoped(select(func.count(func.distinct(Deadline.dossier_id))).where(late), scope)
         )
         or 0
     )
@@ -254,7 +279,7 @@ async def _counts(
         select(Dossier.ref, norm_key_expr(), Deadline.due_date, User.display_name)
         .join(Dossier, Dossier.id == Deadline.dossier_id)
         .outerjoin(User, User.id == Dossier.assignee_id)
-        .where(*late, *scope.dossier_filter())
+        .where(late, *scope.dossier_filter())
         .order_by(Deadline.due_date, Dossier.ref)
         .limit(overdue_limit)
     )
@@ -292,3 +317,41 @@ async def status_scope(
                 return Scope(wijkteam_id=team.id, wijkteam_code=team.code), actor
             return Scope(), actor
         return Scope(holder_id=actor.id), actor
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    """What /status and the Monday push show: this week, this quarter, the weekly trend."""
+
+    scope: Scope
+    week: Figures
+    quarter: Figures
+    trend: list[tuple[Period, Figures]]
+
+
+async def status_report(
+    session: AsyncSession, deps: Deps, scope: Scope, other: AsyncSession | None = None
+) -> StatusReport:
+    """This week's and this quarter's figures, and the trend of the last weeks (a second session
+    lets the heaviest queries run side by side)."""
+    today = deps.today()
+    week = await compute(session, deps, week_of(today), scope, other=other)
+    quarter = await compute(session, deps, quarter_of(today), scope, other=other)
+    trend = []
+    for period in previous_weeks(today, TREND_WEEKS):
+        figures = Figures(period, today)
+        figures.norms = await norm_figures(session, period, today, scope)
+        trend.append((period, figures))
+    return StatusReport(scope, week, quarter, trend)
+
+
+async def status_for(
+    session: AsyncSession,
+    deps: Deps,
+    actor_telegram_id: int,
+    wijkteam: str | None = None,
+    other: AsyncSession | None = None,
+) -> StatusReport:
+    """/status: the report for what the actor may see."""
+    scope, _ = await status_scope(session, deps, actor_telegram_id, wijkteam)
+    return await status_report(session, deps, scope, other)

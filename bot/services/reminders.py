@@ -6,18 +6,30 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.milestones import recordable
+from bot.milestones import end_product_steps, recordable
 from bot.models import Absence, Deadline, Digest, Dossier, Reminder, User, Vraag
-from bot.services.clocks import OPPAKKEN, TEAMLEIDER, dossier_facts
 from bot.services.common import Deps, audit, transaction
-from bot.vocabulary import ClockStatus, DossierStatus, Milestone, ReminderStatus, Role, VraagStatus
+from bot.services.deadlines import dossier_facts, overdue_sql
+from bot.vocabulary import (
+    Audience,
+    AuditAction,
+    DeadlineStatus,
+    DigestKind,
+    DigestStatus,
+    DossierStatus,
+    Milestone,
+    ReminderKind,
+    ReminderStatus,
+    Role,
+    StandIn,
+    VraagStatus,
+)
 
 MAX_ERROR = 200
-DAILY, WEEKLY = "te_laat_dag", "week"
 
 
 async def claim_due(
@@ -62,7 +74,7 @@ class Delivery:
     vraag: Vraag | None
     holder: User | None
     recipients: list[User]
-    reason: str | None  # why the teamleider gets it instead: afwezig, onbereikbaar, geen_houder
+    stand_in: StandIn | None  # why the teamleiders get it instead of the holder
     buttons: list[Milestone] = field(default_factory=list)
 
     @property
@@ -90,6 +102,31 @@ async def _absent(session: AsyncSession, user: User, day: date) -> bool:
     return found is not None
 
 
+def _reason_gone(
+    reminder: Reminder, deadline: Deadline | None, dossier: Dossier | None, vraag: Vraag | None
+) -> bool:
+    """The row's reason has gone: its deadline stopped, the item closed, or it was picked up."""
+    item: Dossier | Vraag | None = dossier or vraag
+    return (
+        item is None
+        or (deadline is not None and deadline.status != DeadlineStatus.LOPEND)
+        or (dossier is not None and dossier.status == DossierStatus.AFGESLOTEN)
+        or (vraag is not None and vraag.status == VraagStatus.BEANTWOORD)
+        or (reminder.kind == ReminderKind.OPPAKKEN and item.acknowledged_at is not None)
+    )
+
+
+async def _stand_in(session: AsyncSession, holder: User | None, today: date) -> StandIn | None:
+    """Why the holder cannot get it: there is none, they cannot be reached, or they are away."""
+    if holder is None:
+        return StandIn.GEEN_HOUDER
+    if not holder.active or holder.unreachable:
+        return StandIn.ONBEREIKBAAR
+    if await _absent(session, holder, today):
+        return StandIn.AFWEZIG
+    return None
+
+
 async def prepare(session: AsyncSession, deps: Deps, reminder_id: int) -> Delivery | None:
     """Load a claimed row; None (and the row cancelled) when its reason has gone."""
     async with transaction(session):
@@ -101,21 +138,13 @@ async def prepare(session: AsyncSession, deps: Deps, reminder_id: int) -> Delive
         vraag_id = deadline.vraag_id if deadline else reminder.vraag_id
         dossier = await session.get(Dossier, dossier_id) if dossier_id else None
         vraag = await session.get(Vraag, vraag_id) if vraag_id else None
-        item: Dossier | Vraag | None = dossier or vraag
-        gone = (
-            item is None
-            or (deadline is not None and deadline.status != ClockStatus.LOPEND)
-            or (dossier is not None and dossier.status == DossierStatus.AFGESLOTEN)
-            or (vraag is not None and vraag.status == VraagStatus.BEANTWOORD)
-            or (reminder.kind == OPPAKKEN and item.acknowledged_at is not None)
-        )
-        if gone:
+        if _reason_gone(reminder, deadline, dossier, vraag):
             reminder.status = ReminderStatus.GEANNULEERD
             audit(
                 session,
                 deps,
                 None,
-                "herinnering.vervallen",
+                AuditAction.REMINDER_LAPSED,
                 dossier=dossier_id,
                 vraag=vraag_id,
                 herinnering=reminder.id,
@@ -123,40 +152,17 @@ async def prepare(session: AsyncSession, deps: Deps, reminder_id: int) -> Delive
             return None
         holder_id = dossier.assignee_id if dossier else vraag.assignee_id if vraag else None
         holder = await session.get(User, holder_id) if holder_id else None
-        reason = None
-        if holder is None:
-            reason = "geen_houder"
-        elif not holder.active or holder.unreachable:
-            reason = "onbereikbaar"
-        elif await _absent(session, holder, deps.today()):
-            reason = "afwezig"
-        if reminder.audience == TEAMLEIDER or reason is not None:
+        stand_in = await _stand_in(session, holder, deps.today())
+        if reminder.audience == Audience.TEAMLEIDER or stand_in is not None or holder is None:
             recipients = await teamleiders(session)
         else:
-            assert holder is not None
             recipients = [holder]
         recipients = [u for u in recipients if u.id not in (reminder.delivered or [])]
         buttons: list[Milestone] = []
         if dossier is not None and deadline is not None:
-            buttons = _end_product_buttons(deps, deadline, recordable(await dossier_facts(session, dossier)))
-    return Delivery(reminder, deadline, dossier, vraag, holder, recipients, reason, buttons)
-
-
-def _end_product_buttons(deps: Deps, deadline: Deadline, can_record: list[Milestone]) -> list[Milestone]:
-    """The milestones (or their parts) that would stop this clock and can be recorded now."""
-    norm = deps.config.normen.get(deadline.norm)
-    if norm is None:
-        return []
-    wanted = set(norm.eindproduct)
-    if Milestone.FINANCIELE_RUST.value in wanted:
-        wanted |= {
-            Milestone.FR_SCHULDEN_STABIEL.value,
-            Milestone.FR_VASTE_LASTEN.value,
-            Milestone.FR_SCHULDEISERS.value,
-        }
-    if deadline.seq:
-        wanted = {Milestone.TOETS.value}
-    return [m for m in can_record if m.value in wanted]
+            can_record = recordable(await dossier_facts(session, dossier))
+            buttons = end_product_steps(deps.config.normen.get(deadline.norm), deadline.seq, can_record)
+    return Delivery(reminder, deadline, dossier, vraag, holder, recipients, stand_in, buttons)
 
 
 def _add_delivered(reminder: Reminder, user_id: int) -> None:
@@ -177,7 +183,7 @@ async def _settle(
     deps: Deps,
     reminder_id: int,
     status: ReminderStatus,
-    action: str,
+    action: AuditAction,
     *,
     error: str | None = None,
     last_user_id: int | None = None,
@@ -219,19 +225,21 @@ async def mark_sent(
         deps,
         reminder_id,
         ReminderStatus.VERZONDEN,
-        "herinnering.verzonden",
+        AuditAction.REMINDER_SENT,
         last_user_id=last_user_id,
     )
 
 
 async def mark_retry(session: AsyncSession, deps: Deps, reminder_id: int, error: str) -> None:
     """A passing fault: back to planned, for the next tick."""
-    await _settle(session, deps, reminder_id, ReminderStatus.GEPLAND, "herinnering.opnieuw", error=error)
+    await _settle(session, deps, reminder_id, ReminderStatus.GEPLAND, AuditAction.REMINDER_RETRY, error=error)
 
 
 async def mark_failed(session: AsyncSession, deps: Deps, reminder_id: int, error: str) -> None:
     """A fault that retrying cannot fix (e.g. nobody to send it to): kept for the record."""
-    await _settle(session, deps, reminder_id, ReminderStatus.MISLUKT, "herinnering.mislukt", error=error)
+    await _settle(
+        session, deps, reminder_id, ReminderStatus.MISLUKT, AuditAction.REMINDER_FAILED, error=error
+    )
 
 
 async def mark_unreachable(session: AsyncSession, deps: Deps, user_id: int) -> None:
@@ -240,14 +248,14 @@ async def mark_unreachable(session: AsyncSession, deps: Deps, user_id: int) -> N
         user = await session.get(User, user_id)
         if user is not None and not user.unreachable:
             user.unreachable = True
-            audit(session, deps, None, "gebruiker.onbereikbaar", gebruiker=user_id)
+            audit(session, deps, None, AuditAction.USER_UNREACHABLE, gebruiker=user_id)
 
 
 # -- digests: the daily overdue list and the weekly status ------------------------------------
 
 
 async def start_digest(
-    session: AsyncSession, deps: Deps, kind: str, recipient_id: int, period: str, *, stale: timedelta
+    session: AsyncSession, deps: Deps, kind: DigestKind, recipient_id: int, period: str, *, stale: timedelta
 ) -> bool:
     """Reserve sending a digest once; False when it was sent or another process is on it."""
     now = deps.now()
@@ -257,14 +265,20 @@ async def start_digest(
                 Digest.kind == kind,
                 Digest.recipient_id == recipient_id,
                 Digest.period == period,
-                Digest.status == "bezig",
+                Digest.status == DigestStatus.BEZIG,
                 Digest.started_at < now - stale,
             )
         )
     try:
         async with transaction(session):
             session.add(
-                Digest(kind=kind, recipient_id=recipient_id, period=period, status="bezig", started_at=now)
+                Digest(
+                    kind=kind.value,
+                    recipient_id=recipient_id,
+                    period=period,
+                    status=DigestStatus.BEZIG.value,
+                    started_at=now,
+                )
             )
     except IntegrityError:
         return False
@@ -272,19 +286,21 @@ async def start_digest(
 
 
 async def finish_digest(
-    session: AsyncSession, deps: Deps, kind: str, recipient_id: int, period: str, *, sent: bool
+    session: AsyncSession, deps: Deps, kind: DigestKind, recipient_id: int, period: str, *, sent: bool
 ) -> None:
     """Sent: keep the mark. Not sent: drop it so the next tick tries again."""
     async with transaction(session):
         where = (Digest.kind == kind, Digest.recipient_id == recipient_id, Digest.period == period)
         if sent:
-            await session.execute(update(Digest).where(*where).values(status="verzonden", sent_at=deps.now()))
+            await session.execute(
+                update(Digest).where(*where).values(status=DigestStatus.VERZONDEN.value, sent_at=deps.now())
+            )
         else:
             await session.execute(delete(Digest).where(*where))
 
 
 @dataclass(frozen=True)
-class OverdueClock:
+class OverdueDeadline:
     ref: str
     norm: str
     seq: int
@@ -292,24 +308,24 @@ class OverdueClock:
     holder_id: int | None
 
 
-async def overdue_clocks(
+async def overdue_deadlines(
     session: AsyncSession, deps: Deps, holder_id: int | None = None
-) -> list[OverdueClock]:
-    """Running clocks past their deadline (of one holder, or all), oldest deadline first."""
+) -> list[OverdueDeadline]:
+    """Running deadlines past their due date (of one holder, or all), oldest first."""
     async with transaction(session):
         query = (
             select(Dossier.ref, Deadline.norm, Deadline.seq, Deadline.due_date, Dossier.assignee_id)
             .join(Dossier, Dossier.id == Deadline.dossier_id)
-            .where(Deadline.status == ClockStatus.LOPEND, Deadline.due_date < deps.today())
+            .where(overdue_sql(deps.today()))
             .order_by(Deadline.due_date, Dossier.ref)
         )
         if holder_id is not None:
             query = query.where(Dossier.assignee_id == holder_id)
         rows = await session.execute(query)
-        return [OverdueClock(ref, norm, seq, due, holder) for ref, norm, seq, due, holder in rows if due]
+        return [OverdueDeadline(ref, norm, seq, due, holder) for ref, norm, seq, due, holder in rows if due]
 
 
-def _not_yet(kind: str, period: str):  # type: ignore[no-untyped-def]
+def _not_yet(kind: DigestKind, period: str) -> ColumnElement[bool]:
     return (
         ~select(Digest.id)
         .where(Digest.kind == kind, Digest.period == period, Digest.recipient_id == User.id)
@@ -323,11 +339,13 @@ async def pending_daily(session: AsyncSession, deps: Deps, period: str) -> list[
         ids = (
             select(Dossier.assignee_id)
             .join(Deadline, Deadline.dossier_id == Dossier.id)
-            .where(Deadline.status == ClockStatus.LOPEND, Deadline.due_date < deps.today())
+            .where(overdue_sql(deps.today()))
         )
         return list(
             await session.scalars(
-                select(User).where(User.id.in_(ids), User.active.is_(True), _not_yet(DAILY, period))
+                select(User).where(
+                    User.id.in_(ids), User.active.is_(True), _not_yet(DigestKind.DAGLIJST, period)
+                )
             )
         )
 
@@ -342,20 +360,15 @@ async def pending_weekly(session: AsyncSession, period: str) -> list[User]:
                     User.role == Role.TEAMLEIDER,
                     User.active.is_(True),
                     User.unreachable.is_(False),
-                    _not_yet(WEEKLY, period),
+                    _not_yet(DigestKind.WEEKOVERZICHT, period),
                 )
                 .order_by(User.id)
             )
         )
 
 
-def iso_week(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
 async def purge_free_text(session: AsyncSession, deps: Deps) -> tuple[int, int]:
-    """Retention (DOMAIN.md section 7): the free text of dossiers closed and vragen answered longer
+    """Retention (bot/README.md, "Privacy"): the free text of dossiers closed and vragen answered longer
     ago than the configured term is removed; the figures stay. Idempotent."""
     cutoff = deps.now() - timedelta(days=deps.config.bewaartermijn_vrije_tekst_dagen)
     async with transaction(session):
@@ -379,5 +392,5 @@ async def purge_free_text(session: AsyncSession, deps: Deps) -> tuple[int, int]:
         )
         counts = (dossiers.rowcount or 0, vragen.rowcount or 0)  # type: ignore[attr-defined]
         if any(counts):
-            audit(session, deps, None, "vrije_tekst.verwijderd", dossiers=counts[0], vragen=counts[1])
+            audit(session, deps, None, AuditAction.FREE_TEXT_PURGED, dossiers=counts[0], vragen=counts[1])
     return counts

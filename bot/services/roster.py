@@ -12,10 +12,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.errors import DomainError
 from bot.i18n import N_
 from bot.models import Absence, RosterEntry, RosterOverride, User, Wijkteam
-from bot.rights import Action
+from bot.rights import Action, may
 from bot.routing import Duty, duties_on
-from bot.services.common import Deps, audit, load_actor, require, transaction, wijkteam_by_code
-from bot.vocabulary import Role
+from bot.services.common import (
+    Deps,
+    active_wijkteams,
+    audit,
+    load_actor,
+    require,
+    transaction,
+    user_roles,
+    wijkteam_by_code,
+)
+from bot.vocabulary import AuditAction, Role
 
 ROSTERABLE = frozenset({Role.KLANTMANAGER, Role.BUDGETCOACH, Role.TEAMLEIDER})
 
@@ -43,32 +52,38 @@ async def set_weekly_duty(
     async with transaction(session):
         actor = await load_actor(session, actor_telegram_id)
         require(actor, Action.MANAGE_ROSTER)
-        if not 0 <= weekday <= 4:
-            raise DomainError(N_("Het rooster kent alleen maandag tot en met vrijdag."))
-        team = await wijkteam_by_code(session, wijkteam)
-        worker = await _worker(session, user_id)
-        slot = await session.scalar(
-            select(RosterEntry).where(
-                RosterEntry.wijkteam_id == team.id,
-                RosterEntry.weekday == weekday,
-                RosterEntry.user_id == worker.id,
-            )
+        await _set_duty(session, deps, actor, wijkteam, weekday, user_id, on_duty)
+
+
+async def _set_duty(
+    session: AsyncSession, deps: Deps, actor: User, wijkteam: str, weekday: int, user_id: int, on_duty: bool
+) -> None:
+    if not 0 <= weekday <= 4:
+        raise DomainError(N_("Het rooster kent alleen maandag tot en met vrijdag."))
+    team = await wijkteam_by_code(session, wijkteam)
+    worker = await _worker(session, user_id)
+    slot = await session.scalar(
+        select(RosterEntry).where(
+            RosterEntry.wijkteam_id == team.id,
+            RosterEntry.weekday == weekday,
+            RosterEntry.user_id == worker.id,
         )
-        if on_duty and slot is None:
-            session.add(RosterEntry(wijkteam_id=team.id, weekday=weekday, user_id=worker.id))
-        elif not on_duty and slot is not None:
-            await session.delete(slot)
-        else:
-            return
-        audit(
-            session,
-            deps,
-            actor,
-            "rooster.aan" if on_duty else "rooster.uit",
-            wijkteam=team.code,
-            weekdag=weekday,
-            gebruiker=worker.id,
-        )
+    )
+    if on_duty and slot is None:
+        session.add(RosterEntry(wijkteam_id=team.id, weekday=weekday, user_id=worker.id))
+    elif not on_duty and slot is not None:
+        await session.delete(slot)
+    else:
+        return
+    audit(
+        session,
+        deps,
+        actor,
+        AuditAction.ROSTER_ON if on_duty else AuditAction.ROSTER_OFF,
+        wijkteam=team.code,
+        weekdag=weekday,
+        gebruiker=worker.id,
+    )
 
 
 async def set_override(
@@ -99,7 +114,7 @@ async def set_override(
             session,
             deps,
             actor,
-            "rooster.afwijking",
+            AuditAction.ROSTER_OVERRIDE,
             wijkteam=team.code,
             dag=day,
             gebruikers=[w.id for w in workers],
@@ -143,7 +158,7 @@ async def register_absence(
             session,
             deps,
             actor,
-            "afwezigheid.gemeld",
+            AuditAction.ABSENCE,
             gebruiker=target.id,
             van=first_day,
             tot=last_day,
@@ -191,23 +206,62 @@ async def week_roster(
     async with transaction(session):
         actor = await load_actor(session, actor_telegram_id)
         require(actor, Action.VIEW_ROSTER)
-        start = monday or deps.today() - timedelta(days=deps.today().weekday())
-        days = [start + timedelta(days=i) for i in range(5)]
-        duties = await load_duties(session, days[0], days[-1])
-        names = {u.id: u.display_name for u in await session.scalars(select(User))}
-        result = []
-        for day in days:
-            working = deps.calendar.is_working_day(day)
-            on_duty = duties(day) if working else []
-            result.append(
-                DayRoster(
-                    day,
-                    working,
-                    deps.calendar.holiday_name(day),
-                    sorted((d.wijkteam, names.get(d.user_id, "?"), d.role.value) for d in on_duty),
-                )
+        return await _week(session, deps, monday or _monday(deps.today()))
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+async def _week(session: AsyncSession, deps: Deps, monday: date) -> list[DayRoster]:
+    days = [monday + timedelta(days=i) for i in range(5)]
+    duties = await load_duties(session, days[0], days[-1])
+    names = {u.id: u.display_name for u in await session.scalars(select(User))}
+    result = []
+    for day in days:
+        working = deps.calendar.is_working_day(day)
+        on_duty = duties(day) if working else []
+        result.append(
+            DayRoster(
+                day,
+                working,
+                deps.calendar.holiday_name(day),
+                sorted((d.wijkteam, names.get(d.user_id, "?"), d.role.value) for d in on_duty),
             )
+        )
     return result
+
+
+@dataclass(frozen=True)
+class WeekOverview:
+    """A week's roster as /rooster shows it: the days, the wijkteams' names, and whether the
+    viewer may change it."""
+
+    monday: date
+    days: list[DayRoster]
+    team_names: dict[str, str]
+    can_edit: bool
+
+
+async def week_overview(
+    session: AsyncSession, deps: Deps, actor_telegram_id: int, day: date | None = None
+) -> WeekOverview:
+    """The roster of the week holding `day` (default: this week)."""
+    async with transaction(session):
+        actor = await load_actor(session, actor_telegram_id)
+        require(actor, Action.VIEW_ROSTER)
+        monday = _monday(day or deps.today())
+        days = await _week(session, deps, monday)
+        teams = {w.code: w.naam for w in await session.scalars(select(Wijkteam))}
+    return WeekOverview(monday, days, teams, may(user_roles(actor), Action.MANAGE_ROSTER))
+
+
+async def roster_wijkteams(session: AsyncSession, deps: Deps, actor_telegram_id: int) -> list[Wijkteam]:
+    """The active wijkteams whose roster the actor may change."""
+    async with transaction(session):
+        actor = await load_actor(session, actor_telegram_id)
+        require(actor, Action.MANAGE_ROSTER)
+        return await active_wijkteams(session)
 
 
 async def worker_wijkteam_ids(session: AsyncSession, user: User) -> set[int]:
@@ -235,18 +289,37 @@ async def team_roster(session: AsyncSession, deps: Deps, actor_telegram_id: int,
     async with transaction(session):
         actor = await load_actor(session, actor_telegram_id)
         require(actor, Action.MANAGE_ROSTER)
-        team = await wijkteam_by_code(session, wijkteam)
-        workers = list(
-            await session.scalars(
-                select(User)
-                .where(User.active.is_(True), User.role.in_([r.value for r in ROSTERABLE]))
-                .order_by(User.display_name)
-            )
+        return await _team_roster(session, await wijkteam_by_code(session, wijkteam))
+
+
+async def _team_roster(session: AsyncSession, team: Wijkteam) -> TeamRoster:
+    workers = list(
+        await session.scalars(
+            select(User)
+            .where(User.active.is_(True), User.role.in_([r.value for r in ROSTERABLE]))
+            .order_by(User.display_name)
         )
-        slots = {
-            (wd, uid)
-            for wd, uid in await session.execute(
-                select(RosterEntry.weekday, RosterEntry.user_id).where(RosterEntry.wijkteam_id == team.id)
-            )
-        }
+    )
+    slots = {
+        (wd, uid)
+        for wd, uid in await session.execute(
+            select(RosterEntry.weekday, RosterEntry.user_id).where(RosterEntry.wijkteam_id == team.id)
+        )
+    }
     return TeamRoster(team.code, team.naam, workers, slots)
+
+
+async def toggle_weekly_duty(
+    session: AsyncSession, deps: Deps, actor_telegram_id: int, *, wijkteam: str, weekday: int, user_id: int
+) -> TeamRoster:
+    """Put a worker on a wijkteam's weekday if they are not on it, else take them off; returns the
+    wijkteam's roster as it is afterwards."""
+    async with transaction(session):
+        actor = await load_actor(session, actor_telegram_id)
+        require(actor, Action.MANAGE_ROSTER)
+        team = await wijkteam_by_code(session, wijkteam)
+        before = await _team_roster(session, team)
+        on_duty = (weekday, user_id) not in before.slots
+        await _set_duty(session, deps, actor, team.code, weekday, user_id, on_duty)
+        await session.flush()
+        return await _team_roster(session, team)

@@ -12,11 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import AppConfig
 from bot.errors import DomainError, NotAllowed
-from bot.i18n import LANGUAGES, N_
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_
 from bot.models import BotState, Invite, User, Wijkteam
 from bot.rights import Action
 from bot.services.common import Deps, audit, load_actor, require, transaction, wijkteam_by_code
-from bot.vocabulary import Role
+from bot.vocabulary import AuditAction, Role
 
 # Unambiguous characters (no 0/O, 1/I/L) so a code can be read out and typed.
 _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -99,7 +99,7 @@ async def create_invite(
             session,
             deps,
             actor,
-            "uitnodiging.gemaakt",
+            AuditAction.INVITE_CREATED,
             invite=invite.id,
             rol=role.value,
             wijkteam=team.code if team else None,
@@ -114,7 +114,7 @@ async def register(
     code: str,
     *,
     fallback_name: str,
-    language: str = "nl",
+    language: str = DEFAULT_LANGUAGE,
 ) -> User:
     """Join with a one-time code: the account gets the invite's role and wijkteam."""
     async with transaction(session):
@@ -137,14 +137,14 @@ async def register(
             beheerder=invite.beheerder,
             wijkteam=team,
             display_name=(invite.display_name or fallback_name.strip() or "?")[:80],
-            language=language if language in LANGUAGES else "nl",
+            language=language if language in LANGUAGES else DEFAULT_LANGUAGE,
             active=True,
             created_at=deps.now(),
         )
         session.add(user)
         await session.flush()
         invite.used_at, invite.used_by_id = deps.now(), user.id
-        audit(session, deps, user, "gebruiker.aangemeld", invite=invite.id, rol=invite.role)
+        audit(session, deps, user, AuditAction.USER_JOINED, invite=invite.id, rol=invite.role)
     return user
 
 
@@ -160,7 +160,7 @@ async def set_language(session: AsyncSession, deps: Deps, telegram_id: int, lang
         if language not in LANGUAGES:
             raise DomainError(N_("Kies nl of en."))
         user.language = language
-        audit(session, deps, user, "gebruiker.taal", taal=language)
+        audit(session, deps, user, AuditAction.USER_LANGUAGE, taal=language)
     return user
 
 
@@ -183,7 +183,7 @@ async def set_active(
             session,
             deps,
             actor,
-            "gebruiker.actief" if active else "gebruiker.geblokkeerd",
+            AuditAction.USER_ACTIVATED if active else AuditAction.USER_BLOCKED,
             gebruiker=user.id,
         )
     return user

@@ -1,25 +1,41 @@
-"""Keeping a dossier's norm clocks and their reminder rows in step with its milestones."""
+"""Keeping a dossier's deadlines (termijnen) and their reminder rows in step with its milestones,
+and the SQL forms of the deadline rules that the figures and lists share."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import ColumnElement, and_, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import Deadline, Dossier, MilestoneRecord, Reminder, User, Vraag
-from bot.norms import OVERDUE, first_dates, plan_clocks, reminder_moments
+from bot.moments import pickup_moments, reminder_moments
+from bot.norms import first_dates, plan_deadlines
 from bot.services.common import Deps, audit
-from bot.vocabulary import Category, ClockStatus, Milestone, ReminderStatus
+from bot.vocabulary import (
+    Audience,
+    AuditAction,
+    Category,
+    DeadlineStatus,
+    Milestone,
+    ReminderKind,
+    ReminderStatus,
+)
 
-# Reminder kinds and audiences (columns of the outbox).
-TERMIJN, OPPAKKEN = "termijn", "oppakken"
-HOUDER, TEAMLEIDER = "houder", "teamleider"
+
+def within_term_sql() -> ColumnElement[bool]:
+    """bot.norms.within_term in SQL: the end product on or before the due date."""
+    return and_(Deadline.met_date.is_not(None), Deadline.met_date <= Deadline.due_date)
+
+
+def overdue_sql(today: date) -> ColumnElement[bool]:
+    """A running deadline whose due date has passed (bot.norms.verdict: verlopen)."""
+    return and_(Deadline.status == DeadlineStatus.LOPEND, Deadline.due_date < today)
 
 
 def lead_days(start: date, met: date | None) -> int | None:
-    """Calendar days from a clock's start to its end product (kept for the figures)."""
+    """Calendar days from a deadline's start to its end product (kept for the figures)."""
     return None if met is None else (met - start).days
 
 
@@ -31,12 +47,14 @@ async def dossier_facts(session: AsyncSession, dossier: Dossier) -> dict[str, li
     return first_dates((Milestone(kind), day) for kind, day in rows)
 
 
-async def sync_dossier_clocks(
+async def sync_dossier_deadlines(
     session: AsyncSession, deps: Deps, dossier: Dossier, actor: User | None
 ) -> list[Deadline]:
-    """Start, move or stop the dossier's clocks to match its milestones; rewrite their reminders."""
+    """Start, move or stop the dossier's deadlines to match its milestones; rewrite their reminders."""
     facts = await dossier_facts(session, dossier)
-    plans = plan_clocks(deps.config, deps.calendar, Category(dossier.category), dossier.meldingsdatum, facts)
+    plans = plan_deadlines(
+        deps.config, deps.calendar, Category(dossier.category), dossier.meldingsdatum, facts
+    )
     existing = {
         (d.norm, d.seq): d
         for d in await session.scalars(select(Deadline).where(Deadline.dossier_id == dossier.id))
@@ -46,7 +64,7 @@ async def sync_dossier_clocks(
     touched: list[Deadline] = []
     for plan in plans:
         row = existing.get(plan.key)
-        status = ClockStatus.GESTOPT if plan.met else ClockStatus.LOPEND
+        status = DeadlineStatus.GESTOPT if plan.met else DeadlineStatus.LOPEND
         if row is None:
             row = Deadline(
                 dossier_id=dossier.id,
@@ -65,21 +83,25 @@ async def sync_dossier_clocks(
                 session,
                 deps,
                 actor,
-                "klok.gestart",
+                AuditAction.DEADLINE_STARTED,
                 dossier=dossier,
                 norm=plan.norm,
                 seq=plan.seq,
                 start=plan.start,
                 termijn=plan.due,
             )
-        elif row.status == ClockStatus.VERVALLEN:
+        elif row.status == DeadlineStatus.VERVALLEN:
             continue
         elif (row.start_date, row.due_date, row.met_date) != (plan.start, plan.due, plan.met):
             moved = row.due_date != plan.due
             row.start_date, row.due_date, row.met_date = plan.start, plan.due, plan.met
             row.lead_days = lead_days(plan.start, plan.met)
             row.status, row.updated_at = status, now
-            action = "klok.gestopt" if plan.met else ("klok.verplaatst" if moved else "klok.bijgewerkt")
+            action = (
+                AuditAction.DEADLINE_STOPPED
+                if plan.met
+                else (AuditAction.DEADLINE_MOVED if moved else AuditAction.DEADLINE_UPDATED)
+            )
             audit(
                 session,
                 deps,
@@ -97,39 +119,43 @@ async def sync_dossier_clocks(
         await write_reminders(session, deps, row, actor, fresh=row.id not in known_ids)
     planned = {plan.key for plan in plans}
     for key, row in existing.items():
-        if key not in planned and row.status == ClockStatus.LOPEND:
+        if key not in planned and row.status == DeadlineStatus.LOPEND:
             # e.g. a toets no longer due because budgetbeheer ended
-            row.status, row.updated_at = ClockStatus.VERVALLEN, now
-            audit(session, deps, actor, "klok.vervallen", dossier=dossier, norm=row.norm, seq=row.seq)
+            await _lapse(session, deps, dossier, row, actor)
             touched.append(row)
-            await write_reminders(session, deps, row, actor)
     return touched
 
 
-async def lapse_dossier_clocks(
+async def _lapse(
+    session: AsyncSession, deps: Deps, dossier: Dossier, row: Deadline, actor: User | None
+) -> None:
+    row.status, row.updated_at = DeadlineStatus.VERVALLEN, deps.now()
+    audit(session, deps, actor, AuditAction.DEADLINE_LAPSED, dossier=dossier, norm=row.norm, seq=row.seq)
+    await write_reminders(session, deps, row, actor)
+
+
+async def lapse_dossier_deadlines(
     session: AsyncSession, deps: Deps, dossier: Dossier, actor: User | None
 ) -> None:
-    """A closed dossier's running clocks lapse; their unsent reminders go."""
+    """A closed dossier's running deadlines lapse; their unsent reminders go."""
     rows = await session.scalars(
-        select(Deadline).where(Deadline.dossier_id == dossier.id, Deadline.status == ClockStatus.LOPEND)
+        select(Deadline).where(Deadline.dossier_id == dossier.id, Deadline.status == DeadlineStatus.LOPEND)
     )
     for row in rows:
-        row.status, row.updated_at = ClockStatus.VERVALLEN, deps.now()
-        audit(session, deps, actor, "klok.vervallen", dossier=dossier, norm=row.norm, seq=row.seq)
-        await write_reminders(session, deps, row, actor)
+        await _lapse(session, deps, dossier, row, actor)
 
 
-async def start_vraag_clock(
+async def start_vraag_deadline(
     session: AsyncSession, deps: Deps, vraag: Vraag, norm: str, due: date
 ) -> Deadline:
-    """The answer norm's clock for a new vraag."""
+    """The answer norm's deadline for a new vraag."""
     row = Deadline(
         vraag_id=vraag.id,
         norm=norm,
         seq=0,
         start_date=deps.calendar.local(vraag.created_at).date(),
         due_date=due,
-        status=ClockStatus.LOPEND,
+        status=DeadlineStatus.LOPEND,
         updated_at=deps.now(),
     )
     session.add(row)
@@ -138,28 +164,27 @@ async def start_vraag_clock(
     return row
 
 
-async def stop_vraag_clock(session: AsyncSession, deps: Deps, vraag: Vraag, day: date) -> None:
-    """The answer stops the vraag's clock."""
+async def stop_vraag_deadline(session: AsyncSession, deps: Deps, vraag: Vraag, day: date) -> None:
+    """The answer stops the vraag's deadline."""
     rows = await session.scalars(
-        select(Deadline).where(Deadline.vraag_id == vraag.id, Deadline.status == ClockStatus.LOPEND)
+        select(Deadline).where(Deadline.vraag_id == vraag.id, Deadline.status == DeadlineStatus.LOPEND)
     )
     for row in rows:
-        row.met_date, row.status, row.updated_at = day, ClockStatus.GESTOPT, deps.now()
+        row.met_date, row.status, row.updated_at = day, DeadlineStatus.GESTOPT, deps.now()
         row.lead_days = lead_days(row.start_date, day)
         await write_reminders(session, deps, row, None)
 
 
-def _reminder_key(deadline: Deadline, due: date, offset: int, audience: str) -> str:
-    suffix = ":tl" if audience == TEAMLEIDER else ""
+def _reminder_key(deadline: Deadline, due: date, offset: int, audience: Audience) -> str:
+    suffix = ":tl" if audience is Audience.TEAMLEIDER else ""
     return f"d{deadline.id}:{due.isoformat()}:{offset}{suffix}"
 
 
 async def write_reminders(
     session: AsyncSession, deps: Deps, deadline: Deadline, actor: User | None, *, fresh: bool = False
 ) -> None:
-    """Make the outbox match the clock: planned reminders for a running clock's current due
-    date, none unsent for anything else. A reminder once sent is never sent again. An overdue
-    notice goes to the holder and, as a row of its own, to the teamleiders."""
+    """Make the outbox match the deadline: planned reminders for a running deadline's current due
+    date, none unsent for anything else. A reminder once sent is never sent again."""
     rows: dict[str, Reminder] = {}
     if not fresh:
         rows = {
@@ -167,14 +192,19 @@ async def write_reminders(
             for r in await session.scalars(select(Reminder).where(Reminder.deadline_id == deadline.id))
         }
     wanted: dict[str, dict[str, Any]] = {}
-    if deadline.status == ClockStatus.LOPEND and deadline.due_date is not None:
+    if deadline.status == DeadlineStatus.LOPEND and deadline.due_date is not None:
         policy = deps.config.policy_for(deadline.norm)
         for moment in reminder_moments(deadline.due_date, policy, deps.calendar, deps.now()):
-            audiences = [HOUDER, TEAMLEIDER] if moment.offset == OVERDUE else [HOUDER]
-            for audience in audiences:
+            for audience in moment.audiences:
                 key = _reminder_key(deadline, deadline.due_date, moment.offset, audience)
                 wanted[key] = _row(
-                    deps, key, TERMIJN, audience, moment.offset, moment.at, deadline_id=deadline.id
+                    deps,
+                    key,
+                    ReminderKind.TERMIJN,
+                    audience,
+                    moment.offset,
+                    moment.at,
+                    deadline_id=deadline.id,
                 )
     cancelled = _reconcile(rows, wanted)
     created = [r for key, r in wanted.items() if key not in rows]
@@ -185,7 +215,7 @@ async def write_reminders(
             session,
             deps,
             actor,
-            "herinneringen.gepland",
+            AuditAction.REMINDERS_PLANNED,
             dossier=deadline.dossier_id,
             vraag=deadline.vraag_id,
             deadline=deadline.id,
@@ -195,12 +225,18 @@ async def write_reminders(
 
 
 def _row(
-    deps: Deps, key: str, kind: str, audience: str, offset: int, at: datetime, **subject: int | None
+    deps: Deps,
+    key: str,
+    kind: ReminderKind,
+    audience: Audience,
+    offset: int,
+    at: datetime,
+    **subject: int | None,
 ) -> dict[str, Any]:
     return {
         "key": key,
-        "kind": kind,
-        "audience": audience,
+        "kind": kind.value,
+        "audience": audience.value,
         "offset_days": offset,
         "due_at": at,
         "status": ReminderStatus.GEPLAND.value,
@@ -225,6 +261,13 @@ def _reconcile(rows: dict[str, Reminder], wanted: dict[str, dict[str, Any]]) -> 
     return cancelled
 
 
+def _subject(dossier: Dossier | None, vraag: Vraag | None) -> tuple[dict[str, int | None], str]:
+    if dossier is not None:
+        return {"dossier_id": dossier.id}, f"d{dossier.id}"
+    assert vraag is not None
+    return {"vraag_id": vraag.id}, f"v{vraag.id}"
+
+
 async def schedule_pickup_escalation(
     session: AsyncSession,
     deps: Deps,
@@ -234,28 +277,23 @@ async def schedule_pickup_escalation(
     fresh: bool = False,
 ) -> None:
     """An item not picked up is re-sent to its holder after some office hours, then escalated to
-    the teamleiders; a hand-over of a new item starts the count again."""
-    if dossier is not None:
-        subject: dict[str, int | None] = {"dossier_id": dossier.id}
-        where = Reminder.dossier_id == dossier.id
-        prefix = f"ack:d{dossier.id}"
-    else:
-        assert vraag is not None
-        subject, where, prefix = {"vraag_id": vraag.id}, Reminder.vraag_id == vraag.id, f"ack:v{vraag.id}"
+    the teamleiders (bot.moments.pickup_moments); a hand-over of a new item starts the count again."""
+    subject, name = _subject(dossier, vraag)
     rows: dict[str, Reminder] = {}
     if not fresh:  # a new item has no rows yet
+        where = Reminder.dossier_id == dossier.id if dossier else Reminder.vraag_id == subject["vraag_id"]
         rows = {
-            r.key: r for r in await session.scalars(select(Reminder).where(where, Reminder.kind == OPPAKKEN))
+            r.key: r
+            for r in await session.scalars(
+                select(Reminder).where(where, Reminder.kind == ReminderKind.OPPAKKEN)
+            )
         }
-    routing, now = deps.config.routering, deps.now()
     wanted: dict[str, dict[str, Any]] = {}
-    for level, audience, hours in (
-        (1, HOUDER, routing.oppakken_binnen_werkuren),
-        (2, TEAMLEIDER, routing.escaleren_na_werkuren),
-    ):
-        at = deps.calendar.add_working_hours(now, hours)
-        key = f"{prefix}:{level}:{at.astimezone(UTC):%Y%m%dT%H%M}"
-        wanted[key] = _row(deps, key, OPPAKKEN, audience, level, at, **subject)
+    for moment in pickup_moments(deps.config.routering, deps.calendar, deps.now()):
+        key = moment.key(name)
+        wanted[key] = _row(
+            deps, key, ReminderKind.OPPAKKEN, moment.audience, moment.level, moment.at, **subject
+        )
     _reconcile(rows, wanted)
     created = [r for key, r in wanted.items() if key not in rows]
     if created:
@@ -271,6 +309,6 @@ async def cancel_pickup_escalation(
     )
     await session.execute(
         update(Reminder)
-        .where(subject, Reminder.kind == OPPAKKEN, Reminder.status == ReminderStatus.GEPLAND)
+        .where(subject, Reminder.kind == ReminderKind.OPPAKKEN, Reminder.status == ReminderStatus.GEPLAND)
         .values(status=ReminderStatus.GEANNULEERD.value)
     )

@@ -1,4 +1,4 @@
-"""Which commands each role sees (for /help and setMyCommands)."""
+"""Which commands each role sees: the /help list and Telegram's command menu (setMyCommands)."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def _bot_commands(pairs: list[tuple[str, str]], lang: str) -> list[BotCommand]:
 
 async def set_default_commands(bot: Bot) -> None:
     """What an unregistered account sees: Dutch by default, English for English clients."""
-    await bot.set_my_commands(_bot_commands(PUBLIC, "nl"), scope=BotCommandScopeDefault())
+    await bot.set_my_commands(_bot_commands(PUBLIC, i18n.DEFAULT_LANGUAGE), scope=BotCommandScopeDefault())
     await bot.set_my_commands(_bot_commands(PUBLIC, "en"), scope=BotCommandScopeDefault(), language_code="en")
 
 

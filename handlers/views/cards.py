@@ -1,8 +1,7 @@
-"""How items look in the chat: notifications, dossier cards and their buttons (HTML)."""
+"""How items look in the chat: the card of a new item, a dossier card, deadlines and who has what."""
 
 from __future__ import annotations
 
-import html
 from datetime import date
 
 from telegram import InlineKeyboardMarkup
@@ -10,22 +9,14 @@ from telegram import InlineKeyboardMarkup
 from bot.config import AppConfig
 from bot.i18n import N_, Text
 from bot.models import Deadline, Dossier, User, Vraag
+from bot.norms import verdict
 from bot.routing import RouteReason
 from bot.services.dossiers import DossierView
 from bot.services.intake import Routed
-from bot.vocabulary import Category, ClockStatus, DossierStatus, Milestone, Role, VraagTopic
+from bot.vocabulary import Category, DossierStatus, Milestone, Role, Verdict, VraagTopic
 from bot.workcalendar import WorkCalendar
-from handlers.common import keyboard, label, pairs, t, tn
-
-TOPIC_LABELS = {
-    VraagTopic.SCHULDEN: N_("schulden en schuldhulp"),
-    VraagTopic.BUDGET: N_("budget en inkomen"),
-}
-
-
-def norm_name(config: AppConfig, code: str) -> str:
-    norm = config.normen.get(code)
-    return norm.naam if norm else code
+from handlers.views.keyboards import new_item_buttons, working_buttons
+from handlers.views.text import Html, escape, t, tn
 
 
 def who(lang: str, user: User | None) -> str:
@@ -35,29 +26,38 @@ def who(lang: str, user: User | None) -> str:
     return t(lang, "{naam} ({rol})", naam=user.display_name, rol=Text(Role(user.role).label))
 
 
-def deadline_state(lang: str, calendar: WorkCalendar, today: date, clock: Deadline) -> str:
-    """'gehaald op …', 'nog 3 werkdagen', 'vandaag', '2 werkdagen te laat', 'geen termijn'."""
-    if clock.status == ClockStatus.VERVALLEN:
+def deadline_name(lang: str, config: AppConfig, norm: str, seq: int) -> str:
+    """The norm's name (HTML), and for a periodic toets its number."""
+    name = config.norm_name(norm)
+    return t(lang, "{norm}, toets {n}", norm=name, n=str(seq)) if seq else escape(name)
+
+
+def due_phrase(lang: str, calendar: WorkCalendar, today: date, due: date) -> str:
+    """'vandaag', 'nog 3 werkdagen' or '2 werkdagen te laat'."""
+    if due == today:
+        return t(lang, "vandaag")
+    left = calendar.working_days_between(today, due)
+    if due > today:
+        return tn(lang, "nog {n} werkdag", "nog {n} werkdagen", left)
+    return tn(lang, "{n} werkdag te laat", "{n} werkdagen te laat", -left)
+
+
+def deadline_state(lang: str, calendar: WorkCalendar, today: date, deadline: Deadline) -> Html:
+    """'✅ gehaald op …', '⏳ nog 3 werkdagen', '⚠️ 2 werkdagen te laat', 'vervallen', 'geen termijn'."""
+    state = verdict(deadline.status, deadline.due_date, deadline.met_date, today)
+    if state is Verdict.VERVALLEN:
         return t(lang, "vervallen")
-    if clock.due_date is None:
-        return (
-            t(lang, "geen termijn")
-            if clock.met_date is None
-            else t(lang, "afgerond op {datum}", datum=clock.met_date)
-        )
-    if clock.met_date is not None:
-        mark = "✅" if clock.met_date <= clock.due_date else "❌"
-        return (
-            t(lang, "{mark} gehaald op {datum}", mark=mark, datum=clock.met_date)
-            if mark == "✅"
-            else t(lang, "{mark} te laat, afgerond op {datum}", mark=mark, datum=clock.met_date)
-        )
-    left = calendar.working_days_between(today, clock.due_date)
-    if clock.due_date == today:
-        return t(lang, "⏳ vandaag")
-    if clock.due_date > today:
-        return "⏳ " + tn(lang, "nog {n} werkdag", "nog {n} werkdagen", left)
-    return "⚠️ " + tn(lang, "{n} werkdag te laat", "{n} werkdagen te laat", -left)
+    if state is Verdict.GEEN_TERMIJN:
+        if deadline.met_date is None:
+            return t(lang, "geen termijn")
+        return t(lang, "afgerond op {datum}", datum=deadline.met_date)
+    if state is Verdict.GEHAALD:
+        return t(lang, "{mark} gehaald op {datum}", mark="✅", datum=deadline.met_date)
+    if state is Verdict.TE_LAAT:
+        return t(lang, "{mark} te laat, afgerond op {datum}", mark="❌", datum=deadline.met_date)
+    assert deadline.due_date is not None
+    icon = "⏳" if state is Verdict.LOPEND else "⚠️"
+    return Html(f"{icon} {due_phrase(lang, calendar, today, deadline.due_date)}")
 
 
 def routed_line(lang: str, routed: Routed, today: date) -> str:
@@ -93,7 +93,7 @@ def dossier_notification(
             t(
                 lang,
                 "Termijn {norm}: uiterlijk {datum}",
-                norm=norm_name(config, first.norm),
+                norm=config.norm_name(first.norm),
                 datum=first.due_date,
             )
         )
@@ -107,38 +107,40 @@ def vraag_notification(lang: str, vraag: Vraag, team: str, asker: User | None, d
             lang,
             "❓ Nieuwe vraag <b>{ref}</b> over {onderwerp}",
             ref=vraag.ref,
-            onderwerp=Text(TOPIC_LABELS[VraagTopic(vraag.topic)]),
+            onderwerp=Text(VraagTopic(vraag.topic).label),
         ),
         t(lang, "Van: {naam} · {wijkteam}", naam=asker.display_name if asker else "?", wijkteam=team),
-        f"<blockquote>{html.escape(vraag.text or '')}</blockquote>",
+        f"<blockquote>{escape(vraag.text or '')}</blockquote>",
     ]
     if due is not None:
         lines.append(t(lang, "Antwoord graag uiterlijk {datum}.", datum=due))
     return "\n".join(lines)
 
 
-def new_item_buttons(lang: str, ref: str, is_vraag: bool) -> InlineKeyboardMarkup:
-    """Oppakken and Overdragen, plus Beantwoorden for a vraag."""
-    row = [(label(lang, "Oppakken"), f"ack:{ref}"), (label(lang, "Overdragen"), f"ho:{ref}")]
-    if is_vraag:
-        return keyboard([[(label(lang, "Beantwoorden"), f"ans:{ref}")], row])
-    return keyboard([row])
+_STATUS = {
+    DossierStatus.NIEUW: N_("nieuw, nog niet opgepakt"),
+    DossierStatus.OPGEPAKT: N_("opgepakt"),
+    DossierStatus.AFGESLOTEN: N_("afgesloten"),
+}
 
 
-def dossier_card(
-    lang: str, config: AppConfig, calendar: WorkCalendar, today: date, view: DossierView, team: str
-) -> str:
-    """One dossier: state, milestones, clocks and the next reminder."""
+def dossier_card(lang: str, config: AppConfig, calendar: WorkCalendar, today: date, view: DossierView) -> str:
+    """One dossier: state, milestones, deadlines and the next reminder."""
     d = view.dossier
-    status = {
-        DossierStatus.NIEUW: t(lang, "nieuw, nog niet opgepakt"),
-        DossierStatus.OPGEPAKT: t(lang, "opgepakt"),
-        DossierStatus.AFGESLOTEN: t(lang, "afgesloten"),
-    }[DossierStatus(d.status)]
     lines = [
-        f"<b>{html.escape(d.ref)}</b> · "
-        + t(lang, "{categorie} · {wijkteam}", categorie=Text(Category(d.category).label), wijkteam=team),
-        t(lang, "Status: {status}; bij {wie}", status=status, wie=who(lang, view.assignee)),
+        f"<b>{escape(d.ref)}</b> · "
+        + t(
+            lang,
+            "{categorie} · {wijkteam}",
+            categorie=Text(Category(d.category).label),
+            wijkteam=view.wijkteam,
+        ),
+        t(
+            lang,
+            "Status: {status}; bij {wie}",
+            status=Text(_STATUS[DossierStatus(d.status)]),
+            wie=who(lang, view.assignee),
+        ),
         t(lang, "Meldingsdatum: {datum}", datum=d.meldingsdatum),
     ]
     if d.ris_nummer:
@@ -158,14 +160,10 @@ def dossier_card(
             )
     if view.deadlines:
         lines += ["", t(lang, "<b>Termijnen</b>")]
-        for clock in view.deadlines:
-            name = norm_name(config, clock.norm)
-            if clock.seq:
-                name = t(lang, "{norm}, toets {n}", norm=name, n=str(clock.seq))
-            else:
-                name = html.escape(name)
-            due = t(lang, "uiterlijk {datum}", datum=clock.due_date) if clock.due_date else ""
-            state = deadline_state(lang, calendar, today, clock)
+        for deadline in view.deadlines:
+            name = deadline_name(lang, config, deadline.norm, deadline.seq)
+            due = t(lang, "uiterlijk {datum}", datum=deadline.due_date) if deadline.due_date else ""
+            state = deadline_state(lang, calendar, today, deadline)
             lines.append(f"• {name}: {due} – {state}" if due else f"• {name}: {state}")
     if view.next_reminder is not None:
         at = calendar.local(view.next_reminder.due_at)
@@ -178,17 +176,8 @@ def dossier_card(
 
 def dossier_buttons(lang: str, view: DossierView) -> InlineKeyboardMarkup | None:
     """Oppakken for a new dossier; the milestones that fit, Overdragen and Afsluiten once picked up."""
-    ref = view.dossier.ref
     if not view.can_handle or view.dossier.status == DossierStatus.AFGESLOTEN:
         return None
     if view.dossier.status == DossierStatus.NIEUW:
-        return new_item_buttons(lang, ref, is_vraag=False)
-    steps = [(label(lang, m.label), f"ms:{ref}:{m.value}") for m in view.recordable]
-    rows = pairs(steps)
-    rows.append(
-        [
-            (label(lang, "Overdragen"), f"ho:{ref}"),
-            (label(lang, "Afsluiten"), f"ms:{ref}:{Milestone.AFGESLOTEN.value}"),
-        ]
-    )
-    return keyboard(rows)
+        return new_item_buttons(lang, view.dossier.ref, is_vraag=False)
+    return working_buttons(lang, view.dossier.ref, view.recordable)

@@ -1,0 +1,40 @@
+"""Log hygiene: no bot token and no message texts in any log line, whatever the level."""
+
+from __future__ import annotations
+
+import logging
+
+# Loggers whose lower levels print request URLs (with the token), Bot API parameters (message
+# texts) or SQL parameters (free text): never below these levels, whatever LOG_LEVEL says.
+_LOUD_LOGGERS = {
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "telegram.Bot": logging.INFO,
+    "telegram.ext.ExtBot": logging.INFO,
+    "aiosqlite": logging.WARNING,
+    "sqlalchemy.engine": logging.WARNING,
+}
+
+
+class RedactToken(logging.Filter):
+    """Replace the bot token wherever it would appear in a log line."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.token and self.token in record.getMessage():
+            record.msg, record.args = record.getMessage().replace(self.token, "[token]"), None
+        return True
+
+
+def quiet_http_logs(token: str | None = None) -> None:
+    """Keep the token and message texts out of the logs (bot/README.md, "Privacy")."""
+    for name, level in _LOUD_LOGGERS.items():
+        logger_ = logging.getLogger(name)
+        logger_.setLevel(max(level, logger_.getEffectiveLevel()))
+    if token:
+        for handler in logging.getLogger().handlers:
+            if not any(isinstance(f, RedactToken) for f in handler.filters):
+                handler.addFilter(RedactToken(token))

@@ -1,0 +1,115 @@
+"""What the guided flows share: how a conversation is built (ends on /annuleer or after
+CONVERSATION_TIMEOUT), its draft in user_data, stopping it, and the date step (Vandaag, Gisteren
+or a typed date)."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Coroutine, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot.dates import parse_date
+from bot.i18n import N_
+from handlers.guards import Callback, pressed
+from handlers.runtime import language, reply, user_data
+from handlers.views.callbacks import Button, DayButton
+from handlers.views.text import t
+
+CONVERSATION_TIMEOUT = timedelta(minutes=30)
+TEXT = filters.TEXT & ~filters.COMMAND
+END = ConversationHandler.END
+
+STOPPED = N_("Gestopt. Er is niets opgeslagen.")
+TIMED_OUT = N_("Gestopt omdat het te lang stil bleef. Er is niets opgeslagen.")
+
+Handlers = Sequence[BaseHandler[Any, Any, Any]]
+
+
+def conversation(
+    name: str,
+    entry: Handlers,
+    states: dict[object, Handlers],
+    cancel: Callback,
+    timeout: Callback | None = None,
+) -> ConversationHandler[Any]:
+    """A guided flow that ends on /annuleer, and (with `timeout`) says so after 30 minutes of silence."""
+    states = dict(states)
+    if timeout is not None:
+        states[ConversationHandler.TIMEOUT] = [
+            MessageHandler(filters.ALL, timeout),
+            CallbackQueryHandler(timeout),
+        ]
+    with warnings.catch_warnings():
+        # Buttons are tracked per chat and user on purpose (per_message=False).
+        warnings.simplefilter("ignore", PTBUserWarning)
+        return ConversationHandler(
+            entry_points=list(entry),
+            states={k: list(v) for k, v in states.items()},
+            fallbacks=[CommandHandler("annuleer", cancel)],
+            conversation_timeout=CONVERSATION_TIMEOUT,
+            name=name,
+            allow_reentry=True,
+        )
+
+
+def button(callback: Callback, kind: type[Button]) -> CallbackQueryHandler[Any, Any]:
+    """Route presses of one kind of button (by its prefix) to the callback."""
+    return CallbackQueryHandler(callback, pattern=kind.pattern())
+
+
+def draft(context: ContextTypes.DEFAULT_TYPE, key: str) -> dict[str, Any]:
+    """The flow's answers so far."""
+    found = user_data(context).setdefault(key, {})
+    assert isinstance(found, dict)
+    return found
+
+
+def stopper(
+    *keys: str, message: str = STOPPED
+) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, int]]:
+    """A callback that ends the flow: its drafts go, nothing is stored, and the user is told."""
+
+    async def stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+        for key in keys:
+            user_data(context).pop(key, None)
+        await reply(update, context, t(language(context), message))
+        return END
+
+    stop.__doc__ = "/annuleer, or silence for too long: nothing is stored."
+    return stop
+
+
+async def day_pressed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, kind: type[DayButton], today: date
+) -> date | None:
+    """The date a Vandaag/Gisteren button stands for; the buttons go once used."""
+    data = await pressed(update, context, kind)
+    if data is None or update.callback_query is None:
+        return None
+    await update.callback_query.answer()
+    await update.callback_query.edit_message_reply_markup(None)
+    return today - timedelta(days=data.days_ago)
+
+
+def typed_day(update: Update, today: date) -> date:
+    """A typed date (a DomainError says what is wrong with it)."""
+    assert update.message is not None and update.message.text is not None
+    return parse_date(update.message.text, today)
+
+
+def typed_text(update: Update) -> str:
+    assert update.message is not None and update.message.text is not None
+    return update.message.text

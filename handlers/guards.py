@@ -1,0 +1,120 @@
+"""The checks before a handler acts: the one 'registered, active and allowed' guard, typed button
+data, and one decorator that turns a DomainError into the reply (nothing was changed)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.errors import DomainError, InvalidDate
+from bot.i18n import DEFAULT_LANGUAGE
+from bot.models import User
+from bot.rights import Action, may, roles_of
+from bot.services import users
+from handlers.runtime import language, remember_language, reply, runtime, session_for, user_data
+from handlers.views.callbacks import Button
+from handlers.views.pages import INVITE_EXPLANATION
+from handlers.views.text import escape, label, t
+
+B = TypeVar("B", bound=Button)
+Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, Any]]
+C = TypeVar("C", bound=Callback)
+
+NOT_ALLOWED = "Dat mag je met jouw rol niet doen."
+
+
+async def current_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> User | None:
+    """The registered account behind the update, active or not."""
+    if update.effective_user is None:
+        return None
+    async with session_for(context) as session:
+        return await users.get_user(session, update.effective_user.id)
+
+
+async def explain_invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Unregistered accounts learn how to get an invite, and nothing else."""
+    await reply(update, context, t(DEFAULT_LANGUAGE, INVITE_EXPLANATION))
+
+
+async def answer_stale(update: Update, lang: str) -> None:
+    """A forged, stale or foreign button: say so politely, change nothing."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(label(lang, "Deze knop werkt niet (meer)."), show_alert=True)
+
+
+async def registered(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, action: Action | None = None
+) -> User | None:
+    """The registered, active user allowed to do `action`. Otherwise the right answer is given and
+    None returned: the invite text for a stranger's message, a polite 'does not work' for their
+    button, a refusal for the wrong role."""
+    user = await current_user(update, context)
+    if user is None or not user.active:
+        if update.callback_query is not None:
+            await answer_stale(update, language(context))
+        else:
+            await explain_invite(update, context)
+        return None
+    remember_language(context, user.language)
+    if action is not None and not may(roles_of(user.role, user.beheerder), action):
+        await reply(update, context, t(user.language, NOT_ALLOWED))
+        return None
+    return user
+
+
+async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: type[B]) -> B | None:
+    """The data of a pressed button of this kind; a forged, stale or malformed one gets a polite
+    answer and gives None."""
+    query = update.callback_query
+    data = kind.parse(query.data if query is not None else None)
+    if data is None:
+        await answer_stale(update, language(context))
+    return data
+
+
+async def pressed_by(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, kind: type[B]
+) -> tuple[User, B] | None:
+    """For buttons outside a flow: the registered, active user who pressed it, and its data."""
+    user = await registered(update, context)
+    if user is None:
+        return None
+    data = await pressed(update, context, kind)
+    return None if data is None else (user, data)
+
+
+def domain_errors(
+    stay: object = None, *, alert: bool = False, give_up: object = None, flow: str | None = None
+) -> Callable[[C], C]:
+    """Turn a DomainError raised by the callback into the reply in the user's language: an alert
+    on the pressed button (alert=True) or a message. The flow then stays where it was (`stay`), so
+    the user can try again; with `give_up`, an error that another date cannot fix ends the flow
+    (its user_data under `flow` removed) and returns `give_up`."""
+
+    def decorate(callback: C) -> C:
+        @functools.wraps(callback)
+        async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Any:
+            try:
+                return await callback(update, context)
+            except DomainError as err:
+                message = err.render(language(context))
+                if alert and update.callback_query is not None:
+                    await update.callback_query.answer(message, show_alert=True)
+                else:
+                    await reply(update, context, escape(message))
+                if give_up is not None and not isinstance(err, InvalidDate):
+                    if flow is not None:
+                        user_data(context).pop(flow, None)
+                    return give_up
+                return stay
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+__all__ = ["Callback", "current_user", "domain_errors", "pressed", "pressed_by", "registered", "runtime"]

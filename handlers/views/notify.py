@@ -1,0 +1,149 @@
+"""Sending to people: long texts split, a colleague who blocked the bot logged (not raised), and
+the messages that tell holder, teamleiders and sender about an item."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram.error import Forbidden, TelegramError
+
+from bot.config import AppConfig
+from bot.models import Deadline, Dossier, User, Vraag
+from bot.services.dossiers import Answered, HandedOver
+from handlers.views.cards import dossier_notification, vraag_notification
+from handlers.views.keyboards import new_item_buttons, open_dossier_button
+from handlers.views.text import escape, split_message, t
+
+logger = logging.getLogger(__name__)
+
+
+async def send(bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None) -> Message:
+    """Send an HTML text, split when longer than Telegram allows; buttons go on the last part."""
+    parts = split_message(text)
+    message: Message | None = None
+    for i, part in enumerate(parts):
+        message = await bot.send_message(chat_id, part, reply_markup=markup if i == len(parts) - 1 else None)
+    assert message is not None
+    return message
+
+
+async def deliver(bot: Bot, user: User, text: str, markup: InlineKeyboardMarkup | None = None) -> bool:
+    """Send to a colleague; a blocked bot or other Telegram refusal is logged, not raised."""
+    try:
+        await send(bot, user.telegram_id, text, markup)
+        return True
+    except Forbidden:
+        logger.warning("user %s has blocked the bot", user.id)
+    except TelegramError as exc:
+        logger.warning("delivery to user %s failed: %s", user.id, type(exc).__name__)
+    return False
+
+
+def _fallthrough_line(lang: str, ref: str, holder: User | None) -> str:
+    if holder is None:
+        return t(
+            lang,
+            "⚠️ Niemand staat de komende werkdagen op het rooster. Wil jij {ref} oppakken of overdragen?",
+            ref=ref,
+        )
+    return t(
+        lang,
+        "ℹ️ Vandaag is niemand beschikbaar in dit wijkteam; {ref} gaat naar {naam}.",
+        ref=ref,
+        naam=holder.display_name,
+    )
+
+
+async def _announce(
+    bot: Bot,
+    ref: str,
+    is_vraag: bool,
+    holder: User | None,
+    teamleiders: list[User],
+    card: Callable[[str], str],
+) -> None:
+    """The holder gets the card (in their language) with buttons; teamleiders are told when
+    routing fell through."""
+    if holder is not None:
+        await deliver(bot, holder, card(holder.language), new_item_buttons(holder.language, ref, is_vraag))
+    for leader in teamleiders:
+        if holder is not None and leader.id == holder.id:
+            continue
+        lang = leader.language
+        head = _fallthrough_line(lang, ref, holder)
+        await deliver(bot, leader, f"{head}\n\n{card(lang)}", new_item_buttons(lang, ref, is_vraag))
+
+
+async def announce_dossier(
+    bot: Bot,
+    config: AppConfig,
+    dossier: Dossier,
+    team: str,
+    holder: User | None,
+    first: Deadline | None,
+    sender: User | None,
+    teamleiders: list[User],
+) -> None:
+    """A new dossier: its card to the holder, and to the teamleiders when routing fell through."""
+    await _announce(
+        bot,
+        dossier.ref,
+        False,
+        holder,
+        teamleiders,
+        lambda lang: dossier_notification(lang, config, dossier, team, first, sender),
+    )
+
+
+async def announce_vraag(
+    bot: Bot,
+    vraag: Vraag,
+    team: str,
+    holder: User | None,
+    asker: User | None,
+    due: Deadline | None,
+    teamleiders: list[User],
+) -> None:
+    """Like announce_dossier, for a schuldvraag."""
+    due_date = due.due_date if due else None
+    await _announce(
+        bot,
+        vraag.ref,
+        True,
+        holder,
+        teamleiders,
+        lambda lang: vraag_notification(lang, vraag, team, asker, due_date),
+    )
+
+
+async def tell_new_holder(bot: Bot, config: AppConfig, by: User, moved: HandedOver) -> None:
+    """The colleague who got an item: who handed it over, its card, and the buttons that fit."""
+    new, lang = moved.new, moved.new.language
+    head = t(lang, "↪️ {naam} heeft {ref} aan jou overgedragen.", naam=by.display_name, ref=moved.ref)
+    if moved.dossier is not None:
+        body = dossier_notification(lang, config, moved.dossier, moved.wijkteam, None, None)
+        # Already picked up: the new holder goes straight to the dossier; otherwise they pick it up.
+        buttons = (
+            open_dossier_button(lang, moved.ref)
+            if moved.dossier.acknowledged_at is not None
+            else new_item_buttons(lang, moved.ref, is_vraag=False)
+        )
+        await deliver(bot, new, f"{head}\n\n{body}", buttons)
+    elif moved.vraag is not None:
+        body = vraag_notification(lang, moved.vraag, moved.wijkteam, moved.asker, None)
+        await deliver(bot, new, f"{head}\n\n{body}", new_item_buttons(lang, moved.ref, is_vraag=True))
+
+
+def answer_relay(answered: Answered) -> str:
+    """The answer as the asker gets it, their question quoted."""
+    lang = answered.asker.language
+    return "\n".join(
+        [
+            t(lang, "💬 Antwoord op je vraag <b>{ref}</b>", ref=answered.vraag.ref),
+            f"<blockquote>{escape(answered.vraag.text or '')}</blockquote>",
+            escape(answered.vraag.answer or ""),
+            t(lang, "— {wie}", wie=answered.answered_by.display_name),
+        ]
+    )
