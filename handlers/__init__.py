@@ -14,11 +14,14 @@ scheduler does) loads no handler.
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
-from telegram.ext import Application
+if TYPE_CHECKING:
+    from telegram.ext import Application
 
-from handlers.flows import CONVERSATION_TIMEOUT
+# A guided flow ends after this much silence (handlers.flows builds them).
+CONVERSATION_TIMEOUT = timedelta(minutes=30)
 
 __all__ = ["CONVERSATION_TIMEOUT", "register"]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Coroutine, Sequence
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 from telegram.ext import (
@@ -23,12 +23,16 @@ from telegram.warnings import PTBUserWarning
 
 from bot.dates import parse_date
 from bot.i18n import N_
-from handlers.guards import Callback, pressed
+from bot.rights import Action
+from handlers import CONVERSATION_TIMEOUT
+from handlers.guards import Callback, pressed, registered
 from handlers.runtime import language, reply, user_data
 from handlers.views.callbacks import Button, DayButton
 from handlers.views.text import t
 
-CONVERSATION_TIMEOUT = timedelta(minutes=30)
+if TYPE_CHECKING:
+    from bot.models import User
+
 TEXT = filters.TEXT & ~filters.COMMAND
 END = ConversationHandler.END
 
@@ -70,6 +74,21 @@ def button(callback: Callback, kind: type[Button]) -> CallbackQueryHandler[Any, 
     return CallbackQueryHandler(callback, pattern=kind.pattern())
 
 
+async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str, action: Action) -> User | None:
+    """Start a flow: the guard for `action`, then an empty draft under `key`."""
+    user = await registered(update, context, action)
+    if user is not None:
+        user_data(context)[key] = {}
+    return user
+
+
+async def clear_buttons(update: Update) -> None:
+    """A button in a flow was used: answer it and take the buttons off its message."""
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    await update.callback_query.edit_message_reply_markup(None)
+
+
 def draft(context: ContextTypes.DEFAULT_TYPE, key: str) -> dict[str, Any]:
     """The flow's answers so far."""
     found = user_data(context).setdefault(key, {})
@@ -97,10 +116,9 @@ async def day_pressed(
 ) -> date | None:
     """The date a Vandaag/Gisteren button stands for; the buttons go once used."""
     data = await pressed(update, context, kind)
-    if data is None or update.callback_query is None:
+    if data is None:
         return None
-    await update.callback_query.answer()
-    await update.callback_query.edit_message_reply_markup(None)
+    await clear_buttons(update)
     return today - timedelta(days=data.days_ago)
 
 

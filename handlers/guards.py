@@ -5,20 +5,22 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.errors import DomainError, InvalidDate
 from bot.i18n import DEFAULT_LANGUAGE
-from bot.models import User
 from bot.rights import Action, may, roles_of
 from bot.services import users
 from handlers.runtime import language, remember_language, reply, runtime, session_for, user_data
 from handlers.views.callbacks import Button
 from handlers.views.pages import INVITE_EXPLANATION
 from handlers.views.text import escape, label, t
+
+if TYPE_CHECKING:
+    from bot.models import User
 
 B = TypeVar("B", bound=Button)
 Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, Any]]

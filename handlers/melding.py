@@ -15,7 +15,9 @@ from bot.vocabulary import Category
 from handlers.flows import (
     END,
     TEXT,
+    begin,
     button,
+    clear_buttons,
     conversation,
     day_pressed,
     draft,
@@ -23,8 +25,8 @@ from handlers.flows import (
     typed_day,
     typed_text,
 )
-from handlers.guards import domain_errors, pressed, registered
-from handlers.runtime import language, reply, runtime, session_for, user_data
+from handlers.guards import domain_errors, pressed
+from handlers.runtime import call, language, reply, runtime, user_data
 from handlers.views.callbacks import (
     ConfirmMelding,
     MeldingCategory,
@@ -48,10 +50,9 @@ def _draft(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Any]:
 
 async def start_melding(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """/melding: check the role, then ask the category."""
-    user = await registered(update, context, Action.SUBMIT_MELDING)
+    user = await begin(update, context, KEY, Action.SUBMIT_MELDING)
     if user is None:
         return END
-    user_data(context)[KEY] = {}
     lang = user.language
     buttons = [(c.label, MeldingCategory(c)) for c in Category]
     await reply(update, context, t(lang, "Nieuwe melding. Welke soort?"), choice(lang, buttons, 1))
@@ -65,8 +66,7 @@ async def pick_category(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
     if picked is None or update.callback_query is None or update.effective_user is None:
         return CATEGORY
     lang = language(context)
-    async with session_for(context) as session:
-        teams = await intake.melding_wijkteams(session, runtime(context).deps, update.effective_user.id)
+    teams = await call(context, intake.melding_wijkteams, update.effective_user.id)
     await update.callback_query.answer()
     _draft(context).update(category=picked.category.value, teams={w.code: w.naam for w in teams})
     buttons = [((w.naam + " ✓") if w.own else w.naam, MeldingTeam(w.code)) for w in teams]
@@ -136,9 +136,7 @@ async def ris_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 async def ris_skip(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """No RIS number."""
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    await update.callback_query.edit_message_reply_markup(None)
+    await clear_buttons(update)
     return await _ask_description(update, context)
 
 
@@ -168,9 +166,7 @@ async def description_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 async def description_skip(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """No description."""
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    await update.callback_query.edit_message_reply_markup(None)
+    await clear_buttons(update)
     return await _confirm(update, context)
 
 
@@ -201,25 +197,22 @@ async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """Versturen: open the dossier, route it, tell everyone; Annuleren: stop."""
     picked = await pressed(update, context, ConfirmMelding)
-    query = update.callback_query
-    if picked is None or query is None or update.effective_user is None:
+    if picked is None or update.effective_user is None:
         return CONFIRM
-    await query.answer()
-    await query.edit_message_reply_markup(None)
+    await clear_buttons(update)
     if not picked.send:
         return await cancel(update, context)
     data, rt, lang = _draft(context), runtime(context), language(context)
-    async with session_for(context) as session:
-        result = await intake.create_melding(
-            session,
-            rt.deps,
-            update.effective_user.id,
-            category=Category(data["category"]),
-            meldingsdatum=date.fromisoformat(data["date"]),
-            description=data.get("description"),
-            wijkteam=data["wijkteam"],
-            ris_nummer=data.get("ris"),
-        )
+    result = await call(
+        context,
+        intake.create_melding,
+        update.effective_user.id,
+        category=Category(data["category"]),
+        meldingsdatum=date.fromisoformat(data["date"]),
+        description=data.get("description"),
+        wijkteam=data["wijkteam"],
+        ris_nummer=data.get("ris"),
+    )
     user_data(context).pop(KEY, None)
     lines = [
         t(lang, "✅ Melding verstuurd: <b>{ref}</b>", ref=result.dossier.ref),

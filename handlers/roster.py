@@ -12,9 +12,9 @@ from bot.dates import parse_period
 from bot.i18n import N_
 from bot.rights import Action
 from bot.services import roster
-from handlers.flows import END, TEXT, button, conversation, stopper, typed_text
+from handlers.flows import END, TEXT, begin, button, clear_buttons, conversation, stopper, typed_text
 from handlers.guards import domain_errors, pressed, pressed_by, registered
-from handlers.runtime import language, reply, runtime, session_for, user_data
+from handlers.runtime import call, language, reply, runtime, user_data
 from handlers.views.callbacks import (
     AbsenceChoice,
     AbsenceWhen,
@@ -37,8 +37,7 @@ async def show_roster(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     user = await registered(update, context, Action.VIEW_ROSTER)
     if user is None:
         return
-    async with session_for(context) as session:
-        week = await roster.week_overview(session, runtime(context).deps, user.telegram_id)
+    week = await call(context, roster.week_overview, user.telegram_id)
     await reply(update, context, week_text(user.language, week), week_buttons(user.language, week))
 
 
@@ -49,8 +48,7 @@ async def roster_week(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if found is None or update.callback_query is None:
         return
     user, picked = found
-    async with session_for(context) as session:
-        week = await roster.week_overview(session, runtime(context).deps, user.telegram_id, picked.monday)
+    week = await call(context, roster.week_overview, user.telegram_id, picked.monday)
     await update.callback_query.answer()
     await update.callback_query.edit_message_text(
         week_text(user.language, week), reply_markup=week_buttons(user.language, week)
@@ -64,8 +62,7 @@ async def roster_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if found is None or update.callback_query is None:
         return
     user, _ = found
-    async with session_for(context) as session:
-        teams = await roster.roster_wijkteams(session, runtime(context).deps, user.telegram_id)
+    teams = await call(context, roster.roster_wijkteams, user.telegram_id)
     await update.callback_query.answer()
     await reply(update, context, t(user.language, "Welk wijkteam wil je aanpassen?"), team_buttons(teams))
 
@@ -77,8 +74,7 @@ async def roster_team(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if found is None or update.callback_query is None:
         return
     user, picked = found
-    async with session_for(context) as session:
-        current = await roster.team_roster(session, runtime(context).deps, user.telegram_id, picked.wijkteam)
+    current = await call(context, roster.team_roster, user.telegram_id, picked.wijkteam)
     await update.callback_query.answer()
     await reply(update, context, editor_text(user.language, current), editor_buttons(user.language, current))
 
@@ -90,25 +86,23 @@ async def roster_toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if found is None or update.callback_query is None:
         return
     user, picked = found
-    async with session_for(context) as session:
-        current = await roster.toggle_weekly_duty(
-            session,
-            runtime(context).deps,
-            user.telegram_id,
-            wijkteam=picked.wijkteam,
-            weekday=picked.weekday,
-            user_id=picked.user_id,
-        )
+    current = await call(
+        context,
+        roster.toggle_weekly_duty,
+        user.telegram_id,
+        wijkteam=picked.wijkteam,
+        weekday=picked.weekday,
+        user_id=picked.user_id,
+    )
     await update.callback_query.answer(label(user.language, "Opgeslagen"))
     await update.callback_query.edit_message_reply_markup(editor_buttons(user.language, current))
 
 
 async def start_absence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """/afwezig: when?"""
-    user = await registered(update, context, Action.REGISTER_ABSENCE)
+    user = await begin(update, context, KEY, Action.REGISTER_ABSENCE)
     if user is None:
         return END
-    user_data(context)[KEY] = {}
     lang = user.language
     buttons = [
         (N_("Vandaag"), AbsenceChoice(AbsenceWhen.VANDAAG)),
@@ -132,10 +126,9 @@ async def start_absence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
 async def absence_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """Vandaag / Morgen / Rest van de week."""
     picked = await pressed(update, context, AbsenceChoice)
-    if picked is None or update.callback_query is None:
+    if picked is None:
         return ABSENCE
-    await update.callback_query.answer()
-    await update.callback_query.edit_message_reply_markup(None)
+    await clear_buttons(update)
     today = runtime(context).deps.today()
     if picked.when is AbsenceWhen.REST_VAN_DE_WEEK:
         return await _register(update, context, today, today + timedelta(days=max(0, 4 - today.weekday())))
@@ -153,10 +146,7 @@ async def absence_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
 async def _register(update: Update, context: ContextTypes.DEFAULT_TYPE, first: date, last: date) -> int:
     assert update.effective_user is not None
     lang = language(context)
-    async with session_for(context) as session:
-        await roster.register_absence(
-            session, runtime(context).deps, update.effective_user.id, first_day=first, last_day=last
-        )
+    await call(context, roster.register_absence, update.effective_user.id, first_day=first, last_day=last)
     user_data(context).pop(KEY, None)
     text = (
         t(lang, "Genoteerd: je bent afwezig op {van}.", van=first)

@@ -3,11 +3,11 @@ language for this chat, and replying in the chat an update came from."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
@@ -19,6 +19,9 @@ from handlers.views.notify import send
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 RUNTIME_KEY = "runtime"
 LANGUAGE_KEY = "taal"  # in user_data: the language of the user behind this chat
@@ -45,6 +48,18 @@ async def session_for(context: ContextTypes.DEFAULT_TYPE) -> AsyncIterator[Async
     """One session per update (or per job)."""
     async with runtime(context).sessionmaker() as session:
         yield session
+
+
+async def call(
+    context: ContextTypes.DEFAULT_TYPE,
+    service: Callable[Concatenate[AsyncSession, Deps, int, P], Awaitable[R]],
+    telegram_id: int,
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> R:
+    """Call one service for the user behind the update, in a session of its own."""
+    async with session_for(context) as session:
+        return await service(session, runtime(context).deps, telegram_id, *args, **kwargs)
 
 
 def language(context: ContextTypes.DEFAULT_TYPE) -> str:

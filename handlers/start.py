@@ -14,7 +14,7 @@ from bot.rights import Action
 from bot.services import users
 from bot.vocabulary import Role
 from handlers.guards import answer_stale, current_user, domain_errors, explain_invite, pressed_by, registered
-from handlers.runtime import remember_language, reply, runtime, session_for
+from handlers.runtime import call, remember_language, reply, runtime, session_for
 from handlers.views.callbacks import LanguageChoice
 from handlers.views.keyboards import keyboard
 from handlers.views.menus import set_user_commands
@@ -72,15 +72,14 @@ async def _register(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_user is not None and context.args
     telegram_id, code, rt = update.effective_user.id, context.args[0], runtime(context)
     try:
-        async with session_for(context) as session:
-            user = await users.register(
-                session,
-                rt.deps,
-                telegram_id,
-                code,
-                fallback_name=update.effective_user.full_name,
-                language=DEFAULT_LANGUAGE,
-            )
+        user = await call(
+            context,
+            users.register,
+            telegram_id,
+            code,
+            fallback_name=update.effective_user.full_name,
+            language=DEFAULT_LANGUAGE,
+        )
     except DomainError:
         rt.failed_codes.setdefault(telegram_id, []).append(rt.deps.now())
         raise
@@ -130,8 +129,7 @@ async def set_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if found is None or update.callback_query is None:
         return
     user, choice = found
-    async with session_for(context) as session:
-        user = await users.set_language(session, runtime(context).deps, user.telegram_id, choice.language)
+    user = await call(context, users.set_language, user.telegram_id, choice.language)
     remember_language(context, user.language)
     await update.callback_query.answer()
     await update.callback_query.edit_message_text(t(user.language, "Taal ingesteld: Nederlands."))

@@ -10,9 +10,9 @@ from telegram.ext import CommandHandler, ContextTypes, ConversationHandler, Mess
 from bot.rights import Action
 from bot.services import dossiers, intake
 from bot.vocabulary import VraagTopic
-from handlers.flows import END, TEXT, TIMED_OUT, button, conversation, draft, stopper, typed_text
-from handlers.guards import domain_errors, pressed, pressed_by, registered
-from handlers.runtime import language, reply, runtime, session_for, user_data
+from handlers.flows import END, TEXT, TIMED_OUT, begin, button, conversation, draft, stopper, typed_text
+from handlers.guards import domain_errors, pressed, pressed_by
+from handlers.runtime import call, language, reply, runtime, user_data
 from handlers.views.callbacks import AnswerVraag, TopicChoice
 from handlers.views.cards import routed_line
 from handlers.views.keyboards import choice
@@ -27,10 +27,9 @@ ANSWER_KEY = "antwoord"
 
 async def start_vraag(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """/vraag: what is it about?"""
-    user = await registered(update, context, Action.SUBMIT_VRAAG)
+    user = await begin(update, context, KEY, Action.SUBMIT_VRAAG)
     if user is None:
         return END
-    user_data(context)[KEY] = {}
     lang = user.language
     buttons = [(topic.label, TopicChoice(topic)) for topic in VraagTopic]
     await reply(update, context, t(lang, "Waar gaat je vraag over?"), choice(lang, buttons, 1))
@@ -56,10 +55,9 @@ async def question_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
     assert update.effective_user is not None
     rt, lang = runtime(context), language(context)
     topic = VraagTopic(draft(context, KEY)["topic"])
-    async with session_for(context) as session:
-        result = await intake.create_vraag(
-            session, rt.deps, update.effective_user.id, text=typed_text(update), topic=topic
-        )
+    result = await call(
+        context, intake.create_vraag, update.effective_user.id, text=typed_text(update), topic=topic
+    )
     user_data(context).pop(KEY, None)
     lines = [
         t(lang, "✅ Je vraag is verstuurd: <b>{ref}</b>", ref=result.vraag.ref),
@@ -89,8 +87,7 @@ async def start_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
     if found is None or update.callback_query is None:
         return END
     user, picked = found
-    async with session_for(context) as session:
-        await dossiers.acknowledge(session, runtime(context).deps, user.telegram_id, picked.ref)
+    await call(context, dossiers.acknowledge, user.telegram_id, picked.ref)
     await update.callback_query.answer()
     user_data(context)[ANSWER_KEY] = {"ref": picked.ref}
     await reply(
@@ -110,10 +107,7 @@ async def answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
     """The answer: screened, stored, and relayed to the asker with their question."""
     assert update.effective_user is not None
     lang, ref = language(context), draft(context, ANSWER_KEY)["ref"]
-    async with session_for(context) as session:
-        answered = await dossiers.answer_vraag(
-            session, runtime(context).deps, update.effective_user.id, ref, typed_text(update)
-        )
+    answered = await call(context, dossiers.answer_vraag, update.effective_user.id, ref, typed_text(update))
     user_data(context).pop(ANSWER_KEY, None)
     asker = answered.asker
     if await deliver(context.bot, asker, answer_relay(answered)):

@@ -22,9 +22,20 @@ from bot.vocabulary import (
     Milestone,
     VraagTopic,
 )
-from handlers.flows import END, TEXT, TIMED_OUT, button, conversation, day_pressed, draft, stopper, typed_day
+from handlers.flows import (
+    END,
+    TEXT,
+    TIMED_OUT,
+    button,
+    clear_buttons,
+    conversation,
+    day_pressed,
+    draft,
+    stopper,
+    typed_day,
+)
 from handlers.guards import domain_errors, pressed, pressed_by, registered
-from handlers.runtime import language, reply, runtime, session_for, user_data
+from handlers.runtime import call, language, reply, runtime, user_data
 from handlers.views.callbacks import (
     CloseReasonChoice,
     ContactWayChoice,
@@ -55,8 +66,7 @@ async def list_my_items(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if user is None:
         return
     lang, rt = user.language, runtime(context)
-    async with session_for(context) as session:
-        items = await dossiers.list_items(session, rt.deps, user.telegram_id)
+    items = await call(context, dossiers.list_items, user.telegram_id)
     if not items:
         await reply(update, context, t(lang, "Je hebt geen open zaken."))
         return
@@ -91,8 +101,7 @@ async def _send_card(update: Update, context: ContextTypes.DEFAULT_TYPE, view: D
 async def _show_dossier(
     update: Update, context: ContextTypes.DEFAULT_TYPE, telegram_id: int, ref: str
 ) -> None:
-    async with session_for(context) as session:
-        view = await dossiers.get_dossier(session, runtime(context).deps, telegram_id, ref)
+    view = await call(context, dossiers.get_dossier, telegram_id, ref)
     await _send_card(update, context, view)
 
 
@@ -131,8 +140,7 @@ async def acknowledge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if found is None or query is None:
         return
     user, picked = found
-    async with session_for(context) as session:
-        done = await dossiers.acknowledge(session, runtime(context).deps, user.telegram_id, picked.ref)
+    done = await call(context, dossiers.acknowledge, user.telegram_id, picked.ref)
     await query.answer(label(user.language, "Opgepakt"))
     if done.already:
         return
@@ -157,8 +165,7 @@ async def choose_colleague(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if found is None or query is None:
         return
     user, picked = found
-    async with session_for(context) as session:
-        people = await dossiers.colleagues(session, runtime(context).deps, user.telegram_id)
+    people = await call(context, dossiers.colleagues, user.telegram_id)
     await query.answer()
     buttons = [(p.display_name, HandOverTo(picked.ref, p.id)) for p in people]
     await reply(
@@ -178,8 +185,7 @@ async def hand_over(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     user, picked = found
     rt = runtime(context)
-    async with session_for(context) as session:
-        moved = await dossiers.hand_over(session, rt.deps, user.telegram_id, picked.ref, picked.user_id)
+    moved = await call(context, dossiers.hand_over, user.telegram_id, picked.ref, picked.user_id)
     await query.answer()
     await query.edit_message_text(
         t(user.language, "{ref} is overgedragen aan {naam}.", ref=moved.ref, naam=moved.new.display_name)
@@ -243,9 +249,7 @@ async def _next_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 async def _answered(update: Update, context: ContextTypes.DEFAULT_TYPE, field: str, value: object) -> int:
     """Keep a choice; its buttons go; on to the next question."""
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    await update.callback_query.edit_message_reply_markup(None)
+    await clear_buttons(update)
     draft(context, KEY)[field] = value
     return await _next_question(update, context)
 
@@ -292,19 +296,18 @@ async def _record(update: Update, context: ContextTypes.DEFAULT_TYPE, day: date)
     assert update.effective_user is not None
     step, lang, rt = draft(context, KEY), language(context), runtime(context)
     kind = Milestone(step["kind"])
-    async with session_for(context) as session:
-        recorded = await dossiers.record_milestone(
-            session,
-            rt.deps,
-            update.effective_user.id,
-            step["ref"],
-            kind,
-            day,
-            contact_way=ContactWay(step["way"]) if "way" in step else None,
-            reached=step.get("reached"),
-            self_reliant=step.get("self"),
-            reason=CloseReason(step["reason"]) if "reason" in step else None,
-        )
+    recorded = await call(
+        context,
+        dossiers.record_milestone,
+        update.effective_user.id,
+        step["ref"],
+        kind,
+        day,
+        contact_way=ContactWay(step["way"]) if "way" in step else None,
+        reached=step.get("reached"),
+        self_reliant=step.get("self"),
+        reason=CloseReason(step["reason"]) if "reason" in step else None,
+    )
     user_data(context).pop(KEY, None)
     lines = [
         t(

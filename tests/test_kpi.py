@@ -274,3 +274,65 @@ async def test_quarterly_xlsx_holds_the_figures(
     )
     assert rows["G"]["binnenTermijn_vroegsignalering"] is None  # lapsed
     assert not any(h in header for h in ("omschrijving", "description", "risNummer", "naam"))
+
+
+async def test_the_sql_forms_of_the_deadline_rule_agree_with_the_rule(
+    session: AsyncSession, deps: Deps
+) -> None:
+    """bot.norms.verdict is the rule; the figures and lists use its SQL form. Same answers, row by row."""
+    from bot.norms import verdict, within_term
+    from bot.services.deadlines import overdue_sql, within_term_sql
+    from bot.vocabulary import DeadlineStatus, Verdict
+
+    team = await session.scalar(select(Wijkteam.id))
+    now = datetime(2026, 12, 9, 9, tzinfo=UTC)
+    holder = User(telegram_id=77, role="klantmanager", display_name="K", created_at=now)
+    session.add(holder)
+    await session.flush()
+    dossier = Dossier(
+        ref="Z",
+        category="vroegsignalering",
+        wijkteam_id=team,
+        meldingsdatum=D(2026, 11, 1),
+        created_by_id=holder.id,
+        status="opgepakt",
+        created_at=now,
+    )
+    session.add(dossier)
+    await session.flush()
+    today, cases = D(2026, 12, 9), []
+    for n, (status, due, met) in enumerate(
+        [
+            (DeadlineStatus.GESTOPT, D(2026, 12, 9), D(2026, 12, 9)),
+            (DeadlineStatus.GESTOPT, D(2026, 12, 9), D(2026, 12, 10)),
+            (DeadlineStatus.GESTOPT, D(2026, 12, 9), D(2026, 11, 30)),
+            (DeadlineStatus.LOPEND, D(2026, 12, 9), None),
+            (DeadlineStatus.LOPEND, D(2026, 12, 8), None),
+            (DeadlineStatus.LOPEND, D(2027, 1, 8), None),
+            (DeadlineStatus.VERVALLEN, D(2026, 12, 1), None),
+        ]
+    ):
+        row = Deadline(
+            dossier_id=dossier.id,
+            norm="vroegsignalering",
+            seq=n,
+            start_date=D(2026, 11, 1),
+            due_date=due,
+            met_date=met,
+            status=status,
+            updated_at=now,
+        )
+        session.add(row)
+        cases.append(row)
+    await session.flush()
+    rows = await session.execute(
+        select(Deadline.id, within_term_sql(), overdue_sql(today)).where(Deadline.dossier_id == dossier.id)
+    )
+    in_sql = {id_: (bool(within), bool(overdue)) for id_, within, overdue in rows}
+    for row in cases:
+        expected = (
+            within_term(row.met_date, row.due_date),
+            verdict(row.status, row.due_date, row.met_date, today) is Verdict.VERLOPEN,
+        )
+        assert in_sql[row.id] == expected, (row.status, row.due_date, row.met_date)
+    await session.rollback()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -53,45 +54,38 @@ def _not_found(ref: str) -> NotFound:
     return NotFound(N_("Ik ken geen zaak met nummer {ref} die jij mag zien."), ref=ref)
 
 
-async def _may_see(
-    session: AsyncSession,
-    actor: User,
-    wijkteam_id: int,
-    assignee_id: int | None,
-    created_by_id: int,
-) -> bool:
+async def _may_see(session: AsyncSession, actor: User, item: Dossier | Vraag) -> bool:
     roles = user_roles(actor)
     if may(roles, Action.VIEW_ALL):
         return True
     if may(roles, Action.HANDLE_ITEMS):
-        return assignee_id == actor.id or wijkteam_id in await worker_wijkteam_ids(session, actor)
+        return item.assignee_id == actor.id or item.wijkteam_id in await worker_wijkteam_ids(session, actor)
     if may(roles, Action.SUBMIT_MELDING) or may(roles, Action.SUBMIT_VRAAG):
-        return created_by_id == actor.id
+        sender = item.created_by_id if isinstance(item, Dossier) else item.asker_id
+        return sender == actor.id
     return False
 
 
-async def _dossier(session: AsyncSession, actor: User, ref: str, *, handle: bool) -> Dossier:
+Item = TypeVar("Item", Dossier, Vraag)
+
+
+async def _find(session: AsyncSession, actor: User, model: type[Item], ref: str, *, handle: bool) -> Item:
+    """The item the actor may see; the same answer whether it is missing or not visible."""
     ref = ref.strip().upper()
-    dossier = await session.scalar(select(Dossier).where(Dossier.ref == ref))
-    if dossier is None or not await _may_see(
-        session, actor, dossier.wijkteam_id, dossier.assignee_id, dossier.created_by_id
-    ):
+    item = await session.scalar(select(model).where(model.ref == ref))
+    if item is None or not await _may_see(session, actor, item):
         raise _not_found(ref)
     if handle:
         require(actor, Action.HANDLE_ITEMS)
-    return dossier
+    return item
+
+
+async def _dossier(session: AsyncSession, actor: User, ref: str, *, handle: bool) -> Dossier:
+    return await _find(session, actor, Dossier, ref, handle=handle)
 
 
 async def _vraag(session: AsyncSession, actor: User, ref: str, *, handle: bool) -> Vraag:
-    ref = ref.strip().upper()
-    vraag = await session.scalar(select(Vraag).where(Vraag.ref == ref))
-    if vraag is None or not await _may_see(
-        session, actor, vraag.wijkteam_id, vraag.assignee_id, vraag.asker_id
-    ):
-        raise _not_found(ref)
-    if handle:
-        require(actor, Action.HANDLE_ITEMS)
-    return vraag
+    return await _find(session, actor, Vraag, ref, handle=handle)
 
 
 def _is_vraag_ref(ref: str) -> bool:

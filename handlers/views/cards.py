@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardMarkup
 
 from bot.config import AppConfig
 from bot.i18n import N_, Text
-from bot.models import Deadline, Dossier, User, Vraag
 from bot.norms import verdict
 from bot.routing import RouteReason
 from bot.services.dossiers import DossierView
@@ -17,6 +17,9 @@ from bot.vocabulary import Category, DossierStatus, Milestone, Role, Verdict, Vr
 from bot.workcalendar import WorkCalendar
 from handlers.views.keyboards import new_item_buttons, working_buttons
 from handlers.views.text import Html, escape, t, tn
+
+if TYPE_CHECKING:
+    from bot.models import Deadline, Dossier, User, Vraag
 
 
 def who(lang: str, user: User | None) -> str:

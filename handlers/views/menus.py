@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.error import TelegramError
 
 from bot import i18n
 from bot.i18n import N_
-from bot.models import User
 from bot.rights import Action, may, roles_of
+
+if TYPE_CHECKING:
+    from bot.models import User
 
 logger = logging.getLogger(__name__)
 

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import Forbidden, TelegramError
 
 from bot.config import AppConfig
-from bot.models import Deadline, Dossier, User, Vraag
 from bot.services.dossiers import Answered, HandedOver
 from handlers.views.cards import dossier_notification, vraag_notification
 from handlers.views.keyboards import new_item_buttons, open_dossier_button
 from handlers.views.text import escape, split_message, t
+
+if TYPE_CHECKING:
+    from bot.models import Deadline, Dossier, User, Vraag
 
 logger = logging.getLogger(__name__)
 

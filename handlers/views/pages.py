@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.i18n import N_
-from bot.models import User
 from bot.vocabulary import Role
 from handlers.views.menus import commands_for
 from handlers.views.text import t
+
+if TYPE_CHECKING:
+    from bot.models import User
 
 INVITE_EXPLANATION = N_(
     "Dit is de schuldhulpbot van de gemeente en de Kredietbank. Je kunt hem gebruiken met een "

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardMarkup
 
 from bot.config import AppConfig
 from bot.i18n import N_
-from bot.models import User
 from bot.moments import OVERDUE
 from bot.services.reminders import Delivery, OverdueDeadline
 from bot.vocabulary import Audience, ReminderKind, StandIn
@@ -17,6 +17,9 @@ from handlers.views.callbacks import OpenDossier
 from handlers.views.cards import deadline_name
 from handlers.views.keyboards import answer_button, milestone_buttons, new_item_buttons
 from handlers.views.text import escape, label, t, tn
+
+if TYPE_CHECKING:
+    from bot.models import User
 
 STAND_IN = {
     StandIn.AFWEZIG: N_("ℹ️ {naam} is vandaag afwezig; daarom krijg jij deze herinnering."),
@@ -43,22 +46,16 @@ def _pickup_line(lang: str, calendar: WorkCalendar, d: Delivery) -> str:
     item = d.dossier or d.vraag
     assert item is not None
     created = calendar.local(item.created_at)
+    when = {"ref": d.ref, "datum": created.date(), "tijd": created.strftime("%H:%M")}
     if d.reminder.audience == Audience.TEAMLEIDER:
+        holder = d.holder.display_name if d.holder else t(lang, "nog niemand")
         return t(
             lang,
             "🚨 Escalatie: <b>{ref}</b> is sinds {datum} om {tijd} nog niet opgepakt (bij {naam}).",
-            ref=d.ref,
-            datum=created.date(),
-            tijd=created.strftime("%H:%M"),
-            naam=d.holder.display_name if d.holder else t(lang, "nog niemand"),
+            naam=holder,
+            **when,
         )
-    return t(
-        lang,
-        "🔔 <b>{ref}</b> wacht sinds {datum} om {tijd} op iemand die het oppakt.",
-        ref=d.ref,
-        datum=created.date(),
-        tijd=created.strftime("%H:%M"),
-    )
+    return t(lang, "🔔 <b>{ref}</b> wacht sinds {datum} om {tijd} op iemand die het oppakt.", **when)
 
 
 def _deadline_lines(

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from babel.dates import format_date as babel_format_date
 from telegram import InlineKeyboardMarkup
 
 from bot.i18n import N_, Text
-from bot.models import Wijkteam
 from bot.services.roster import TeamRoster, WeekOverview
 from bot.vocabulary import Role
 from handlers.views.callbacks import Button, RosterEdit, RosterTeam, RosterToggle, RosterWeek
 from handlers.views.keyboards import keyboard, pairs
 from handlers.views.text import escape, label, t
+
+if TYPE_CHECKING:
+    from bot.models import Wijkteam
 
 WEEKDAYS = [N_("ma"), N_("di"), N_("wo"), N_("do"), N_("vr")]
 

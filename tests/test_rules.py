@@ -1,0 +1,188 @@
+"""One home per rule, tested on its own: how a deadline stands (binnen de termijn), the milestone
+rules (guards, what a step needs, what it completes, what stops a deadline) and the reminder
+moments (pick-up re-send and escalation, daily and weekly lists). Domain layer, no database."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import pytest
+
+from bot import milestones as rules
+from bot.config import AppConfig
+from bot.errors import DomainError, InvalidDate
+from bot.moments import ESCALATE, RESEND, daily_list_due, iso_week, pickup_moments, weekly_overview_due
+from bot.norms import verdict, within_term
+from bot.vocabulary import Audience, CloseReason, ContactWay, DeadlineStatus, Milestone, Verdict
+from bot.workcalendar import WorkCalendar
+from tests.conftest import AMS
+
+D = date
+M = Milestone
+TODAY = D(2026, 12, 9)
+
+
+@pytest.mark.parametrize(
+    ("status", "due", "met", "expected"),
+    [
+        (DeadlineStatus.GESTOPT, D(2026, 12, 9), D(2026, 12, 9), Verdict.GEHAALD),  # on the due date
+        (DeadlineStatus.GESTOPT, D(2026, 12, 9), D(2026, 12, 1), Verdict.GEHAALD),
+        (DeadlineStatus.GESTOPT, D(2026, 12, 9), D(2026, 12, 10), Verdict.TE_LAAT),
+        (DeadlineStatus.LOPEND, D(2026, 12, 9), None, Verdict.LOPEND),  # the due date is today
+        (DeadlineStatus.LOPEND, D(2026, 12, 10), None, Verdict.LOPEND),
+        (DeadlineStatus.LOPEND, D(2026, 12, 8), None, Verdict.VERLOPEN),
+        (DeadlineStatus.VERVALLEN, D(2026, 12, 8), None, Verdict.VERVALLEN),
+        (DeadlineStatus.LOPEND, None, None, Verdict.GEEN_TERMIJN),
+        (DeadlineStatus.GESTOPT, None, D(2026, 12, 1), Verdict.GEEN_TERMIJN),
+    ],
+)
+def test_how_a_deadline_stands(
+    status: DeadlineStatus, due: date | None, met: date | None, expected: Verdict
+) -> None:
+    assert verdict(status, due, met, TODAY) is expected
+    assert within_term(met, due) == (expected is Verdict.GEHAALD)
+
+
+# -- milestone rules ---------------------------------------------------------------------------
+
+
+def facts(*pairs: tuple[Milestone, date]) -> dict[str, list[date]]:
+    return {kind.value: [day] for kind, day in pairs}
+
+
+PICKED_UP = (M.OPGEPAKT, D(2026, 12, 2))
+CONTACT = (M.EERSTE_CONTACT, D(2026, 12, 3))
+
+
+@pytest.mark.parametrize(
+    ("kind", "known", "day", "error", "fragment"),
+    [
+        (M.EERSTE_CONTACT, [PICKED_UP, CONTACT], D(2026, 12, 4), DomainError, "al vastgelegd"),
+        (M.PLAN_VAN_AANPAK, [PICKED_UP], D(2026, 12, 4), DomainError, "Eerst nodig: eerste contact"),
+        (M.STABILISATIE, [PICKED_UP, CONTACT], D(2026, 12, 4), DomainError, "Eerst nodig: financiële rust"),
+        (M.PLAN_VAN_AANPAK, [PICKED_UP, CONTACT], D(2026, 12, 2), InvalidDate, "vorige stap"),
+        (
+            M.TOETS,
+            [
+                PICKED_UP,
+                CONTACT,
+                (M.START_BUDGETBEHEER, D(2026, 12, 4)),
+                (M.EINDE_BUDGETBEHEER, D(2026, 12, 5)),
+            ],
+            D(2026, 12, 6),
+            DomainError,
+            "kan 'toets zelfredzaamheid' niet meer",
+        ),
+    ],
+)
+def test_a_milestone_that_does_not_fit_is_refused(
+    kind: Milestone, known: list[tuple[Milestone, date]], day: date, error: type[DomainError], fragment: str
+) -> None:
+    with pytest.raises(error) as caught:
+        rules.check_recordable(kind, facts(*known), day)
+    assert fragment in caught.value.render("nl")
+
+
+def test_a_milestone_that_fits_passes_and_contact_made_before_the_pick_up_counts() -> None:
+    rules.check_recordable(M.EERSTE_CONTACT, facts(PICKED_UP), D(2026, 12, 1))
+    rules.check_recordable(
+        M.CONTACTPOGING, facts(PICKED_UP, (M.CONTACTPOGING, D(2026, 12, 2))), D(2026, 12, 3)
+    )
+
+
+def test_derived_milestones_are_never_recorded_directly() -> None:
+    for kind in (M.OPGEPAKT, M.FINANCIELE_RUST):
+        with pytest.raises(DomainError, match="volgt vanzelf"):
+            rules.refuse_derived(kind)
+    rules.refuse_derived(M.EERSTE_CONTACT)
+
+
+@pytest.mark.parametrize(
+    ("kind", "given", "expected"),
+    [
+        (
+            M.EERSTE_CONTACT,
+            {"contact_way": ContactWay.TELEFOON},
+            {"contact_way": "telefoon", "reached": True},
+        ),
+        (
+            M.CONTACTPOGING,
+            {"contact_way": ContactWay.BRIEF, "reached": False},
+            {"contact_way": "brief", "reached": False},
+        ),
+        (M.EINDE_BUDGETCOACHING, {"self_reliant": False}, {"self_reliant": False}),
+        (M.AFGESLOTEN, {"reason": CloseReason.VERHUISD}, {"reason": "verhuisd"}),
+        (M.PLAN_VAN_AANPAK, {}, {}),
+    ],
+)
+def test_what_a_milestone_needs(
+    kind: Milestone, given: dict[str, object], expected: dict[str, object]
+) -> None:
+    outcome = {"contact_way": None, "reached": None, "self_reliant": None, "reason": None, **given}
+    assert rules.outcome_fields(kind, **outcome) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("kind", "fragment"),
+    [(M.EERSTE_CONTACT, "contact"), (M.TOETS, "zelfredzaam"), (M.AFGESLOTEN, "reden")],
+)
+def test_a_missing_outcome_is_asked_for(kind: Milestone, fragment: str) -> None:
+    with pytest.raises(DomainError, match=fragment):
+        rules.outcome_fields(kind, contact_way=None, reached=None, self_reliant=None, reason=None)
+
+
+def test_a_reached_attempt_is_the_first_contact_and_the_last_criterion_completes_rust() -> None:
+    attempt = rules.steps_for(
+        M.CONTACTPOGING, D(2026, 12, 4), {"contact_way": "telefoon", "reached": True}, {}
+    )
+    assert [(s.kind, s.day) for s in attempt] == [
+        (M.CONTACTPOGING, D(2026, 12, 4)),
+        (M.EERSTE_CONTACT, D(2026, 12, 4)),
+    ]
+    missed = rules.steps_for(M.CONTACTPOGING, D(2026, 12, 4), {"contact_way": "brief", "reached": False}, {})
+    assert [s.kind for s in missed] == [M.CONTACTPOGING]
+    two = facts((M.FR_SCHULDEN_STABIEL, D(2026, 12, 10)), (M.FR_VASTE_LASTEN, D(2026, 12, 7)))
+    last = rules.steps_for(M.FR_SCHULDEISERS, D(2026, 12, 8), {}, two)
+    assert [(s.kind, s.day) for s in last] == [
+        (M.FR_SCHULDEISERS, D(2026, 12, 8)),
+        (M.FINANCIELE_RUST, D(2026, 12, 10)),
+    ]
+    assert [s.kind for s in rules.steps_for(M.FR_SCHULDEISERS, D(2026, 12, 8), {}, {})] == [M.FR_SCHULDEISERS]
+
+
+def test_the_steps_that_stop_a_deadline(config: AppConfig) -> None:
+    can = [M.FR_SCHULDEN_STABIEL, M.PLAN_VAN_AANPAK, M.START_BUDGETCOACHING, M.TOETS]
+    assert rules.end_product_steps(config.normen["stabilisatie"], 0, can) == [
+        M.FR_SCHULDEN_STABIEL,
+        M.PLAN_VAN_AANPAK,
+    ]
+    assert rules.end_product_steps(config.normen["budgetbeheer"], 2, can) == [M.TOETS]
+    assert rules.end_product_steps(None, 0, can) == []
+
+
+# -- reminder moments ----------------------------------------------------------------------------
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=AMS)
+
+
+def test_an_item_nobody_picks_up_is_resent_then_escalated_in_office_hours(config: AppConfig) -> None:
+    # Thursday 24 December 2026, 15:00: two and a half office hours left, then Christmas and the
+    # weekend; 4 and 8 office hours later is Monday 28 December at 10:00 and 14:00.
+    moments = pickup_moments(config.routering, WorkCalendar(), _at(D(2026, 12, 24), 15))
+    assert [(m.level, m.audience, m.at) for m in moments] == [
+        (RESEND, Audience.HOUDER, _at(D(2026, 12, 28), 10)),
+        (ESCALATE, Audience.TEAMLEIDER, _at(D(2026, 12, 28), 14)),
+    ]
+    assert moments[0].key("d7") == "ack:d7:1:20261228T0900"
+
+
+def test_the_lists_go_out_from_their_configured_moments(config: AppConfig) -> None:
+    monday, tuesday = D(2026, 12, 7), D(2026, 12, 8)
+    assert not daily_list_due(config, _at(tuesday, 8, 29))
+    assert daily_list_due(config, _at(tuesday, 8, 30))
+    assert not weekly_overview_due(config.planner, _at(monday, 8, 0))
+    assert weekly_overview_due(config.planner, _at(monday, 9, 0))
+    assert weekly_overview_due(config.planner, _at(tuesday, 9, 0))  # missed on Monday: goes on Tuesday
+    assert iso_week(D(2027, 1, 1)) == "2026-W53"
