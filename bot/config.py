@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from bot.vocabulary import Category, Milestone, NormSource, Role, Unit, VraagTopic
 
-# Events that start or stop a norm clock besides the milestones.
+# Events that start or stop a deadline besides the milestones.
 MELDING = "melding"
 VRAAG = "vraag"
 ANTWOORD = "antwoord"
@@ -42,7 +42,7 @@ class ReminderPolicy(_Strict):
 
 
 class NormConfig(_Strict):
-    """One doorlooptijd: when its clock starts, how long it runs, what stops it."""
+    """One doorlooptijd: when its deadline starts, how long it runs, what stops it."""
 
     naam: str = Field(min_length=1)
     bron: NormSource
@@ -98,7 +98,7 @@ class NormConfig(_Strict):
 
     @property
     def opening_event(self) -> str:
-        """The event that opens the clock; the term counts from `start`."""
+        """The event that opens the deadline; the term counts from `start`."""
         return self.opent_bij or self.start
 
     @property

@@ -186,3 +186,48 @@ def test_the_lists_go_out_from_their_configured_moments(config: AppConfig) -> No
     assert weekly_overview_due(config.planner, _at(monday, 9, 0))
     assert weekly_overview_due(config.planner, _at(tuesday, 9, 0))  # missed on Monday: goes on Tuesday
     assert iso_week(D(2027, 1, 1)) == "2026-W53"
+
+
+# -- the split-out helpers of the services --------------------------------------------------------
+
+
+def test_a_dossier_row_shows_days_and_binnen_termijn_per_verdict() -> None:
+    from bot.models import Deadline
+    from bot.services.export import _deadline_cells
+
+    def row(status: str, due: date | None, met: date | None) -> Deadline:
+        return Deadline(norm="x", seq=0, start_date=D(2026, 11, 1), due_date=due, met_date=met, status=status)
+
+    as_of = D(2026, 12, 9)
+    assert _deadline_cells(None, as_of) == (None, None)
+    assert _deadline_cells(row(DeadlineStatus.VERVALLEN, D(2026, 12, 1), None), as_of) == (None, None)
+    assert _deadline_cells(row(DeadlineStatus.GESTOPT, D(2026, 11, 15), D(2026, 11, 15)), as_of) == (14, "ja")
+    assert _deadline_cells(row(DeadlineStatus.GESTOPT, D(2026, 11, 15), D(2026, 11, 16)), as_of) == (
+        15,
+        "nee",
+    )
+    assert _deadline_cells(row(DeadlineStatus.LOPEND, D(2026, 12, 8), None), as_of) == (38, "nee")
+    assert _deadline_cells(row(DeadlineStatus.LOPEND, D(2026, 12, 9), None), as_of) == (38, "loopt")
+
+
+def test_a_reminder_whose_reason_has_gone_is_not_sent() -> None:
+    from bot.models import Deadline, Dossier, Reminder, Vraag
+    from bot.services.reminders import _reason_gone
+    from bot.vocabulary import DossierStatus, ReminderKind, VraagStatus
+
+    now = datetime(2026, 12, 9, 9, tzinfo=AMS)
+    deadline_row = Reminder(kind=ReminderKind.TERMIJN)
+    pickup_row = Reminder(kind=ReminderKind.OPPAKKEN)
+    running = Deadline(status=DeadlineStatus.LOPEND)
+    stopped = Deadline(status=DeadlineStatus.GESTOPT)
+    open_dossier = Dossier(status=DossierStatus.OPGEPAKT, acknowledged_at=now)
+    new_dossier = Dossier(status=DossierStatus.NIEUW, acknowledged_at=None)
+    closed = Dossier(status=DossierStatus.AFGESLOTEN, acknowledged_at=now)
+    answered = Vraag(status=VraagStatus.BEANTWOORD, acknowledged_at=now)
+    assert not _reason_gone(deadline_row, running, open_dossier, None)
+    assert _reason_gone(deadline_row, stopped, open_dossier, None)
+    assert _reason_gone(deadline_row, running, closed, None)
+    assert _reason_gone(deadline_row, running, None, answered)
+    assert _reason_gone(deadline_row, running, None, None)
+    assert not _reason_gone(pickup_row, None, new_dossier, None)
+    assert _reason_gone(pickup_row, None, open_dossier, None)  # picked up meanwhile

@@ -1,8 +1,8 @@
 """The kwartaalrapportage as tables: figures per norm (in total, per wijkteam, per category),
 intake, self-reliance, and an anonymised dossier list (dates only, no free text).
 
-Column names follow the Dutch camelCase style of the Gemeentelijk Gegevensmodel's schuldhulp model
-(the information model of DDAS, Datadelen Armoede en Schulden) where a matching notion exists.
+Column names are Dutch camelCase (datumAanmelding, ...); they are not DDAS field names, and no
+DDAS delivery is made here.
 """
 
 from __future__ import annotations

@@ -112,7 +112,7 @@ class Figures:
     new_vragen: list[tuple[str, str, int]] = field(default_factory=list)  # topic, wijkteam, n
     open_dossiers: int = 0
     overdue: list[OverdueRow] = field(default_factory=list)  # the oldest ones
-    overdue_dossiers: int = 0  # dossiers with a running clock past its deadline
+    overdue_dossiers: int = 0  # dossiers with a running deadline past its due date
     budgetbeheer_ended: int = 0
     budgetbeheer_self_reliant: int = 0
 
@@ -151,10 +151,10 @@ def _scoped(query, scope: Scope):  # type: ignore[no-untyped-def]
 async def norm_figures(
     session: AsyncSession, period: Period, as_of: date, scope: Scope
 ) -> dict[str, NormFigure]:
-    """Per norm, in one grouped pass: decided clocks, how many within the term, and the lead times.
+    """Per norm, in one grouped pass: decided deadlines, how many within the term, and the lead times.
 
     Lead times are whole days, so the database returns a small histogram per norm (one row per
-    distinct lead time) instead of every clock; median and p80 are read off it by nearest rank.
+    distinct lead time) instead of every deadline; median and p80 are read off it by nearest rank.
     """
     toets = (Deadline.seq > 0).label("toets")
     on_time = case((within_term_sql(), 1), else_=0)
