@@ -255,8 +255,8 @@ def _run(settings: Settings) -> int:
     from handlers.app import build_application
 
     if settings.token is None:
-        print(i18n.gettext(NO_TOKEN, "nl"), file=sys.stderr)
-        print(i18n.gettext(NO_TOKEN, "en"), file=sys.stderr)
+        for lang in i18n.LANGUAGES:  # before the settings are read: say it in every language
+            print(i18n.gettext(NO_TOKEN, lang), file=sys.stderr)
         return 2
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"

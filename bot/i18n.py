@@ -15,6 +15,7 @@ from babel.dates import format_date as _babel_format_date
 DOMAIN = "schuldhulpbot"
 DEFAULT_LANGUAGE = "nl"
 LANGUAGES = ("nl", "en")
+LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}  # each in its own language
 
 _PACKAGED = Path(__file__).parent / "locales"
 _CHECKOUT = Path(__file__).parent.parent / "locales"

@@ -42,6 +42,7 @@ class WorkCalendar:
 
     @cached_property
     def _holidays(self) -> holidays.HolidayBase:
+        # Dutch names: the roster shows them as the municipality's calendar does.
         return holidays.country_holidays("NL", categories=self._categories, language="nl")
 
     def holiday_name(self, day: date) -> str | None:

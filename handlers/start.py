@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.errors import DomainError
-from bot.i18n import DEFAULT_LANGUAGE, N_, Text
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, N_, Text
 from bot.rights import Action
 from bot.services import users
 from bot.vocabulary import Role
@@ -119,7 +119,7 @@ async def choose_language(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     """/taal: buttons for Nederlands and English."""
     user = await registered(update, context)
     if user is not None:
-        markup = keyboard([[("Nederlands", LanguageChoice("nl")), ("English", LanguageChoice("en"))]])
+        markup = keyboard([[(name, LanguageChoice(code)) for code, name in LANGUAGE_NAMES.items()]])
         await reply(update, context, t(user.language, "Welke taal wil je?"), markup)
 
 
