@@ -52,6 +52,8 @@ class NormConfig(_Strict):
     termijn: Annotated[int, Field(gt=0, le=1200)] | None = None
     eenheid: Unit | None = None
     eindproduct: list[str] = Field(min_length=1)
+    # Steps that end the trajectory: without the end product by then, the deadline is niet gehaald.
+    eindigt_bij: list[str] = []
     doel: Annotated[float, Field(gt=0, le=1)] | None = None
     toets_elke_maanden: Annotated[int, Field(gt=0, le=36)] | None = None
     actief: bool = True
@@ -70,6 +72,14 @@ class NormConfig(_Strict):
     def _opening_event(cls, value: str | None) -> str | None:
         if value is not None and value not in {m.value for m in Milestone}:
             raise ValueError(f"onbekende mijlpaal {value!r}")
+        return value
+
+    @field_validator("eindigt_bij")
+    @classmethod
+    def _ending_events(cls, value: list[str]) -> list[str]:
+        for event in value:
+            if event not in {m.value for m in Milestone}:
+                raise ValueError(f"onbekende mijlpaal {event!r}")
         return value
 
     @field_validator("eindproduct")

@@ -16,6 +16,7 @@ from bot.vocabulary import (
     REPEATABLE,
     CloseReason,
     ContactWay,
+    Dagdeel,
     Milestone,
 )
 
@@ -40,6 +41,7 @@ REQUIRES: dict[Milestone, tuple[Milestone, ...]] = {
     M.EINDE_BUDGETBEHEER: (M.START_BUDGETBEHEER,),
     M.START_BUDGETCOACHING: (M.EERSTE_CONTACT,),
     M.EINDE_BUDGETCOACHING: (M.START_BUDGETCOACHING,),
+    M.ZELFREDZAAM: (M.EINDE_BUDGETCOACHING,),
     M.AANMELDING_WSNP: (M.EERSTE_CONTACT,),
     M.EINDRAPPORTAGE: (),  # needs WSNP or an ended schuldregeling, see _special
     M.AFGESLOTEN: (),
@@ -130,14 +132,26 @@ def outcome_fields(
     reached: bool | None,
     self_reliant: bool | None,
     reason: CloseReason | None,
+    dagdeel: Dagdeel | None = None,
 ) -> dict[str, object]:
-    """The outcome columns the milestone needs (contact way and reached, self-reliant, reason)."""
+    """The outcome columns the milestone needs (contact way, dagdeel and reached; self-reliant;
+    reason). Only a conversation can reach the inwoner: a letter, card or message is an attempt."""
     fields: dict[str, object] = {}
     if kind in NEEDS_CONTACT:
         if contact_way is None:
             raise DomainError(N_("Geef aan hoe je contact hebt gezocht."))
+        if not contact_way.can_reach and (kind is M.EERSTE_CONTACT or reached):
+            raise DomainError(
+                N_(
+                    "Met een {soort} bereik je de inwoner nog niet: eerste contact is een gesprek "
+                    "(telefonisch, huisbezoek, op kantoor of beeldbellen). Leg het vast als contactpoging."
+                ),
+                soort=Text(contact_way.label),
+            )
         fields["contact_way"] = contact_way.value
         fields["reached"] = True if kind is M.EERSTE_CONTACT else bool(reached)
+        if dagdeel is not None:
+            fields["dagdeel"] = dagdeel.value
     if kind in NEEDS_SELF_RELIANT:
         if self_reliant is None:
             raise DomainError(N_("Geef aan of de inwoner financieel zelfredzaam is."))
@@ -160,10 +174,15 @@ class Step:
 
 def steps_for(kind: Milestone, day: date, fields: Mapping[str, object], facts: Facts) -> list[Step]:
     """The recorded milestone and what it completes: a contact attempt that reached the inwoner is
-    the eerste contact; the last criterion of financiële rust completes it (on the latest date)."""
+    the eerste contact; the last criterion of financiële rust completes it (on the latest date);
+    budgetcoaching that ends with the inwoner financially self-reliant reaches the seed's end product
+    ("inwoner is financieel zelfredzaam")."""
     steps = [Step(kind, day, fields)]
+    if kind is M.EINDE_BUDGETCOACHING and fields.get("self_reliant"):
+        steps.append(Step(M.ZELFREDZAAM, day, {}))
     if kind is M.CONTACTPOGING and fields.get("reached"):
-        steps.append(Step(M.EERSTE_CONTACT, day, {"contact_way": fields.get("contact_way"), "reached": True}))
+        contact = {k: v for k, v in fields.items() if k in ("contact_way", "dagdeel")}
+        steps.append(Step(M.EERSTE_CONTACT, day, {**contact, "reached": True}))
     if kind in FINANCIELE_RUST_CRITERIA:
         rust = financiele_rust_reached({**facts, kind.value: [day]})
         if rust is not None:
@@ -176,7 +195,7 @@ def end_product_steps(norm: NormConfig | None, seq: int, can_record: Sequence[Mi
     a periodic toets is stopped by the toets."""
     if norm is None:
         return []
-    wanted = set(norm.eindproduct)
+    wanted = set(norm.eindproduct) | set(norm.eindigt_bij)
     if M.FINANCIELE_RUST.value in wanted:
         wanted |= {c.value for c in FINANCIELE_RUST_CRITERIA}
     if seq:

@@ -225,6 +225,7 @@ class MilestoneRecord(Base):
     reached: Mapped[bool | None] = mapped_column(Boolean)
     self_reliant: Mapped[bool | None] = mapped_column(Boolean)
     reason: Mapped[str | None] = mapped_column(String(30))
+    dagdeel: Mapped[str | None] = mapped_column(String(10))  # of a contact attempt
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime]
 
@@ -241,6 +242,7 @@ class Deadline(Base):
         CheckConstraint("(dossier_id IS NULL) <> (vraag_id IS NULL)", name="one_owner"),
         Index("ix_deadlines_status_due", "status", "due_date", "dossier_id"),
         Index("ix_deadlines_norm_met", "norm", "met_date"),
+        Index("ix_deadlines_decided", "decided_on", "status", "norm", "seq", "dossier_id"),
         # covering indexes for the quarter's figures (migration 0003)
         Index(
             "ix_deadlines_met_cover",
@@ -273,6 +275,9 @@ class Deadline(Base):
     due_date: Mapped[date | None] = mapped_column(Date)
     met_date: Mapped[date | None] = mapped_column(Date)
     lead_days: Mapped[int | None] = mapped_column(Integer)  # met_date - start_date, for the figures
+    # the day an ended deadline was decided: met in time (met), late or niet gehaald (the earlier
+    # of the due date and the day it ended), vervallen (the day its dossier closed)
+    decided_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20))
     updated_at: Mapped[datetime]
 

@@ -22,6 +22,7 @@ class DeadlinePlan:
     start: date
     due: date | None
     met: date | None
+    missed: date | None = None  # ended without its end product: decided as niet gehaald on this day
 
     @property
     def key(self) -> tuple[str, int]:
@@ -53,6 +54,17 @@ def _met_date(norm: NormConfig, facts: Mapping[str, Sequence[date]]) -> date | N
     return max(firsts) if len(firsts) == len(norm.eindproduct) else None
 
 
+def _missed_date(
+    norm: NormConfig, due: date | None, met: date | None, facts: Mapping[str, Sequence[date]]
+) -> date | None:
+    """A trajectory that ended (`eindigt_bij`) without the end product is niet gehaald, decided on
+    the day it ended, or on its due date if that came first (a figure, once decided, stays)."""
+    ends = [facts[e][0] for e in norm.eindigt_bij if facts.get(e)]
+    if met is not None or due is None or not ends:
+        return None
+    return min(due, min(ends))
+
+
 def plan_deadlines(
     config: AppConfig,
     calendar: WorkCalendar,
@@ -72,7 +84,7 @@ def plan_deadlines(
         if norm.termijn is not None and norm.eenheid is not None:
             due = calendar.due_date(start, norm.termijn, norm.eenheid)
         met = _met_date(norm, facts)
-        plans.append(DeadlinePlan(code, 0, start, due, met))
+        plans.append(DeadlinePlan(code, 0, start, due, met, _missed_date(norm, due, met, facts)))
         if norm.toets_elke_maanden and norm.termijn:
             plans.extend(_toets_deadlines(code, norm, calendar, start, met, facts))
     return plans
@@ -117,10 +129,12 @@ def within_term(met: date | None, due: date | None) -> bool:
 
 
 def verdict(status: str, due: date | None, met: date | None, today: date) -> Verdict:
-    """How a deadline stands today: lapsed, without a term, met in time or late, or (without its
-    end product) overdue once the due date has passed, else still running."""
+    """How a deadline stands today: lapsed, ended without its end product, without a term, met in
+    time or late, or (running without its end product) overdue once the due date has passed."""
     if status == DeadlineStatus.VERVALLEN:
         return Verdict.VERVALLEN
+    if status == DeadlineStatus.NIET_GEHAALD:
+        return Verdict.NIET_GEHAALD
     if due is None:
         return Verdict.GEEN_TERMIJN
     if met is not None:

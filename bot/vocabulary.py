@@ -118,6 +118,7 @@ class Milestone(StrEnum):
     EINDE_BUDGETBEHEER = "einde_budgetbeheer"
     START_BUDGETCOACHING = "start_budgetcoaching"
     EINDE_BUDGETCOACHING = "einde_budgetcoaching"
+    ZELFREDZAAM = "zelfredzaam"
     AANMELDING_WSNP = "aanmelding_wsnp"
     EINDRAPPORTAGE = "eindrapportage"
     AFGESLOTEN = "afgesloten"
@@ -145,6 +146,7 @@ MILESTONE_LABELS = {
     Milestone.EINDE_BUDGETBEHEER: N_("einde budgetbeheer"),
     Milestone.START_BUDGETCOACHING: N_("start budgetcoaching"),
     Milestone.EINDE_BUDGETCOACHING: N_("einde budgetcoaching"),
+    Milestone.ZELFREDZAAM: N_("inwoner financieel zelfredzaam"),
     Milestone.AANMELDING_WSNP: N_("aanmelding WSNP"),
     Milestone.EINDRAPPORTAGE: N_("eindrapportage"),
     Milestone.AFGESLOTEN: N_("afgesloten"),
@@ -161,26 +163,63 @@ FINANCIELE_RUST_CRITERIA = (
 REPEATABLE = frozenset({Milestone.CONTACTPOGING, Milestone.TOETS})
 
 # Milestones the service derives itself; a worker records them through their parts.
-DERIVED = frozenset({Milestone.OPGEPAKT, Milestone.FINANCIELE_RUST})
+DERIVED = frozenset({Milestone.OPGEPAKT, Milestone.FINANCIELE_RUST, Milestone.ZELFREDZAAM})
 
 
 class ContactWay(StrEnum):
-    """How a contact attempt was made."""
+    """How a contact attempt was made (DDAS EnumContactsoort, plus the two ways of a
+    conversation the seed counts: gesprek op kantoor and beeldbellen)."""
 
     TELEFOON = "telefoon"
     HUISBEZOEK = "huisbezoek"
+    KANTOOR = "kantoor"
+    BEELDBELLEN = "beeldbellen"
     BRIEF = "brief"
-    SPREEKUUR = "spreekuur"
-    DIGITAAL = "digitaal"
+    KAARTJE = "kaartje"
+    MAIL = "mail"
+    SMS_WHATSAPP = "sms_whatsapp"
+    OVERIG = "overig"
 
+    @property
+    def can_reach(self) -> bool:
+        """A conversation in which the inwoner can be reached; a letter, card or message cannot."""
+        return self in REACHING_WAYS
+
+    @property
+    def label(self) -> str:
+        return CONTACT_WAY_LABELS[self]
+
+
+REACHING_WAYS = frozenset(
+    {ContactWay.TELEFOON, ContactWay.HUISBEZOEK, ContactWay.KANTOOR, ContactWay.BEELDBELLEN}
+)
 
 CONTACT_WAY_LABELS = {
     ContactWay.TELEFOON: N_("telefonisch"),
     ContactWay.HUISBEZOEK: N_("huisbezoek"),
+    ContactWay.KANTOOR: N_("gesprek op kantoor"),
+    ContactWay.BEELDBELLEN: N_("beeldbellen"),
     ContactWay.BRIEF: N_("brief"),
-    ContactWay.SPREEKUUR: N_("spreekuur"),
-    ContactWay.DIGITAAL: N_("digitaal"),
+    ContactWay.KAARTJE: N_("kaartje"),
+    ContactWay.MAIL: N_("e-mail"),
+    ContactWay.SMS_WHATSAPP: N_("sms of WhatsApp"),
+    ContactWay.OVERIG: N_("anders"),
 }
+
+
+class Dagdeel(StrEnum):
+    """Part of the day of a contact attempt (DDAS EnumDagdeel)."""
+
+    OCHTEND = "ochtend"
+    MIDDAG = "middag"
+    AVOND = "avond"
+
+    @property
+    def label(self) -> str:
+        return DAGDEEL_LABELS[self]
+
+
+DAGDEEL_LABELS = {Dagdeel.OCHTEND: N_("ochtend"), Dagdeel.MIDDAG: N_("middag"), Dagdeel.AVOND: N_("avond")}
 
 
 class CloseReason(StrEnum):
@@ -225,10 +264,12 @@ class NormSource(StrEnum):
 
 
 class DeadlineStatus(StrEnum):
-    """A deadline (termijn) runs, is stopped by its end product, or lapses (dossier closed first)."""
+    """A deadline (termijn) runs, is stopped by its end product, ends without it after its due
+    date or with a failed outcome (niet gehaald), or lapses (its dossier closed within the term)."""
 
     LOPEND = "lopend"
     GESTOPT = "gestopt"
+    NIET_GEHAALD = "niet_gehaald"
     VERVALLEN = "vervallen"
 
 
@@ -255,7 +296,8 @@ class Verdict(StrEnum):
     TE_LAAT = "te_laat"  # end product after the due date
     VERLOPEN = "verlopen"  # no end product and the due date has passed
     LOPEND = "lopend"  # no end product, the due date is today or later
-    VERVALLEN = "vervallen"  # the dossier closed while it ran
+    NIET_GEHAALD = "niet_gehaald"  # ended without its end product: closed late, or a failed outcome
+    VERVALLEN = "vervallen"  # the dossier closed while it was still within its term
     GEEN_TERMIJN = "geen_termijn"  # a norm without a term (WSNP, nazorg)
 
 
@@ -334,6 +376,7 @@ class AuditAction(StrEnum):
     DEADLINE_MOVED = "klok.verplaatst"
     DEADLINE_UPDATED = "klok.bijgewerkt"
     DEADLINE_LAPSED = "klok.vervallen"
+    DEADLINE_MISSED = "klok.niet_gehaald"
     REMINDERS_PLANNED = "herinneringen.gepland"
     REMINDER_SENT = "herinnering.verzonden"
     REMINDER_RETRY = "herinnering.opnieuw"

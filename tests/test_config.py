@@ -64,7 +64,7 @@ SEED_NORMS = {
         [],
         6,
         Unit.MAANDEN,
-        ["einde_budgetcoaching"],
+        ["zelfredzaam"],  # seed: "Inwoner is financieel zelfredzaam"
         0.8,
     ),
     "wsnp": ("aanmelding_wsnp", None, [], None, None, ["eindrapportage"], None),
@@ -81,6 +81,8 @@ def test_default_config_reproduces_the_seed_norms_exactly(config: AppConfig) -> 
         assert (norm.start, norm.opent_bij, norm.categorieen) == (start, opens, cats), code
         assert (norm.termijn, norm.eenheid, norm.eindproduct, norm.doel) == (term, unit, ends, target), code
     assert config.normen["budgetbeheer"].toets_elke_maanden == 6  # "2 x per jaar toets"
+    # coaching that ends without a self-reliant inwoner is niet gehaald, not met
+    assert config.normen["budgetcoaching"].eindigt_bij == ["einde_budgetcoaching"]
 
 
 def test_default_config_marks_non_seed_norms(config: AppConfig) -> None:

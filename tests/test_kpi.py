@@ -252,7 +252,7 @@ async def test_quarterly_xlsx_holds_the_figures(
         "Toelichting",
     ]
     norms = {row[0]: row for row in book["Normen"].iter_rows(min_row=2, values_only=True)}
-    assert norms["vroegsignalering"][1:] == ("Vroegsignalering", 0.8, 4, 2, 0.5, "nee", 14, 15)
+    assert norms["vroegsignalering"][1:] == ("Vroegsignalering", 0.8, 4, 2, 0.5, "nee", 14, 15, 0)
     assert norms["aanmelding_derden"][3:7] == (1, 1, 1.0, "ja")
     per_team = {(r[0], r[1]): r for r in book["Normen per wijkteam"].iter_rows(min_row=2, values_only=True)}
     assert per_team[("vlijmen", "aanmelding_derden")][4:6] == (1, 1)

@@ -475,7 +475,7 @@ async def test_budgetbeheer_gets_a_reminder_for_each_toets(
     km = rostered.klantmanager.telegram_id
     ref = await melding(session, deps, rostered, category=Category.NIEUWE_AANMELDING)
     await dossiers.record_milestone(
-        session, deps, km, ref, Milestone.EERSTE_CONTACT, contact_way=ContactWay.SPREEKUUR
+        session, deps, km, ref, Milestone.EERSTE_CONTACT, contact_way=ContactWay.KANTOOR
     )
     for kind in (
         Milestone.FR_SCHULDEN_STABIEL,

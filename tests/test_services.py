@@ -347,7 +347,7 @@ async def test_budgetbeheer_toetsen_follow_each_other(
     ref = (await melding(session, deps, rostered, category=Category.NIEUWE_AANMELDING)).dossier.ref
     await dossiers.acknowledge(session, deps, km, ref)
     await dossiers.record_milestone(
-        session, deps, km, ref, M.EERSTE_CONTACT, contact_way=ContactWay.SPREEKUUR
+        session, deps, km, ref, M.EERSTE_CONTACT, contact_way=ContactWay.KANTOOR
     )
     for kind in (
         M.FR_SCHULDEN_STABIEL,

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import Deadline, Dossier, MilestoneRecord, Reminder, User, Vraag
 from bot.moments import pickup_moments, reminder_moments
-from bot.norms import first_dates, plan_deadlines
+from bot.norms import DeadlinePlan, first_dates, plan_deadlines
 from bot.services.common import Deps, audit
 from bot.vocabulary import (
     Audience,
@@ -47,10 +47,28 @@ async def dossier_facts(session: AsyncSession, dossier: Dossier) -> dict[str, li
     return first_dates((Milestone(kind), day) for kind, day in rows)
 
 
+def decided_on(plan: DeadlinePlan) -> date | None:
+    """The day a planned deadline was decided: met in time on its met date, met late on its due
+    date, niet gehaald on the day the plan says; None while it runs."""
+    if plan.met is not None:
+        return plan.met if plan.due is None or plan.met <= plan.due else plan.due
+    return plan.missed
+
+
+def _status(plan: DeadlinePlan) -> DeadlineStatus:
+    if plan.met is not None:
+        return DeadlineStatus.GESTOPT
+    return DeadlineStatus.NIET_GEHAALD if plan.missed is not None else DeadlineStatus.LOPEND
+
+
+ENDED = (DeadlineStatus.VERVALLEN, DeadlineStatus.NIET_GEHAALD)
+
+
 async def sync_dossier_deadlines(
-    session: AsyncSession, deps: Deps, dossier: Dossier, actor: User | None
+    session: AsyncSession, deps: Deps, dossier: Dossier, actor: User | None, day: date | None = None
 ) -> list[Deadline]:
-    """Start, move or stop the dossier's deadlines to match its milestones; rewrite their reminders."""
+    """Start, move or stop the dossier's deadlines to match its milestones (recorded on `day`,
+    default today); rewrite their reminders. A deadline that has ended stays as it was decided."""
     facts = await dossier_facts(session, dossier)
     plans = plan_deadlines(
         deps.config, deps.calendar, Category(dossier.category), dossier.meldingsdatum, facts
@@ -64,7 +82,7 @@ async def sync_dossier_deadlines(
     touched: list[Deadline] = []
     for plan in plans:
         row = existing.get(plan.key)
-        status = DeadlineStatus.GESTOPT if plan.met else DeadlineStatus.LOPEND
+        status = _status(plan)
         if row is None:
             row = Deadline(
                 dossier_id=dossier.id,
@@ -75,6 +93,7 @@ async def sync_dossier_deadlines(
                 met_date=plan.met,
                 lead_days=lead_days(plan.start, plan.met),
                 status=status,
+                decided_on=decided_on(plan),
                 updated_at=now,
             )
             session.add(row)
@@ -90,16 +109,23 @@ async def sync_dossier_deadlines(
                 start=plan.start,
                 termijn=plan.due,
             )
-        elif row.status == DeadlineStatus.VERVALLEN:
+        elif row.status in ENDED:
             continue
-        elif (row.start_date, row.due_date, row.met_date) != (plan.start, plan.due, plan.met):
+        elif (row.start_date, row.due_date, row.met_date, row.status) != (
+            plan.start,
+            plan.due,
+            plan.met,
+            status,
+        ):
             moved = row.due_date != plan.due
             row.start_date, row.due_date, row.met_date = plan.start, plan.due, plan.met
             row.lead_days = lead_days(plan.start, plan.met)
-            row.status, row.updated_at = status, now
+            row.status, row.decided_on, row.updated_at = status, decided_on(plan), now
             action = (
                 AuditAction.DEADLINE_STOPPED
                 if plan.met
+                else AuditAction.DEADLINE_MISSED
+                if plan.missed
                 else (AuditAction.DEADLINE_MOVED if moved else AuditAction.DEADLINE_UPDATED)
             )
             audit(
@@ -121,28 +147,46 @@ async def sync_dossier_deadlines(
     for key, row in existing.items():
         if key not in planned and row.status == DeadlineStatus.LOPEND:
             # e.g. a toets no longer due because budgetbeheer ended
-            await _lapse(session, deps, dossier, row, actor)
+            await _end_without_product(session, deps, dossier, row, actor, day or deps.today())
             touched.append(row)
     return touched
 
 
-async def _lapse(
-    session: AsyncSession, deps: Deps, dossier: Dossier, row: Deadline, actor: User | None
+def ending(due: date | None, day: date) -> tuple[DeadlineStatus, date]:
+    """A running deadline that ends on `day` without its end product: niet gehaald, decided on its
+    due date, once that had passed; still within its term, it lapses (vervallen) on that day."""
+    if due is not None and due < day:
+        return DeadlineStatus.NIET_GEHAALD, due
+    return DeadlineStatus.VERVALLEN, day
+
+
+async def _end_without_product(
+    session: AsyncSession, deps: Deps, dossier: Dossier, row: Deadline, actor: User | None, day: date
 ) -> None:
-    row.status, row.updated_at = DeadlineStatus.VERVALLEN, deps.now()
-    audit(session, deps, actor, AuditAction.DEADLINE_LAPSED, dossier=dossier, norm=row.norm, seq=row.seq)
+    status, row.decided_on = ending(row.due_date, day)
+    row.status, row.updated_at = status, deps.now()
+    action = (
+        AuditAction.DEADLINE_MISSED if status is DeadlineStatus.NIET_GEHAALD else AuditAction.DEADLINE_LAPSED
+    )
+    audit(session, deps, actor, action, dossier=dossier, norm=row.norm, seq=row.seq, beslist=row.decided_on)
     await write_reminders(session, deps, row, actor)
 
 
-async def lapse_dossier_deadlines(
-    session: AsyncSession, deps: Deps, dossier: Dossier, actor: User | None
-) -> None:
-    """A closed dossier's running deadlines lapse; their unsent reminders go."""
-    rows = await session.scalars(
-        select(Deadline).where(Deadline.dossier_id == dossier.id, Deadline.status == DeadlineStatus.LOPEND)
+async def end_dossier_deadlines(
+    session: AsyncSession, deps: Deps, dossier: Dossier, actor: User | None, day: date
+) -> list[Deadline]:
+    """A dossier closed on `day`: its running deadlines end (see `ending`) and their unsent
+    reminders go. Closing never erases a miss."""
+    rows = list(
+        await session.scalars(
+            select(Deadline).where(
+                Deadline.dossier_id == dossier.id, Deadline.status == DeadlineStatus.LOPEND
+            )
+        )
     )
     for row in rows:
-        await _lapse(session, deps, dossier, row, actor)
+        await _end_without_product(session, deps, dossier, row, actor, day)
+    return rows
 
 
 async def start_vraag_deadline(

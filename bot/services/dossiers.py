@@ -26,7 +26,7 @@ from bot.services.common import (
 from bot.services.deadlines import (
     cancel_pickup_escalation,
     dossier_facts,
-    lapse_dossier_deadlines,
+    end_dossier_deadlines,
     schedule_pickup_escalation,
     stop_vraag_deadline,
     sync_dossier_deadlines,
@@ -37,6 +37,7 @@ from bot.vocabulary import (
     AuditAction,
     CloseReason,
     ContactWay,
+    Dagdeel,
     DeadlineStatus,
     DossierStatus,
     ItemKind,
@@ -313,6 +314,7 @@ async def record_milestone(
     reached: bool | None = None,
     self_reliant: bool | None = None,
     reason: CloseReason | None = None,
+    dagdeel: Dagdeel | None = None,
 ) -> Recorded:
     """Record a milestone (default today); what it completes and the deadlines follow."""
     async with transaction(session):
@@ -325,7 +327,12 @@ async def record_milestone(
         check_past_date(deps, day, dossier.meldingsdatum)
         rules.check_recordable(kind, facts, day)
         fields = rules.outcome_fields(
-            kind, contact_way=contact_way, reached=reached, self_reliant=self_reliant, reason=reason
+            kind,
+            contact_way=contact_way,
+            reached=reached,
+            self_reliant=self_reliant,
+            reason=reason,
+            dagdeel=dagdeel,
         )
         steps = rules.steps_for(kind, day, fields, facts)
         session.add_all(_milestone(deps, dossier, actor, step) for step in steps)
@@ -341,18 +348,19 @@ async def record_milestone(
             details=fields,
         )
         if kind is Milestone.AFGESLOTEN:
-            await _close(session, deps, dossier, actor, str(fields["reason"]))
-            deadlines: list[Deadline] = []
+            deadlines = await _close(session, deps, dossier, actor, str(fields["reason"]), day)
         else:
-            deadlines = await sync_dossier_deadlines(session, deps, dossier, actor)
+            deadlines = await sync_dossier_deadlines(session, deps, dossier, actor, day)
         view = await _view(session, actor, dossier)
     return Recorded(dossier, [step.kind for step in steps], deadlines, view)
 
 
-async def _close(session: AsyncSession, deps: Deps, dossier: Dossier, actor: User, reason: str) -> None:
+async def _close(
+    session: AsyncSession, deps: Deps, dossier: Dossier, actor: User, reason: str, day: date
+) -> list[Deadline]:
     dossier.status, dossier.closed_at, dossier.close_reason = DossierStatus.AFGESLOTEN, deps.now(), reason
-    await lapse_dossier_deadlines(session, deps, dossier, actor)
     await cancel_pickup_escalation(session, dossier=dossier)
+    return await end_dossier_deadlines(session, deps, dossier, actor, day)
 
 
 async def close_dossier(

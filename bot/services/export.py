@@ -52,6 +52,7 @@ NORM_HEADER = [
     "doelBehaald",
     "mediaanDoorlooptijdDagen",
     "p80DoorlooptijdDagen",
+    "aantalVervallen",
 ]
 
 
@@ -86,6 +87,7 @@ def norm_row(config: AppConfig, figure: NormFigure, *prefix: object) -> Row:
         _yes_no(meets(share, goal)),
         figure.median_days,
         figure.p80_days,
+        figure.lapsed,
     ]
 
 
@@ -117,7 +119,14 @@ async def quarterly_sheets(session: AsyncSession, deps: Deps, period: Period) ->
         Sheet("Instroom", ["soort", "soortAanmelding", "wijkteam", "aantal"], intake),
         Sheet(
             "Zelfredzaamheid",
-            ["periode", "aantalEindeBudgetbeheer", "aantalZelfredzaam", "aandeelZelfredzaam", "doelAandeel"],
+            [
+                "periode",
+                "aantalEindeBudgetbeheer",
+                "aantalZelfredzaam",
+                "aandeelZelfredzaam",
+                "doelAandeel",
+                "aantalLopend",
+            ],
             [
                 [
                     period.label,
@@ -125,6 +134,7 @@ async def quarterly_sheets(session: AsyncSession, deps: Deps, period: Period) ->
                     figures.budgetbeheer_self_reliant,
                     None if share is None else round(share, 4),
                     config.doelen.zelfredzaam_na_budgetbeheer,
+                    figures.budgetbeheer_running,
                 ]
             ],
         ),
@@ -216,6 +226,7 @@ _WITHIN = {
     Verdict.GEHAALD: "ja",
     Verdict.TE_LAAT: "nee",
     Verdict.VERLOPEN: "nee",
+    Verdict.NIET_GEHAALD: "nee",
     Verdict.LOPEND: "loopt",
     Verdict.GEEN_TERMIJN: "loopt",
 }
@@ -244,12 +255,15 @@ def explanation(config: AppConfig, period: Period, as_of: date) -> list[Row]:
         [
             "beslist",
             "Een termijn telt mee in de periode waarin hij beslist is: op de datum van het eindproduct als "
-            "dat binnen de termijn lag, anders op de uiterste datum (ook als de zaak nog loopt).",
+            "dat binnen de termijn lag, anders op de uiterste datum (ook als de zaak nog loopt of later "
+            "wordt afgesloten). Eindigt een traject zonder eindproduct (budgetcoaching zonder dat de "
+            "inwoner zelfredzaam is), dan is de termijn niet gehaald op de einddatum.",
         ],
         ["binnen termijn", "Het eindproduct is vastgelegd op of vóór de uiterste datum."],
         [
-            "niet meegeteld",
-            "Termijnen van zaken die eerder zijn afgesloten (vervallen), en normen zonder termijn.",
+            "vervallen",
+            "Termijnen van zaken die binnen de termijn zijn afgesloten: apart geteld (aantalVervallen), "
+            "nooit in het aandeel. Normen zonder termijn tellen niet mee.",
         ],
         [
             "doorlooptijd",
@@ -259,7 +273,8 @@ def explanation(config: AppConfig, period: Period, as_of: date) -> list[Row]:
         [
             "zelfredzaamheid",
             "Van de budgetbeheertrajecten die in de periode eindigden: het aandeel dat eindigde als "
-            f"financieel zelfredzaam (doel {config.doelen.zelfredzaam_na_budgetbeheer:.0%}).",
+            f"financieel zelfredzaam (doel {config.doelen.zelfredzaam_na_budgetbeheer:.0%}); "
+            "aantalLopend: de trajecten die op de peildatum nog lopen.",
         ],
         [
             "dossiers",

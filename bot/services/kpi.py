@@ -88,6 +88,7 @@ class NormFigure:
     on_time: int
     median_days: int | None
     p80_days: int | None
+    lapsed: int = 0  # vervallen in the period: its dossier closed within the term (never in the share)
 
     @property
     def share(self) -> float | None:
@@ -115,6 +116,7 @@ class Figures:
     overdue_dossiers: int = 0  # dossiers with a running deadline past its due date
     budgetbeheer_ended: int = 0
     budgetbeheer_self_reliant: int = 0
+    budgetbeheer_running: int = 0  # the base still to come: trajecten running on the report date
 
     @property
     def self_reliance(self) -> float | None:
@@ -126,16 +128,24 @@ def norm_key_expr() -> ColumnElement[str]:
 
 
 def _decided(period: Period, as_of: date) -> ColumnElement[bool]:
-    """Decided in the period: met in time inside it, or missed with the deadline inside it."""
+    """Decided in the period: met in time inside it; missed with its due date inside it (and
+    passed); or ended niet gehaald with its decision day inside it."""
     last = min(period.end, as_of)
     on_time = within_term_sql()
+    niet_gehaald = Deadline.status == DeadlineStatus.NIET_GEHAALD
     return and_(
         Deadline.dossier_id.is_not(None),
         Deadline.due_date.is_not(None),
         Deadline.status != DeadlineStatus.VERVALLEN,
         or_(
             and_(on_time, Deadline.met_date.between(period.start, last)),
-            and_(~on_time, Deadline.due_date.between(period.start, last), Deadline.due_date < as_of),
+            and_(
+                ~on_time,
+                ~niet_gehaald,
+                Deadline.due_date.between(period.start, last),
+                Deadline.due_date < as_of,
+            ),
+            and_(niet_gehaald, Deadline.decided_on.between(period.start, last)),
         ),
     )
 
@@ -178,10 +188,28 @@ async def norm_figures(
         total[1] += int(ok or 0)
         if days is not None:
             histograms.setdefault(k, []).append((int(days), int(n)))
-    return {
-        k: NormFigure(k, n, ok, *_nearest_rank(histograms.get(k, []), (0.5, 0.8)))
-        for k, (n, ok) in totals.items()
-    }
+    lapsed = await _lapsed(session, period, as_of, scope)
+    figures = {}
+    for k in {*totals, *lapsed}:
+        n, ok = totals.get(k, [0, 0])
+        median, p80 = _nearest_rank(histograms.get(k, []), (0.5, 0.8))
+        figures[k] = NormFigure(k, n, ok, median, p80, lapsed.get(k, 0))
+    return figures
+
+
+async def _lapsed(session: AsyncSession, period: Period, as_of: date, scope: Scope) -> dict[str, int]:
+    """Per norm, the deadlines that lapsed (vervallen) in the period."""
+    rows = await session.execute(
+        _scoped(
+            select(norm_key_expr(), func.count()).where(
+                Deadline.dossier_id.is_not(None),
+                Deadline.status == DeadlineStatus.VERVALLEN,
+                Deadline.decided_on.between(period.start, min(period.end, as_of)),
+            ),
+            scope,
+        ).group_by(norm_key_expr())
+    )
+    return {str(key): int(n) for key, n in rows}
 
 
 def _nearest_rank(histogram: list[tuple[int, int]], shares: tuple[float, ...]) -> list[int | None]:
@@ -300,6 +328,16 @@ async def _counts(
     )
     n, reliant = ended.one()
     figures.budgetbeheer_ended, figures.budgetbeheer_self_reliant = int(n or 0), int(reliant or 0)
+    beheer = [
+        c for c, norm in deps.config.normen.items() if Milestone.EINDE_BUDGETBEHEER.value in norm.eindproduct
+    ]
+    running = _scoped(
+        select(func.count())
+        .select_from(Deadline)
+        .where(Deadline.norm.in_(beheer), Deadline.seq == 0, Deadline.status == DeadlineStatus.LOPEND),
+        scope,
+    )
+    figures.budgetbeheer_running = int(await session.scalar(running) or 0)
 
 
 async def status_scope(

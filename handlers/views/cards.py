@@ -58,6 +58,8 @@ def deadline_state(lang: str, calendar: WorkCalendar, today: date, deadline: Dea
         return t(lang, "{mark} gehaald op {datum}", mark="✅", datum=deadline.met_date)
     if state is Verdict.TE_LAAT:
         return t(lang, "{mark} te laat, afgerond op {datum}", mark="❌", datum=deadline.met_date)
+    if state is Verdict.NIET_GEHAALD:
+        return t(lang, "❌ niet gehaald (beslist op {datum})", datum=deadline.decided_on)
     assert deadline.due_date is not None
     icon = "⏳" if state is Verdict.LOPEND else "⚠️"
     return Html(f"{icon} {due_phrase(lang, calendar, today, deadline.due_date)}")

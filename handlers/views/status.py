@@ -61,6 +61,8 @@ def status_text(lang: str, config: AppConfig, scope_label: str, week: Figures, q
             aandeel=_ratio(quarter.budgetbeheer_ended, quarter.budgetbeheer_self_reliant),
             doel=_percent_label(goal),
         )
+        + " · "
+        + tn(lang, "nog {n} traject loopt", "nog {n} trajecten lopen", quarter.budgetbeheer_running)
     )
     lines += _overdue(lang, config, quarter)
     return "\n".join(lines)
@@ -125,6 +127,8 @@ def _norm_lines(lang: str, config: AppConfig, week: Figures, quarter: Figures) -
                 line += " " + t(lang, "(doel {doel})", doel=_percent_label(norm.doel))
             if q and q.median_days is not None:
                 line += " · " + t(lang, "mediaan {m} d, p80 {p} d", m=str(q.median_days), p=str(q.p80_days))
+            if q and q.lapsed:
+                line += " · " + t(lang, "{n} vervallen", n=str(q.lapsed))
             lines.append(line)
     return lines
 
