@@ -346,9 +346,7 @@ async def test_budgetbeheer_toetsen_follow_each_other(
     km = rostered.klantmanager.telegram_id
     ref = (await melding(session, deps, rostered, category=Category.NIEUWE_AANMELDING)).dossier.ref
     await dossiers.acknowledge(session, deps, km, ref)
-    await dossiers.record_milestone(
-        session, deps, km, ref, M.EERSTE_CONTACT, contact_way=ContactWay.KANTOOR
-    )
+    await dossiers.record_milestone(session, deps, km, ref, M.EERSTE_CONTACT, contact_way=ContactWay.KANTOOR)
     for kind in (
         M.FR_SCHULDEN_STABIEL,
         M.FR_VASTE_LASTEN,

@@ -1,0 +1,283 @@
+"""Figures the contract can be judged on: closing never erases a miss, budgetcoaching is met only
+with a self-reliant inwoner, a contact attempt stops nothing, and a past quarter's figures do not
+change when a dossier is closed or handed over later (domain and service layer, SQLite and
+PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import AppConfig
+from bot.errors import DomainError
+from bot.models import Deadline, Dossier
+from bot.norms import first_dates, plan_deadlines
+from bot.periods import parse_quarter
+from bot.services import dossiers, intake, roster
+from bot.services.common import Deps
+from bot.services.deadlines import ending
+from bot.services.kpi import Scope, compute
+from bot.vocabulary import Category, CloseReason, ContactWay, Dagdeel, DeadlineStatus, Milestone
+from bot.workcalendar import WorkCalendar
+from tests.conftest import FakeClock, People
+
+D = date
+M = Milestone
+
+
+# -- domain --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("due", "day", "expected"),
+    [
+        (D(2026, 12, 16), D(2026, 12, 17), (DeadlineStatus.NIET_GEHAALD, D(2026, 12, 16))),  # closed late
+        (D(2026, 12, 16), D(2027, 2, 1), (DeadlineStatus.NIET_GEHAALD, D(2026, 12, 16))),  # much later
+        (D(2026, 12, 16), D(2026, 12, 16), (DeadlineStatus.VERVALLEN, D(2026, 12, 16))),  # on the due date
+        (D(2026, 12, 16), D(2026, 12, 4), (DeadlineStatus.VERVALLEN, D(2026, 12, 4))),  # within the term
+        (None, D(2026, 12, 4), (DeadlineStatus.VERVALLEN, D(2026, 12, 4))),  # no term
+    ],
+)
+def test_a_deadline_ending_without_its_end_product(due: date | None, day: date, expected: tuple) -> None:
+    assert ending(due, day) == expected
+
+
+@pytest.mark.parametrize(
+    ("reliant", "end", "expected_met", "expected_missed"),
+    [
+        (True, D(2027, 3, 1), D(2027, 3, 1), None),
+        (False, D(2027, 3, 1), None, D(2027, 3, 1)),  # within the term: niet gehaald on the end date
+        (False, D(2027, 9, 1), None, D(2027, 6, 1)),  # after the due date: decided on the due date
+    ],
+)
+def test_budgetcoaching_is_met_only_with_a_self_reliant_inwoner(
+    config: AppConfig, reliant: bool, end: date, expected_met: date | None, expected_missed: date | None
+) -> None:
+    start = D(2026, 12, 1)
+    facts = [
+        (M.EERSTE_CONTACT, D(2026, 11, 20)),
+        (M.START_BUDGETCOACHING, start),
+        (M.EINDE_BUDGETCOACHING, end),
+    ]
+    if reliant:
+        facts.append((M.ZELFREDZAAM, end))
+    plans = plan_deadlines(
+        config, WorkCalendar(), Category.NIEUWE_AANMELDING, D(2026, 11, 2), first_dates(facts)
+    )
+    coaching = next(p for p in plans if p.norm == "budgetcoaching")
+    assert coaching.due == D(2027, 6, 1)
+    assert (coaching.met, coaching.missed) == (expected_met, expected_missed)
+
+
+# -- services --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def rostered(session: AsyncSession, deps: Deps, people: People) -> People:
+    for weekday in range(5):
+        await roster.set_weekly_duty(
+            session,
+            deps,
+            people.teamleider.telegram_id,
+            wijkteam="drunen",
+            weekday=weekday,
+            user_id=people.klantmanager.id,
+            on_duty=True,
+        )
+    return people
+
+
+async def _dossier(session: AsyncSession, deps: Deps, people: People, category: Category, day: date) -> str:
+    result = await intake.create_melding(
+        session, deps, people.partner.telegram_id, category=category, meldingsdatum=day
+    )
+    await dossiers.acknowledge(session, deps, people.klantmanager.telegram_id, result.dossier.ref)
+    return result.dossier.ref
+
+
+async def _deadlines(session: AsyncSession, ref: str) -> dict[str, Deadline]:
+    dossier = await session.scalar(select(Dossier).where(Dossier.ref == ref))
+    assert dossier is not None
+    rows = await session.scalars(select(Deadline).where(Deadline.dossier_id == dossier.id, Deadline.seq == 0))
+    return {row.norm: row for row in rows}
+
+
+def _figures(figures: object) -> object:
+    return {k: (f.decided, f.on_time, f.lapsed) for k, f in figures.norms.items()}  # type: ignore[attr-defined]
+
+
+async def test_closing_a_late_dossier_keeps_the_miss_and_the_quarter_stays_the_same(
+    session: AsyncSession, deps: Deps, rostered: People, clock: FakeClock
+) -> None:
+    clock.set(D(2026, 11, 2))
+    late = await _dossier(session, deps, rostered, Category.VROEGSIGNALERING, D(2026, 11, 2))  # due 16-11
+    clock.set(D(2027, 1, 8))
+    q4 = parse_quarter("2026-K4")
+    before = _figures(await compute(session, deps, q4, Scope()))
+    assert before["vroegsignalering"] == (1, 0, 0)  # missed on 16 November, still open
+    # closed and handed over afterwards: the past quarter is what it was
+    await dossiers.hand_over(session, deps, rostered.teamleider.telegram_id, late, rostered.budgetcoach.id)
+    await dossiers.close_dossier(
+        session, deps, rostered.budgetcoach.telegram_id, late, CloseReason.GEEN_CONTACT
+    )
+    assert _figures(await compute(session, deps, q4, Scope())) == before
+    rows = await _deadlines(session, late)
+    assert (rows["vroegsignalering"].status, rows["vroegsignalering"].decided_on) == (
+        DeadlineStatus.NIET_GEHAALD,
+        D(2026, 11, 16),
+    )
+
+
+async def test_closing_within_the_term_lapses_and_counts_apart(
+    session: AsyncSession, deps: Deps, rostered: People, clock: FakeClock
+) -> None:
+    clock.set(D(2026, 12, 2))
+    ref = await _dossier(session, deps, rostered, Category.VROEGSIGNALERING, D(2026, 12, 2))  # due 16-12
+    clock.set(D(2026, 12, 9))
+    await dossiers.close_dossier(session, deps, rostered.klantmanager.telegram_id, ref, CloseReason.VERHUISD)
+    rows = await _deadlines(session, ref)
+    assert (rows["vroegsignalering"].status, rows["vroegsignalering"].decided_on) == (
+        DeadlineStatus.VERVALLEN,
+        D(2026, 12, 9),
+    )
+    figures = await compute(session, deps, parse_quarter("2026-K4"), Scope())
+    vs = figures.norms["vroegsignalering"]
+    assert (vs.decided, vs.on_time, vs.lapsed, vs.share) == (0, 0, 1, None)  # never in the share
+
+
+async def test_a_closing_dated_after_the_due_date_is_a_miss_even_when_recorded_early(
+    session: AsyncSession, deps: Deps, rostered: People, clock: FakeClock
+) -> None:
+    """The closing day decides, not the day it was typed in: a close dated on the due date lapses."""
+    clock.set(D(2026, 12, 2))
+    ref = await _dossier(session, deps, rostered, Category.VROEGSIGNALERING, D(2026, 12, 2))
+    clock.set(D(2026, 12, 18))
+    await dossiers.close_dossier(
+        session, deps, rostered.klantmanager.telegram_id, ref, CloseReason.VERHUISD, D(2026, 12, 16)
+    )
+    assert (await _deadlines(session, ref))["vroegsignalering"].status == DeadlineStatus.VERVALLEN
+
+
+async def test_coaching_ended_without_self_reliance_is_niet_gehaald_on_the_end_date(
+    session: AsyncSession, deps: Deps, rostered: People, clock: FakeClock
+) -> None:
+    km = rostered.klantmanager.telegram_id
+    clock.set(D(2026, 12, 2))
+    ref = await _dossier(session, deps, rostered, Category.NIEUWE_AANMELDING, D(2026, 12, 2))
+    await dossiers.record_milestone(session, deps, km, ref, M.EERSTE_CONTACT, contact_way=ContactWay.TELEFOON)
+    await dossiers.record_milestone(session, deps, km, ref, M.START_BUDGETCOACHING)
+    clock.set(D(2027, 2, 3))
+    recorded = await dossiers.record_milestone(
+        session, deps, km, ref, M.EINDE_BUDGETCOACHING, self_reliant=False
+    )
+    assert M.ZELFREDZAAM not in recorded.kinds
+    coaching = (await _deadlines(session, ref))["budgetcoaching"]
+    assert (coaching.status, coaching.met_date, coaching.decided_on) == (
+        DeadlineStatus.NIET_GEHAALD,
+        None,
+        D(2027, 2, 3),
+    )
+    figures = await compute(session, deps, parse_quarter("2027-K1"), Scope())
+    assert (figures.norms["budgetcoaching"].decided, figures.norms["budgetcoaching"].on_time) == (1, 0)
+
+
+async def test_coaching_ended_self_reliant_is_met(
+    session: AsyncSession, deps: Deps, rostered: People, clock: FakeClock
+) -> None:
+    km = rostered.klantmanager.telegram_id
+    clock.set(D(2026, 12, 2))
+    ref = await _dossier(session, deps, rostered, Category.NIEUWE_AANMELDING, D(2026, 12, 2))
+    await dossiers.record_milestone(session, deps, km, ref, M.EERSTE_CONTACT, contact_way=ContactWay.KANTOOR)
+    await dossiers.record_milestone(session, deps, km, ref, M.START_BUDGETCOACHING)
+    clock.set(D(2027, 2, 3))
+    recorded = await dossiers.record_milestone(
+        session, deps, km, ref, M.EINDE_BUDGETCOACHING, self_reliant=True
+    )
+    assert M.ZELFREDZAAM in recorded.kinds
+    coaching = (await _deadlines(session, ref))["budgetcoaching"]
+    assert (coaching.status, coaching.met_date) == (DeadlineStatus.GESTOPT, D(2027, 2, 3))
+
+
+async def test_attempts_stop_nothing_until_the_inwoner_is_reached(
+    session: AsyncSession, deps: Deps, rostered: People, clock: FakeClock
+) -> None:
+    km = rostered.klantmanager.telegram_id
+    clock.set(D(2026, 12, 2))
+    ref = await _dossier(session, deps, rostered, Category.VROEGSIGNALERING, D(2026, 12, 2))
+    clock.set(D(2026, 12, 8))
+    await dossiers.record_milestone(
+        session,
+        deps,
+        km,
+        ref,
+        M.CONTACTPOGING,
+        D(2026, 12, 3),
+        contact_way=ContactWay.BRIEF,
+        dagdeel=Dagdeel.OCHTEND,
+    )
+    await dossiers.record_milestone(
+        session,
+        deps,
+        km,
+        ref,
+        M.CONTACTPOGING,
+        D(2026, 12, 4),
+        contact_way=ContactWay.TELEFOON,
+        reached=False,
+        dagdeel=Dagdeel.AVOND,
+    )
+    assert (await _deadlines(session, ref))["vroegsignalering"].status == DeadlineStatus.LOPEND
+    with pytest.raises(DomainError, match="bereik je de inwoner nog niet"):
+        await dossiers.record_milestone(
+            session, deps, km, ref, M.EERSTE_CONTACT, contact_way=ContactWay.KAARTJE
+        )
+    with pytest.raises(DomainError, match="bereik je de inwoner nog niet"):
+        await dossiers.record_milestone(
+            session, deps, km, ref, M.CONTACTPOGING, contact_way=ContactWay.MAIL, reached=True
+        )
+    recorded = await dossiers.record_milestone(
+        session,
+        deps,
+        km,
+        ref,
+        M.CONTACTPOGING,
+        D(2026, 12, 7),
+        contact_way=ContactWay.TELEFOON,
+        reached=True,
+        dagdeel=Dagdeel.MIDDAG,
+    )
+    assert recorded.kinds == [M.CONTACTPOGING, M.EERSTE_CONTACT]
+    vs = (await _deadlines(session, ref))["vroegsignalering"]
+    assert (vs.status, vs.met_date) == (DeadlineStatus.GESTOPT, D(2026, 12, 7))
+    attempts = [
+        (m.kind, m.contact_way, m.dagdeel, m.reached)
+        for m in recorded.view.milestones
+        if m.kind in ("contactpoging", "eerste_contact")
+    ]
+    assert attempts == [
+        ("contactpoging", "brief", "ochtend", False),
+        ("contactpoging", "telefoon", "avond", False),
+        ("contactpoging", "telefoon", "middag", True),
+        ("eerste_contact", "telefoon", "middag", True),
+    ]
+
+
+async def test_the_base_of_the_self_reliance_target_shows_what_still_runs(
+    session: AsyncSession, deps: Deps, rostered: People, clock: FakeClock
+) -> None:
+    km = rostered.klantmanager.telegram_id
+    clock.set(D(2026, 12, 2))
+    ref = await _dossier(session, deps, rostered, Category.NIEUWE_AANMELDING, D(2026, 12, 2))
+    for kind in (M.FR_SCHULDEN_STABIEL, M.FR_VASTE_LASTEN, M.FR_SCHULDEISERS, M.PLAN_VAN_AANPAK):
+        if kind is M.FR_SCHULDEN_STABIEL:
+            await dossiers.record_milestone(
+                session, deps, km, ref, M.EERSTE_CONTACT, contact_way=ContactWay.HUISBEZOEK
+            )
+        await dossiers.record_milestone(session, deps, km, ref, kind)
+    await dossiers.record_milestone(session, deps, km, ref, M.STABILISATIE)
+    await dossiers.record_milestone(session, deps, km, ref, M.START_BUDGETBEHEER)
+    figures = await compute(session, deps, parse_quarter("2026-K4"), Scope())
+    assert (figures.budgetbeheer_ended, figures.budgetbeheer_running) == (0, 1)
