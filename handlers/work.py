@@ -14,10 +14,10 @@ from bot.services import dossiers
 from bot.services.dossiers import DossierView
 from bot.vocabulary import (
     CLOSE_REASON_LABELS,
-    CONTACT_WAY_LABELS,
     Category,
     CloseReason,
     ContactWay,
+    Dagdeel,
     ItemKind,
     Milestone,
     VraagTopic,
@@ -39,6 +39,7 @@ from handlers.runtime import call, language, reply, runtime, user_data
 from handlers.views.callbacks import (
     CloseReasonChoice,
     ContactWayChoice,
+    DagdeelChoice,
     HandOver,
     HandOverTo,
     MilestoneDay,
@@ -55,7 +56,7 @@ from handlers.views.text import label, t
 
 MAX_LISTED_BUTTONS = 20
 
-WAY, REACHED, SELF_RELIANT, REASON, DAY = range(20, 25)
+WAY, REACHED, DAGDEEL, SELF_RELIANT, REASON, DAY = range(20, 26)
 KEY = "mijlpaal"
 
 
@@ -213,7 +214,12 @@ async def _next_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     kind, ref = Milestone(step["kind"]), step["ref"]
     what = Text(kind.label)
     if kind in NEEDS_CONTACT and "way" not in step:
-        ways = [(text, ContactWayChoice(way)) for way, text in CONTACT_WAY_LABELS.items()]
+        # a first contact is a conversation; an attempt may also be a letter, card or message
+        ways = [
+            (way.label, ContactWayChoice(way))
+            for way in ContactWay
+            if way.can_reach or kind is Milestone.CONTACTPOGING
+        ]
         await reply(
             update,
             context,
@@ -222,9 +228,16 @@ async def _next_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         )
         return WAY
     if kind is Milestone.CONTACTPOGING and "reached" not in step:
-        yes_no = [(N_("Ja"), ReachedChoice(True)), (N_("Nee"), ReachedChoice(False))]
-        await reply(update, context, t(lang, "Heb je de inwoner bereikt?"), choice(lang, yes_no))
-        return REACHED
+        if not ContactWay(step["way"]).can_reach:
+            step["reached"] = False  # a letter, card or message does not reach the inwoner yet
+        else:
+            yes_no = [(N_("Ja"), ReachedChoice(True)), (N_("Nee"), ReachedChoice(False))]
+            await reply(update, context, t(lang, "Heb je de inwoner bereikt?"), choice(lang, yes_no))
+            return REACHED
+    if kind is Milestone.CONTACTPOGING and "dagdeel" not in step:
+        parts = [(part.label, DagdeelChoice(part)) for part in Dagdeel]
+        await reply(update, context, t(lang, "Op welk dagdeel?"), choice(lang, parts, 3))
+        return DAGDEEL
     if kind in NEEDS_SELF_RELIANT and "self" not in step:
         reliant = [(N_("Ja"), SelfReliantChoice(True)), (N_("Nee"), SelfReliantChoice(False))]
         await reply(update, context, t(lang, "Is de inwoner financieel zelfredzaam?"), choice(lang, reliant))
@@ -264,6 +277,12 @@ async def pick_reached(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
     """Reached: yes or no."""
     picked = await pressed(update, context, ReachedChoice)
     return REACHED if picked is None else await _answered(update, context, "reached", picked.yes)
+
+
+async def pick_dagdeel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Ochtend, middag or avond."""
+    picked = await pressed(update, context, DagdeelChoice)
+    return DAGDEEL if picked is None else await _answered(update, context, "dagdeel", picked.dagdeel.value)
 
 
 async def pick_self_reliant(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -307,6 +326,7 @@ async def _record(update: Update, context: ContextTypes.DEFAULT_TYPE, day: date)
         reached=step.get("reached"),
         self_reliant=step.get("self"),
         reason=CloseReason(step["reason"]) if "reason" in step else None,
+        dagdeel=Dagdeel(step["dagdeel"]) if "dagdeel" in step else None,
     )
     user_data(context).pop(KEY, None)
     lines = [
@@ -345,6 +365,7 @@ def milestone_conversation() -> ConversationHandler[Any]:
         {
             WAY: [button(pick_way, ContactWayChoice)],
             REACHED: [button(pick_reached, ReachedChoice)],
+            DAGDEEL: [button(pick_dagdeel, DagdeelChoice)],
             SELF_RELIANT: [button(pick_self_reliant, SelfReliantChoice)],
             REASON: [button(pick_reason, CloseReasonChoice)],
             DAY: [button(day_button, MilestoneDay), MessageHandler(TEXT, day_text)],

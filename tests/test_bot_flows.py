@@ -334,6 +334,7 @@ async def test_pick_up_record_milestones_and_close(bot: Bot, team: Team, clock: 
     await km.press("contactpoging")
     await km.press("telefonisch")
     await km.press("Nee")
+    await km.press("middag")  # the dagdeel of an attempt (DDAS)
     await km.press("Vandaag")
     assert "✅ Vastgelegd bij SH-2026-0001: contactpoging op woensdag 2 december 2026." in km.texts[-2]
 
@@ -372,6 +373,50 @@ async def test_pick_up_record_milestones_and_close(bot: Bot, team: Team, clock: 
         "financiele_rust",
         "afgesloten",
     ]
+
+
+async def test_attempts_stop_the_vroegsignalering_deadline_only_once_the_inwoner_is_reached(
+    bot: Bot, team: Team, clock: FakeClock
+) -> None:
+    await submit_melding(team.partner, "vroegsignalering (RIS)")
+    km = team.km
+    await km.press("Oppakken")
+    await km.press("contactpoging")
+    assert [label for label, _ in km.last.buttons][:4] == [
+        "telefonisch",
+        "huisbezoek",
+        "gesprek op kantoor",
+        "beeldbellen",
+    ]
+    await km.press("brief")  # a letter cannot reach anyone: no question whether it did
+    assert km.last.text == "Op welk dagdeel?"
+    await km.press("ochtend")
+    await km.press("Vandaag")
+    clock.set(date(2026, 12, 3))
+    await km.press("contactpoging")
+    await km.press("telefonisch")
+    await km.press("Nee")
+    await km.press("avond")
+    replies = await km.press("Vandaag")
+    assert "Termijn Vroegsignalering" not in replies[0].text  # nothing stopped
+    clock.set(date(2026, 12, 7))
+    await km.press("eerste contact")
+    assert "brief" not in [label for label, _ in km.last.buttons]  # a first contact is a conversation
+    await km.send("/annuleer")
+    await km.send("/zaak SH-2026-0001")
+    await km.press("contactpoging")
+    await km.press("telefonisch")
+    await km.press("Ja")
+    await km.press("middag")
+    replies = await km.press("Vandaag")
+    assert "Termijn Vroegsignalering: ✅ gehaald op maandag 7 december 2026" in replies[0].text
+    card = km.last.text
+    assert "• contactpoging: woensdag 2 december 2026, brief (ochtend) – niet bereikt" in card
+    assert "• contactpoging: donderdag 3 december 2026, telefonisch (avond) – niet bereikt" in card
+    assert "• contactpoging: maandag 7 december 2026, telefonisch (middag) – bereikt" in card
+    async with bot.rt.sessionmaker() as session:
+        met = await session.scalar(select(Deadline.met_date).where(Deadline.norm == "vroegsignalering"))
+    assert met == date(2026, 12, 7)
 
 
 async def test_milestone_date_errors_ask_again(bot: Bot, team: Team) -> None:

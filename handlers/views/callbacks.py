@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from bot.i18n import LANGUAGES
-from bot.vocabulary import Category, CloseReason, ContactWay, Milestone, VraagTopic
+from bot.vocabulary import Category, CloseReason, ContactWay, Dagdeel, Milestone, VraagTopic
 
 CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit
 
@@ -184,6 +184,12 @@ class ContactWayChoice(Button):
 class ReachedChoice(Button):
     PREFIX: ClassVar[str] = "msr"
     yes: bool = field(metadata=_meta(YES_NO))
+
+
+@dataclass(frozen=True)
+class DagdeelChoice(Button):
+    PREFIX: ClassVar[str] = "msp"
+    dagdeel: Dagdeel = field(metadata=_meta(_enum(Dagdeel)))
 
 
 @dataclass(frozen=True)

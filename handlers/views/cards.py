@@ -13,7 +13,7 @@ from bot.norms import verdict
 from bot.routing import RouteReason
 from bot.services.dossiers import DossierView
 from bot.services.intake import Routed
-from bot.vocabulary import Category, DossierStatus, Milestone, Role, Verdict, VraagTopic
+from bot.vocabulary import Category, ContactWay, Dagdeel, DossierStatus, Milestone, Role, Verdict, VraagTopic
 from bot.workcalendar import WorkCalendar
 from handlers.views.keyboards import new_item_buttons, working_buttons
 from handlers.views.text import Html, escape, t, tn
@@ -154,8 +154,12 @@ def dossier_card(lang: str, config: AppConfig, calendar: WorkCalendar, today: da
         lines += ["", t(lang, "<b>Stappen</b>")]
         for m in view.milestones:
             extra = ""
+            if m.contact_way is not None:  # an attempt or the first contact: how, when in the day
+                extra = ", " + t(lang, ContactWay(m.contact_way).label)
+                if m.dagdeel is not None:
+                    extra += " (" + t(lang, Dagdeel(m.dagdeel).label) + ")"
             if m.kind == Milestone.CONTACTPOGING:
-                extra = " – " + (t(lang, "bereikt") if m.reached else t(lang, "niet bereikt"))
+                extra += " – " + (t(lang, "bereikt") if m.reached else t(lang, "niet bereikt"))
             elif m.self_reliant is not None:
                 extra = " – " + (
                     t(lang, "zelfredzaam") if m.self_reliant else t(lang, "nog niet zelfredzaam")
