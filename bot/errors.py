@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.i18n import DEFAULT_LANGUAGE, Text
+from bot.i18n import DEFAULT_LANGUAGE, N_, Text
 
 
 class DomainError(Exception):
@@ -19,8 +19,14 @@ class DomainError(Exception):
         return self.text.render(lang)
 
 
+NOT_ALLOWED = N_("Dat mag je met jouw rol niet doen.")
+
+
 class NotAllowed(DomainError):
     """The actor's role or relation to the item does not permit this."""
+
+    def __init__(self, message: str = NOT_ALLOWED, **params: Any) -> None:
+        super().__init__(message, **params)
 
 
 class NotFound(DomainError):

@@ -25,6 +25,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from bot.i18n import DEFAULT_LANGUAGE
+from bot.vocabulary import Audience, ReminderKind
 
 # Stable constraint names so Alembic migrations can refer to them on every database.
 NAMING = {
@@ -233,7 +234,8 @@ class MilestoneRecord(Base):
 
 
 class Deadline(Base):
-    """One norm clock: started, due, and stopped (met) or lapsed."""
+    """One deadline (termijn): a norm running for a dossier or vraag; started, due, and stopped
+    (met or niet gehaald) or lapsed."""
 
     __tablename__ = "deadlines"
     __table_args__ = (
@@ -286,8 +288,8 @@ class Deadline(Base):
 
 
 class Reminder(Base):
-    """The outbox: one row per clock (or unacknowledged item), moment and audience; the scheduler
-    claims, sends and marks it."""
+    """The outbox: one row per deadline (or unacknowledged item), moment and audience; the
+    scheduler claims, sends and marks it."""
 
     __tablename__ = "reminders"
     __table_args__ = (
@@ -299,8 +301,12 @@ class Reminder(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(80), unique=True)
-    kind: Mapped[str] = mapped_column(String(20), default="termijn", server_default="termijn")
-    audience: Mapped[str] = mapped_column(String(20), default="houder", server_default="houder")
+    kind: Mapped[str] = mapped_column(
+        String(20), default=ReminderKind.TERMIJN.value, server_default=ReminderKind.TERMIJN.value
+    )
+    audience: Mapped[str] = mapped_column(
+        String(20), default=Audience.HOUDER.value, server_default=Audience.HOUDER.value
+    )
     deadline_id: Mapped[int | None] = mapped_column(ForeignKey("deadlines.id"), index=True)
     dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id"), index=True)
     vraag_id: Mapped[int | None] = mapped_column(ForeignKey("vragen.id"), index=True)

@@ -1,5 +1,5 @@
-"""Every moment the bot reminds someone, declared in one place: before a deadline, on the day, the
-working morning after it (overdue, to the holder and to the teamleiders), the re-send and the
+"""Every moment the bot reminds someone, declared in one place: before a deadline's due date, on
+the day, the working morning after it (overdue, to the holder and to the teamleiders), the re-send and the
 escalation of an item nobody picked up, the daily overdue list and the weekly overview.
 
 The deadlines service writes reminder rows from these moments; the dispatcher reads the list
@@ -15,7 +15,7 @@ from bot.config import AppConfig, Planner, ReminderPolicy, Routing
 from bot.vocabulary import Audience
 from bot.workcalendar import WorkCalendar
 
-# Offset of the notice on the working morning after the deadline (other offsets count the
+# Offset of the notice on the working morning after the due date (other offsets count the
 # werkdagen before the due date; 0 is the day itself).
 OVERDUE = -1
 
@@ -93,8 +93,8 @@ def daily_list_due(config: AppConfig, local: datetime) -> bool:
 
 
 def weekly_overview_due(planner: Planner, local: datetime) -> bool:
-    """The weekly overview goes out from `weekoverzicht_dag` at `weekoverzicht_tijd` (or the first
-    office moment after it that week)."""
+    """The weekly overview goes out on `weekoverzicht_dag` from `weekoverzicht_tijd`; missed that
+    day (a holiday, an outage), on a later day of the week from the same time."""
     return local.weekday() >= planner.weekoverzicht_dag and local.time() >= planner.weekoverzicht_tijd
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.errors import DomainError, InvalidDate
+from bot.errors import NOT_ALLOWED, DomainError, InvalidDate
 from bot.i18n import DEFAULT_LANGUAGE
 from bot.rights import Action, may, roles_of
 from bot.services import users
@@ -25,8 +25,6 @@ if TYPE_CHECKING:
 B = TypeVar("B", bound=Button)
 Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, Any]]
 C = TypeVar("C", bound=Callback)
-
-NOT_ALLOWED = "Dat mag je met jouw rol niet doen."
 
 
 async def current_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> User | None:
@@ -57,7 +55,7 @@ async def registered(
     user = await current_user(update, context)
     if user is None or not user.active:
         if update.callback_query is not None:
-            await answer_stale(update, language(context))
+            await answer_stale(update, user.language if user is not None else language(context))
         else:
             await explain_invite(update, context)
         return None

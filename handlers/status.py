@@ -12,7 +12,7 @@ from bot.reportfiles import to_xlsx
 from bot.rights import Action
 from bot.services import export, kpi
 from handlers.guards import domain_errors, registered
-from handlers.runtime import reply, runtime, session_for
+from handlers.runtime import call, reply, runtime, session_for
 from handlers.views.status import scope_label, status_chart, status_text
 from handlers.views.text import t
 
@@ -45,8 +45,7 @@ async def export_quarter(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     rt, lang = runtime(context), user.language
     period = parse_quarter(context.args[0]) if context.args else quarter_of(rt.deps.today())
-    async with session_for(context) as session:
-        sheets = await export.quarterly_sheets(session, rt.deps, period)
+    sheets = await call(context, export.export_for, user.telegram_id, period)
     assert update.effective_chat is not None
     await context.bot.send_document(
         update.effective_chat.id,

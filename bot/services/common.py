@@ -90,7 +90,7 @@ def user_roles(user: User) -> frozenset[Role]:
 def require(user: User, action: Action) -> None:
     """Refuse unless one of the user's roles permits the action."""
     if not may(user_roles(user), action):
-        raise NotAllowed(N_("Dat mag je met jouw rol niet doen."))
+        raise NotAllowed()
 
 
 def audit(

@@ -432,7 +432,7 @@ async def list_items(session: AsyncSession, deps: Deps, actor_telegram_id: int) 
         elif may(roles, Action.SUBMIT_MELDING) or may(roles, Action.SUBMIT_VRAAG):
             mine_d, mine_v = Dossier.created_by_id == actor.id, Vraag.asker_id == actor.id
         else:
-            raise NotAllowed(N_("Dat mag je met jouw rol niet doen."))
+            raise NotAllowed()
         next_d = (
             select(Deadline.dossier_id, Deadline.due_date, Deadline.norm)
             .where(Deadline.status == DeadlineStatus.LOPEND, Deadline.due_date.is_not(None))

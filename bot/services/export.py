@@ -18,7 +18,8 @@ from bot.config import AppConfig
 from bot.models import Deadline, Dossier, MilestoneRecord, Wijkteam
 from bot.norms import verdict
 from bot.periods import Period
-from bot.services.common import Deps, transaction
+from bot.rights import Action
+from bot.services.common import Deps, load_actor, require, transaction
 from bot.services.kpi import NormFigure, Scope, compute, is_toets_key, meets, norm_code, norm_figures, target
 from bot.vocabulary import Category, Milestone, Verdict
 
@@ -91,8 +92,18 @@ def norm_row(config: AppConfig, figure: NormFigure, *prefix: object) -> Row:
     ]
 
 
+async def export_for(
+    session: AsyncSession, deps: Deps, actor_telegram_id: int, period: Period
+) -> list[Sheet]:
+    """/export: the kwartaalrapportage for a teamleider or beheerder."""
+    async with transaction(session):
+        require(await load_actor(session, actor_telegram_id), Action.EXPORT)
+    return await quarterly_sheets(session, deps, period)
+
+
 async def quarterly_sheets(session: AsyncSession, deps: Deps, period: Period) -> list[Sheet]:
-    """Every sheet of the kwartaalrapportage for a period, all wijkteams."""
+    """Every sheet of the kwartaalrapportage for a period, all wijkteams (for the command line;
+    in the bot, export_for checks the right first)."""
     config, as_of = deps.config, deps.today()
     async with transaction(session):
         figures = await compute(session, deps, period, Scope())

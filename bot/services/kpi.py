@@ -24,7 +24,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import AppConfig
 from bot.errors import NotAllowed
-from bot.i18n import N_
 from bot.models import Deadline, Dossier, MilestoneRecord, User, Vraag, Wijkteam
 from bot.periods import Period, previous_weeks, quarter_of, week_of
 from bot.rights import Action, may
@@ -348,7 +347,7 @@ async def status_scope(
         actor = await load_actor(session, actor_telegram_id)
         roles = user_roles(actor)
         if not may(roles, Action.VIEW_STATUS):
-            raise NotAllowed(N_("Dat mag je met jouw rol niet doen."))
+            raise NotAllowed()
         if may(roles, Action.VIEW_ALL):
             if wijkteam:
                 team = await wijkteam_by_code(session, wijkteam)

@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from bot.i18n import LANGUAGES
-from bot.vocabulary import Category, CloseReason, ContactWay, Dagdeel, Milestone, VraagTopic
+from bot.vocabulary import DERIVED, Category, CloseReason, ContactWay, Dagdeel, Milestone, VraagTopic
 
 CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit
 
@@ -63,9 +63,18 @@ def _load_day(s: str) -> date | None:
     return day if date.min + timedelta(days=7) <= day <= date.max - timedelta(days=7) else None
 
 
-REF = _matching(r"(SH|VR)-\d{4}-\d{1,6}")
+def _load_recordable(s: str) -> Milestone | None:
+    kind = _enum(Milestone).load(s)
+    return None if kind is None or kind in DERIVED else kind
+
+
+# a milestone a worker records (opgepakt, financiële rust and zelfredzaam follow by themselves)
+_recordable = Codec[Milestone](lambda m: m.value, _load_recordable)
+ITEM_REF = _matching(r"(SH|VR)-\d{4}-\d{1,6}")  # a dossier or a vraag
+DOSSIER_REF = _matching(r"SH-\d{4}-\d{1,6}")
+VRAAG_REF = _matching(r"VR-\d{4}-\d{1,6}")
 TEAM = _matching(r"[a-z0-9][a-z0-9_-]{0,39}")
-USER_ID = _bounded(1, 2**63 - 1)
+USER_ID = _bounded(1, 2**31 - 1)  # users.id is a 32-bit integer
 WEEKDAY = _bounded(0, 4)
 DAYS_AGO = _bounded(0, 1)
 DAY = Codec[date](date.isoformat, _load_day)
@@ -126,7 +135,7 @@ class PickUp(Button):
     """Oppakken."""
 
     PREFIX: ClassVar[str] = "ack"
-    ref: str = field(metadata=_meta(REF))
+    ref: str = field(metadata=_meta(ITEM_REF))
 
 
 @dataclass(frozen=True)
@@ -134,7 +143,7 @@ class HandOver(Button):
     """Overdragen: choose a colleague."""
 
     PREFIX: ClassVar[str] = "ho"
-    ref: str = field(metadata=_meta(REF))
+    ref: str = field(metadata=_meta(ITEM_REF))
 
 
 @dataclass(frozen=True)
@@ -142,7 +151,7 @@ class HandOverTo(Button):
     """Overdragen to this colleague."""
 
     PREFIX: ClassVar[str] = "hot"
-    ref: str = field(metadata=_meta(REF))
+    ref: str = field(metadata=_meta(ITEM_REF))
     user_id: int = field(metadata=_meta(USER_ID))
 
 
@@ -151,7 +160,7 @@ class OpenDossier(Button):
     """Dossier openen."""
 
     PREFIX: ClassVar[str] = "zk"
-    ref: str = field(metadata=_meta(REF))
+    ref: str = field(metadata=_meta(DOSSIER_REF))
 
 
 @dataclass(frozen=True)
@@ -159,7 +168,7 @@ class AnswerVraag(Button):
     """Beantwoorden."""
 
     PREFIX: ClassVar[str] = "ans"
-    ref: str = field(metadata=_meta(REF))
+    ref: str = field(metadata=_meta(VRAAG_REF))
 
 
 @dataclass(frozen=True)
@@ -167,8 +176,8 @@ class RecordMilestone(Button):
     """A milestone of a dossier (also Afsluiten)."""
 
     PREFIX: ClassVar[str] = "ms"
-    ref: str = field(metadata=_meta(REF))
-    kind: Milestone = field(metadata=_meta(_enum(Milestone)))
+    ref: str = field(metadata=_meta(DOSSIER_REF))
+    kind: Milestone = field(metadata=_meta(_recordable))
 
 
 # -- the milestone flow ---------------------------------------------------------------------------
