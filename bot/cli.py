@@ -181,7 +181,27 @@ def _config_check(settings: Settings | None, file: Path | None) -> int:
     )
     print()
     print(norms_table(config))
+    print()
+    print(holidays_line(config, settings.timezone if settings else "Europe/Amsterdam"))
     return 0
+
+
+def holidays_line(config: AppConfig, tz: str) -> str:
+    """This year's days off besides the weekends, as the calendar counts them."""
+    from datetime import date, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from bot.services.common import Deps
+
+    calendar = Deps.from_config(config, tz).calendar
+    year = datetime.now(ZoneInfo(tz)).year
+    days = [date(year, 1, 1) + timedelta(days=n) for n in range(366)]
+    off = [
+        f"{format_date(d, _Lang.code)} ({calendar.holiday_name(d) or _('sluitingsdag')})"
+        for d in days
+        if d.year == year and d.weekday() < 5 and not calendar.is_working_day(d)
+    ]
+    return _("Geen werkdag in {jaar}: {dagen}", jaar=str(year), dagen="; ".join(off))
 
 
 async def _db_upgrade(settings: Settings) -> int:

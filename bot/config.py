@@ -94,8 +94,6 @@ class NormConfig(_Strict):
     def _consistent(self) -> NormConfig:
         if (self.termijn is None) != (self.eenheid is None):
             raise ValueError("termijn en eenheid horen bij elkaar: geef beide of geen van beide")
-        if self.categorieen and self.start != MELDING:
-            raise ValueError("categorieen kan alleen bij start = 'melding'")
         if (self.start == VRAAG) != (self.eindproduct == [ANTWOORD]):
             raise ValueError("een vraag-norm start bij 'vraag' en eindigt bij 'antwoord'")
         if self.start in self.eindproduct or (self.opent_bij in self.eindproduct):
@@ -116,7 +114,7 @@ class NormConfig(_Strict):
         return self.start == VRAAG
 
     def applies_to(self, category: Category) -> bool:
-        """Whether a melding of this category runs this norm (when it starts at the melding)."""
+        """Whether a dossier of this category runs this norm (no categories: every dossier)."""
         return not self.categorieen or category in self.categorieen
 
 
@@ -143,28 +141,57 @@ class OfficeHours(_Strict):
 class CalendarConfig(_Strict):
     """Working days: Monday-Friday minus public holidays and closure days."""
 
-    feestdagen: list[Literal["public", "optional"]] = ["public"]
+    feestdagen: list[Literal["public", "optional"]] = ["public", "optional"]  # optional: 5 mei (Atw art. 3)
     sluitingsdagen: list[date] = []
 
 
+class Urgency(_Strict):
+    """Faster pick-up for a kind of item (e.g. a bedreigende situatie with its 3-werkdagen term)."""
+
+    oppakken_binnen_werkuren: Annotated[int, Field(ge=1, le=80)]
+    escaleren_na_werkuren: Annotated[int, Field(ge=1, le=160)]
+
+
+ITEM_KINDS = frozenset({c.value for c in Category} | {f"vraag_{t.value}" for t in VraagTopic})
+
+
+def _known_kinds(value: dict[str, Any]) -> None:
+    for key in value:
+        if key not in ITEM_KINDS:
+            raise ValueError(f"onbekende soort {key!r}; kies uit {_choices(ITEM_KINDS)}")
+
+
 class Routing(_Strict):
-    """Which function picks up what, and how far ahead routing looks."""
+    """Which function picks up what, how far ahead routing looks, and when an item nobody picked
+    up is re-sent and escalated."""
 
     voorkeur: dict[str, Role] = {}
     werkdagen_vooruit: Annotated[int, Field(ge=1, le=60)] = 10
     oppakken_binnen_werkuren: Annotated[int, Field(ge=1, le=80)] = 4
     escaleren_na_werkuren: Annotated[int, Field(ge=1, le=160)] = 8
+    spoed: dict[str, Urgency] = {}
 
     @field_validator("voorkeur")
     @classmethod
     def _keys_and_roles(cls, value: dict[str, Role]) -> dict[str, Role]:
-        allowed = {c.value for c in Category} | {f"vraag_{t.value}" for t in VraagTopic}
+        _known_kinds(value)
         for key, role in value.items():
-            if key not in allowed:
-                raise ValueError(f"onbekende soort {key!r}; kies uit {_choices(allowed)}")
             if not role.is_worker:
                 raise ValueError(f"{key}: alleen klantmanager of budgetcoach kan voorkeur zijn")
         return value
+
+    @field_validator("spoed")
+    @classmethod
+    def _urgent_kinds(cls, value: dict[str, Urgency]) -> dict[str, Urgency]:
+        _known_kinds(value)
+        return value
+
+    def pickup_hours(self, kind: str | None) -> tuple[int, int]:
+        """Office hours until an item of this kind is re-sent, and until it is escalated."""
+        urgent = self.spoed.get(kind) if kind else None
+        if urgent is not None:
+            return urgent.oppakken_binnen_werkuren, urgent.escaleren_na_werkuren
+        return self.oppakken_binnen_werkuren, self.escaleren_na_werkuren
 
     def preferred_role(self, kind: str) -> Role | None:
         """The function preferred for a category or 'vraag_<topic>'."""

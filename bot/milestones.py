@@ -14,6 +14,8 @@ from bot.vocabulary import (
     DERIVED,
     FINANCIELE_RUST_CRITERIA,
     REPEATABLE,
+    Beschikking,
+    Category,
     CloseReason,
     ContactWay,
     Dagdeel,
@@ -27,7 +29,9 @@ M = Milestone
 # Each milestone needs all of these first (and may not be dated before them).
 REQUIRES: dict[Milestone, tuple[Milestone, ...]] = {
     M.CONTACTPOGING: (M.OPGEPAKT,),
+    M.AANBOD_EERSTE_GESPREK: (M.OPGEPAKT,),
     M.EERSTE_CONTACT: (M.OPGEPAKT,),
+    M.BESCHIKKING: (M.EERSTE_CONTACT,),
     M.FR_SCHULDEN_STABIEL: (M.EERSTE_CONTACT,),
     M.FR_VASTE_LASTEN: (M.EERSTE_CONTACT,),
     M.FR_SCHULDEISERS: (M.EERSTE_CONTACT,),
@@ -53,10 +57,16 @@ ENDS: dict[Milestone, Milestone] = {
     M.START_BUDGETCOACHING: M.EINDE_BUDGETCOACHING,
 }
 
+# Milestones that belong to some categories only.
+ONLY_FOR: dict[Milestone, frozenset[Category]] = {
+    M.AANBOD_EERSTE_GESPREK: frozenset({Category.VROEGSIGNALERING}),  # Wgs: the offer after a signal
+}
+
 # Outcomes the worker must give with these.
 NEEDS_SELF_RELIANT = frozenset({M.TOETS, M.EINDE_BUDGETBEHEER, M.EINDE_BUDGETCOACHING})
 NEEDS_CONTACT = frozenset({M.CONTACTPOGING, M.EERSTE_CONTACT})
 NEEDS_REASON = frozenset({M.AFGESLOTEN})
+NEEDS_OUTCOME = frozenset({M.BESCHIKKING})
 
 
 def missing_prerequisites(kind: Milestone, facts: Facts) -> list[Milestone]:
@@ -75,11 +85,14 @@ def earliest_date(kind: Milestone, facts: Facts) -> date | None:
     return max(days) if days else None
 
 
-def recordable(facts: Facts) -> list[Milestone]:
-    """The milestones a worker can record now, in the order of a trajectory."""
+def recordable(facts: Facts, category: Category | None = None) -> list[Milestone]:
+    """The milestones a worker can record now on a dossier of this category, in the order of a
+    trajectory."""
     result: list[Milestone] = []
     for kind in Milestone:
         if kind in DERIVED or kind is M.AFGESLOTEN:
+            continue
+        if kind in ONLY_FOR and category not in ONLY_FOR[kind]:
             continue
         if kind not in REPEATABLE and facts.get(kind.value):
             continue
@@ -105,9 +118,11 @@ def refuse_derived(kind: Milestone) -> None:
         raise DomainError(N_("'{wat}' volgt vanzelf uit de andere stappen."), wat=Text(kind.label))
 
 
-def check_recordable(kind: Milestone, facts: Facts, day: date) -> None:
-    """Refuse a milestone that is already there, lacks a prerequisite, comes after the step that
-    ends it, or is dated before the step it builds on."""
+def check_recordable(kind: Milestone, facts: Facts, day: date, category: Category | None = None) -> None:
+    """Refuse a milestone that does not belong to the category, is already there, lacks a
+    prerequisite, comes after the step that ends it, or is dated before the step it builds on."""
+    if kind in ONLY_FOR and category not in ONLY_FOR[kind]:
+        raise DomainError(N_("'{wat}' hoort niet bij deze soort melding."), wat=Text(kind.label))
     if kind not in REPEATABLE and facts.get(kind.value):
         raise DomainError(
             N_("'{wat}' is al vastgelegd op {datum}."), wat=Text(kind.label), datum=facts[kind.value][0]
@@ -133,6 +148,7 @@ def outcome_fields(
     self_reliant: bool | None,
     reason: CloseReason | None,
     dagdeel: Dagdeel | None = None,
+    beschikking: Beschikking | None = None,
 ) -> dict[str, object]:
     """The outcome columns the milestone needs (contact way, dagdeel and reached; self-reliant;
     reason). Only a conversation can reach the inwoner: a letter, card or message is an attempt."""
@@ -160,6 +176,10 @@ def outcome_fields(
         if reason is None:
             raise DomainError(N_("Geef een reden voor het afsluiten."))
         fields["reason"] = reason.value
+    if kind in NEEDS_OUTCOME:
+        if beschikking is None:
+            raise DomainError(N_("Geef aan of het een toelating of een afwijzing is."))
+        fields["uitkomst"] = beschikking.value
     return fields
 
 

@@ -227,6 +227,7 @@ class MilestoneRecord(Base):
     self_reliant: Mapped[bool | None] = mapped_column(Boolean)
     reason: Mapped[str | None] = mapped_column(String(30))
     dagdeel: Mapped[str | None] = mapped_column(String(10))  # of a contact attempt
+    uitkomst: Mapped[str | None] = mapped_column(String(30))  # e.g. a beschikking's toelating or afwijzing
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime]
 

@@ -71,16 +71,15 @@ class PickupMoment:
         return f"ack:{subject}:{self.level}:{self.at.astimezone(UTC):%Y%m%dT%H%M}"
 
 
-def pickup_moments(routing: Routing, calendar: WorkCalendar, now: datetime) -> list[PickupMoment]:
+def pickup_moments(
+    routing: Routing, calendar: WorkCalendar, now: datetime, kind: str | None = None
+) -> list[PickupMoment]:
     """After `oppakken_binnen_werkuren` office hours the holder again, after
-    `escaleren_na_werkuren` the teamleiders."""
+    `escaleren_na_werkuren` the teamleiders; sooner for the kinds under `[routering.spoed]`."""
+    resend, escalate = routing.pickup_hours(kind)
     return [
-        PickupMoment(
-            RESEND, Audience.HOUDER, calendar.add_working_hours(now, routing.oppakken_binnen_werkuren)
-        ),
-        PickupMoment(
-            ESCALATE, Audience.TEAMLEIDER, calendar.add_working_hours(now, routing.escaleren_na_werkuren)
-        ),
+        PickupMoment(RESEND, Audience.HOUDER, calendar.add_working_hours(now, resend)),
+        PickupMoment(ESCALATE, Audience.TEAMLEIDER, calendar.add_working_hours(now, escalate)),
     ]
 
 

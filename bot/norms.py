@@ -42,8 +42,10 @@ def first_dates(milestones: Iterable[tuple[Milestone, date]]) -> dict[str, list[
 def _start_date(
     norm: NormConfig, category: Category, meldingsdatum: date, facts: Mapping[str, Sequence[date]]
 ) -> date | None:
+    if not norm.applies_to(category):
+        return None
     if norm.start == MELDING:
-        return meldingsdatum if norm.applies_to(category) else None
+        return meldingsdatum
     days = facts.get(norm.start)
     return days[0] if days else None
 

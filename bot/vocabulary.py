@@ -103,7 +103,9 @@ class Milestone(StrEnum):
 
     OPGEPAKT = "opgepakt"
     CONTACTPOGING = "contactpoging"
+    AANBOD_EERSTE_GESPREK = "aanbod_eerste_gesprek"
     EERSTE_CONTACT = "eerste_contact"
+    BESCHIKKING = "beschikking"
     FR_SCHULDEN_STABIEL = "fr_schulden_stabiel"
     FR_VASTE_LASTEN = "fr_vaste_lasten"
     FR_SCHULDEISERS = "fr_schuldeisers"
@@ -131,7 +133,9 @@ class Milestone(StrEnum):
 MILESTONE_LABELS = {
     Milestone.OPGEPAKT: N_("opgepakt"),
     Milestone.CONTACTPOGING: N_("contactpoging"),
+    Milestone.AANBOD_EERSTE_GESPREK: N_("aanbod eerste gesprek"),
     Milestone.EERSTE_CONTACT: N_("eerste contact"),
+    Milestone.BESCHIKKING: N_("beschikking"),
     Milestone.FR_SCHULDEN_STABIEL: N_("schulden lopen niet verder op"),
     Milestone.FR_VASTE_LASTEN: N_("vaste lasten worden maandelijks betaald"),
     Milestone.FR_SCHULDEISERS: N_("schuldeisers weten van de schuldhulp (VISH)"),
@@ -205,6 +209,20 @@ CONTACT_WAY_LABELS = {
     ContactWay.SMS_WHATSAPP: N_("sms of WhatsApp"),
     ContactWay.OVERIG: N_("anders"),
 }
+
+
+class Beschikking(StrEnum):
+    """What the beschikking after the first gesprek decides (Wgs art. 4a)."""
+
+    TOELATING = "toelating"
+    AFWIJZING = "afwijzing"
+
+    @property
+    def label(self) -> str:
+        return BESCHIKKING_LABELS[self]
+
+
+BESCHIKKING_LABELS = {Beschikking.TOELATING: N_("toelating"), Beschikking.AFWIJZING: N_("afwijzing")}
 
 
 class Dagdeel(StrEnum):

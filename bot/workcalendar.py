@@ -29,7 +29,7 @@ class WorkCalendar:
     def __init__(
         self,
         closure_days: Iterable[date] = (),
-        holiday_categories: Iterable[str] = ("public",),
+        holiday_categories: Iterable[str] = ("public", "optional"),  # optional: 5 mei (Atw art. 3)
         office_start: time = time(8, 30),
         office_end: time = time(17, 30),
         tz: ZoneInfo | str = "Europe/Amsterdam",

@@ -9,11 +9,12 @@ from telegram import Update
 from telegram.ext import ContextTypes, ConversationHandler, MessageHandler
 
 from bot.i18n import N_, Text
-from bot.milestones import NEEDS_CONTACT, NEEDS_REASON, NEEDS_SELF_RELIANT
+from bot.milestones import NEEDS_CONTACT, NEEDS_OUTCOME, NEEDS_REASON, NEEDS_SELF_RELIANT
 from bot.services import dossiers
 from bot.services.dossiers import DossierView
 from bot.vocabulary import (
     CLOSE_REASON_LABELS,
+    Beschikking,
     Category,
     CloseReason,
     ContactWay,
@@ -37,6 +38,7 @@ from handlers.flows import (
 from handlers.guards import domain_errors, pressed, pressed_by, registered
 from handlers.runtime import call, language, reply, runtime, user_data
 from handlers.views.callbacks import (
+    BeschikkingChoice,
     CloseReasonChoice,
     ContactWayChoice,
     DagdeelChoice,
@@ -56,7 +58,7 @@ from handlers.views.text import label, t
 
 MAX_LISTED_BUTTONS = 20
 
-WAY, REACHED, DAGDEEL, SELF_RELIANT, REASON, DAY = range(20, 26)
+WAY, REACHED, DAGDEEL, OUTCOME, SELF_RELIANT, REASON, DAY = range(20, 27)
 KEY = "mijlpaal"
 
 
@@ -238,6 +240,15 @@ async def _next_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         parts = [(part.label, DagdeelChoice(part)) for part in Dagdeel]
         await reply(update, context, t(lang, "Op welk dagdeel?"), choice(lang, parts, 3))
         return DAGDEEL
+    if kind in NEEDS_OUTCOME and "outcome" not in step:
+        outcomes = [(b.label, BeschikkingChoice(b)) for b in Beschikking]
+        await reply(
+            update,
+            context,
+            t(lang, "{ref} – beschikking: toelating of afwijzing?", ref=ref),
+            choice(lang, outcomes),
+        )
+        return OUTCOME
     if kind in NEEDS_SELF_RELIANT and "self" not in step:
         reliant = [(N_("Ja"), SelfReliantChoice(True)), (N_("Nee"), SelfReliantChoice(False))]
         await reply(update, context, t(lang, "Is de inwoner financieel zelfredzaam?"), choice(lang, reliant))
@@ -285,6 +296,14 @@ async def pick_dagdeel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
     return DAGDEEL if picked is None else await _answered(update, context, "dagdeel", picked.dagdeel.value)
 
 
+async def pick_outcome(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Toelating or afwijzing."""
+    picked = await pressed(update, context, BeschikkingChoice)
+    return (
+        OUTCOME if picked is None else await _answered(update, context, "outcome", picked.beschikking.value)
+    )
+
+
 async def pick_self_reliant(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """Self-reliant: yes or no."""
     picked = await pressed(update, context, SelfReliantChoice)
@@ -327,6 +346,7 @@ async def _record(update: Update, context: ContextTypes.DEFAULT_TYPE, day: date)
         self_reliant=step.get("self"),
         reason=CloseReason(step["reason"]) if "reason" in step else None,
         dagdeel=Dagdeel(step["dagdeel"]) if "dagdeel" in step else None,
+        beschikking=Beschikking(step["outcome"]) if "outcome" in step else None,
     )
     user_data(context).pop(KEY, None)
     lines = [
@@ -366,6 +386,7 @@ def milestone_conversation() -> ConversationHandler[Any]:
             WAY: [button(pick_way, ContactWayChoice)],
             REACHED: [button(pick_reached, ReachedChoice)],
             DAGDEEL: [button(pick_dagdeel, DagdeelChoice)],
+            OUTCOME: [button(pick_outcome, BeschikkingChoice)],
             SELF_RELIANT: [button(pick_self_reliant, SelfReliantChoice)],
             REASON: [button(pick_reason, CloseReasonChoice)],
             DAY: [button(day_button, MilestoneDay), MessageHandler(TEXT, day_text)],

@@ -152,9 +152,10 @@ async def test_default_commands_per_language(bot: Bot) -> None:
     ("category", "first_norm", "due"),
     [
         ("vroegsignalering (RIS)", "Vroegsignalering", "woensdag 16 december 2026"),
-        ("bedreigende situatie", "Bedreigende situatie", "woensdag 16 december 2026"),
+        # the Wgs terms are on: 3 werkdagen in a bedreigende situatie, 4 weken for a hulpvraag
+        ("bedreigende situatie", "Wgs: eerste gesprek bij bedreigende situatie", "maandag 7 december 2026"),
         ("aanmelding derden", "Aanmelding derden", "maandag 14 december 2026"),
-        ("nieuwe aanmelding", "Stabilisatieproces / start budgetbeheer", "woensdag 6 januari 2027"),
+        ("nieuwe aanmelding", "Wgs: eerste gesprek", "woensdag 30 december 2026"),
     ],
 )
 async def test_melding_for_each_category(
@@ -329,7 +330,9 @@ async def test_pick_up_record_milestones_and_close(bot: Bot, team: Team, clock: 
     assert card.text.startswith("SH-2026-0001 · vroegsignalering (RIS) · Sociaal wijkteam Drunen")
     assert "Status: opgepakt; bij Karel KM (klantmanager)" in card.text
     labels = [b for b, _ in card.buttons]
-    assert labels[:2] == ["contactpoging", "eerste contact"] and "Afsluiten" in labels
+    assert (
+        labels[:3] == ["contactpoging", "aanbod eerste gesprek", "eerste contact"] and "Afsluiten" in labels
+    )
 
     await km.press("contactpoging")
     await km.press("telefonisch")

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from bot.vocabulary import Category, CloseReason, ContactWay, Dagdeel, Milestone, VraagTopic
+from bot.vocabulary import Beschikking, Category, CloseReason, ContactWay, Dagdeel, Milestone, VraagTopic
 from handlers.views import callbacks as cb
 
 REF = "SH-2026-0042"
@@ -22,6 +22,7 @@ EXAMPLES: list[cb.Button] = [
     cb.ContactWayChoice(ContactWay.HUISBEZOEK),
     cb.ReachedChoice(True),
     cb.DagdeelChoice(Dagdeel.AVOND),
+    cb.BeschikkingChoice(Beschikking.AFWIJZING),
     cb.SelfReliantChoice(False),
     cb.CloseReasonChoice(CloseReason.GEWEIGERD),
     cb.MilestoneDay(1),

@@ -56,6 +56,17 @@ def test_config_check_prints_the_norms(env: Path, capsys: pytest.CaptureFixture[
     assert re.search(r"budgetbeheer .*36 maanden, toets elke 6 maanden", out)
 
 
+def test_config_check_shows_the_wgs_norms_on_and_5_mei_off(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["config", "check"]) == 0
+    out = capsys.readouterr().out
+    for code in ("wgs_eerste_gesprek", "wgs_bedreigend", "wgs_beschikking"):
+        assert re.search(rf"^{code}\s.*\swet\s+ja$", out, re.MULTILINE), code
+    assert re.search(r"Geen werkdag in \d{4}: .*5 mei \d{4} \(Bevrijdingsdag\)", out)
+    assert "Goede vrijdag" in out
+
+
 def test_config_check_of_a_bad_file_names_the_key(
     env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -92,10 +92,24 @@ def test_default_config_marks_non_seed_norms(config: AppConfig) -> None:
         "rust_wijkteam": "resultaat",
         "wgs_eerste_gesprek": "wet",
         "wgs_bedreigend": "wet",
+        "wgs_beschikking": "wet",
         "vraag": "lokaal",
     }
     assert config.policy_for("rust_ris").werkdagen_voor == [] and not config.policy_for("rust_ris").te_laat
-    assert not config.normen["wgs_eerste_gesprek"].actief
+    # the Wgs terms are on by default (issue: a Dutch municipality must meet them)
+    wgs = {code: n for code, n in config.normen.items() if n.bron == "wet"}
+    assert all(n.actief for n in wgs.values())
+    assert wgs["wgs_eerste_gesprek"].categorieen == ["nieuwe_aanmelding", "aanmelding_derden"]
+    assert (wgs["wgs_eerste_gesprek"].termijn, wgs["wgs_eerste_gesprek"].eenheid) == (4, Unit.WEKEN)
+    assert (wgs["wgs_bedreigend"].termijn, wgs["wgs_bedreigend"].eenheid) == (3, Unit.WERKDAGEN)
+    assert (wgs["wgs_beschikking"].start, wgs["wgs_beschikking"].termijn, wgs["wgs_beschikking"].eenheid) == (
+        "eerste_contact",
+        8,
+        Unit.WEKEN,
+    )
+    assert config.routering.pickup_hours("bedreigende_situatie") == (1, 2)
+    assert config.routering.pickup_hours("nieuwe_aanmelding") == (4, 8)
+    assert config.kalender.feestdagen == ["public", "optional"]  # 5 mei (Atw art. 3)
     vraag = config.normen["vraag"]
     assert (vraag.termijn, vraag.eenheid) == (2, Unit.WERKDAGEN)
 

@@ -35,10 +35,12 @@ def test_vroegsignalering_runs_first_contact_and_stabilisation_clocks(config: Ap
 @pytest.mark.parametrize(
     ("category", "norms"),
     [
+        # the Wgs terms run by default: 4 weken for a hulpvraag, 3 werkdagen in a bedreigende situatie;
+        # for vroegsignalering the seed's 2 weken stay the term (the aanbod is only recorded)
         (C.VROEGSIGNALERING, {"vroegsignalering", "stabilisatie", "rust_ris"}),
-        (C.BEDREIGENDE_SITUATIE, {"bedreigende_situatie", "rust_wijkteam"}),
-        (C.AANMELDING_DERDEN, {"aanmelding_derden", "stabilisatie", "rust_wijkteam"}),
-        (C.NIEUWE_AANMELDING, {"stabilisatie", "rust_wijkteam"}),
+        (C.BEDREIGENDE_SITUATIE, {"bedreigende_situatie", "rust_wijkteam", "wgs_bedreigend"}),
+        (C.AANMELDING_DERDEN, {"aanmelding_derden", "stabilisatie", "rust_wijkteam", "wgs_eerste_gesprek"}),
+        (C.NIEUWE_AANMELDING, {"stabilisatie", "rust_wijkteam", "wgs_eerste_gesprek"}),
     ],
 )
 def test_each_category_starts_its_norms(config: AppConfig, category: Category, norms: set[str]) -> None:

@@ -15,10 +15,10 @@ from telegram.constants import ParseMode
 from telegram.error import TimedOut
 from telegram.ext import Defaults, ExtBot
 
-from bot.models import AuditEntry, Reminder, User
+from bot.models import AuditEntry, Deadline, Reminder, User
 from bot.services import dossiers, intake, roster
 from bot.services.common import Deps
-from bot.vocabulary import Category, ContactWay, Milestone, ReminderStatus, VraagTopic
+from bot.vocabulary import Beschikking, Category, ContactWay, Milestone, ReminderStatus, VraagTopic
 from scheduler.dispatcher import Dispatcher
 from tests.conftest import FakeClock, People
 from tests.fakebot import FakeTelegram, TelegramError
@@ -169,8 +169,10 @@ async def test_reminders_skip_weekends_and_holidays(
     clock.set(date(2026, 12, 11))
     await melding(session, deps, rostered, category=Category.BEDREIGENDE_SITUATIE, day=date(2026, 12, 11))
     rows = await session.execute(
-        select(Reminder.offset_days, Reminder.due_at).where(
-            Reminder.kind == "termijn", Reminder.audience == "houder"
+        select(Reminder.offset_days, Reminder.due_at)
+        .join(Deadline, Deadline.id == Reminder.deadline_id)
+        .where(
+            Reminder.kind == "termijn", Reminder.audience == "houder", Deadline.norm == "bedreigende_situatie"
         )
     )
     local = {offset: at.astimezone(deps.calendar.tz) for offset, at in rows}
@@ -476,6 +478,9 @@ async def test_budgetbeheer_gets_a_reminder_for_each_toets(
     ref = await melding(session, deps, rostered, category=Category.NIEUWE_AANMELDING)
     await dossiers.record_milestone(
         session, deps, km, ref, Milestone.EERSTE_CONTACT, contact_way=ContactWay.KANTOOR
+    )
+    await dossiers.record_milestone(
+        session, deps, km, ref, Milestone.BESCHIKKING, beschikking=Beschikking.TOELATING
     )
     for kind in (
         Milestone.FR_SCHULDEN_STABIEL,

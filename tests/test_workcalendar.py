@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -29,10 +29,10 @@ W, K, WK, M = Unit.WERKDAGEN, Unit.KALENDERDAGEN, Unit.WEKEN, Unit.MAANDEN
         (D(2026, 12, 2), 2, WK, D(2026, 12, 16), "gewone woensdag"),
         (D(2026, 11, 30), 8, W, D(2026, 12, 10), "8 werkdagen zonder feestdag"),
         (D(2027, 4, 23), 3, W, D(2027, 4, 29), "Koningsdag 2027 op dinsdag"),
-        (D(2027, 5, 4), 2, W, D(2027, 5, 7), "Hemelvaart 2027; Bevrijdingsdag is standaard een werkdag"),
+        (D(2027, 5, 4), 2, W, D(2027, 5, 10), "Bevrijdingsdag (Atw art. 3) en Hemelvaart 2027 tellen niet"),
         (D(2027, 5, 14), 1, W, D(2027, 5, 18), "Pinkstermaandag 2027"),
         (D(2027, 3, 12), 2, WK, D(2027, 3, 30), "Goede Vrijdag, weekend en Paasmaandag 2027"),
-        (D(2026, 1, 5), 120, K, D(2026, 5, 5), "120 dagen, eindigt op Bevrijdingsdag (werkdag)"),
+        (D(2026, 1, 5), 120, K, D(2026, 5, 6), "120 dagen, eindigt op Bevrijdingsdag: woensdag"),
         (D(2026, 8, 28), 120, K, D(2026, 12, 28), "120 dagen, eindigt op Tweede Kerstdag"),
         (D(2027, 1, 31), 1, M, D(2027, 3, 1), "31 januari + 1 maand = 28 februari, een zondag"),
         (D(2028, 1, 31), 1, M, D(2028, 2, 29), "schrikkeljaar: 29 februari, een dinsdag"),
@@ -69,6 +69,32 @@ def test_closure_days_are_not_working_days() -> None:
     cal = WorkCalendar(closure_days=[D(2026, 12, 24), D(2026, 12, 31)])
     assert cal.due_date(D(2026, 12, 23), 2, W) == D(2026, 12, 29)
     assert cal.due_date(D(2026, 12, 10), 3, WK) == D(2027, 1, 4)  # 31-12 closed, 1-1 holiday
+
+
+def test_a_municipality_can_count_5_mei_as_a_working_day() -> None:
+    cal = WorkCalendar(holiday_categories=("public",))
+    assert cal.is_working_day(D(2026, 5, 5))
+    assert cal.due_date(D(2026, 1, 5), 120, K) == D(2026, 5, 5)
+
+
+# The Dutch list as the pinned `holidays` release has it. A new release that changes it fails here
+# first, before any deadline moves.
+NL_HOLIDAYS = {
+    2026: ["01-01", "04-03", "04-05", "04-06", "04-27", "05-05", "05-14", "05-24", "05-25", "12-25", "12-26"],
+    2027: ["01-01", "03-26", "03-28", "03-29", "04-27", "05-05", "05-06", "05-16", "05-17", "12-25", "12-26"],
+    2028: ["01-01", "04-14", "04-16", "04-17", "04-27", "05-05", "05-25", "06-04", "06-05", "12-25", "12-26"],
+}
+
+
+@pytest.mark.parametrize("year", sorted(NL_HOLIDAYS))
+def test_the_dutch_holidays_of_the_pinned_release(year: int) -> None:
+    cal = WorkCalendar()
+    days = [D(year, 1, 1) + timedelta(days=n) for n in range(366)]
+    found = [d.strftime("%m-%d") for d in days if d.year == year and cal.holiday_name(d)]
+    assert found == NL_HOLIDAYS[year]
+    assert cal.holiday_name(D(year, 5, 5)) == "Bevrijdingsdag"
+    goede_vrijdag = D(year, *map(int, NL_HOLIDAYS[year][1].split("-")))
+    assert goede_vrijdag.weekday() == 4 and not cal.is_working_day(goede_vrijdag)
 
 
 def test_optional_holidays_include_bevrijdingsdag() -> None:

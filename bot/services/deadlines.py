@@ -333,7 +333,8 @@ async def schedule_pickup_escalation(
             )
         }
     wanted: dict[str, dict[str, Any]] = {}
-    for moment in pickup_moments(deps.config.routering, deps.calendar, deps.now()):
+    kind = dossier.category if dossier is not None else f"vraag_{vraag.topic}" if vraag is not None else None
+    for moment in pickup_moments(deps.config.routering, deps.calendar, deps.now(), kind):
         key = moment.key(name)
         wanted[key] = _row(
             deps, key, ReminderKind.OPPAKKEN, moment.audience, moment.level, moment.at, **subject

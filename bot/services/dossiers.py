@@ -35,6 +35,8 @@ from bot.services.intake import clean_text
 from bot.services.roster import worker_wijkteam_ids
 from bot.vocabulary import (
     AuditAction,
+    Beschikking,
+    Category,
     CloseReason,
     ContactWay,
     Dagdeel,
@@ -132,7 +134,7 @@ async def _view(session: AsyncSession, actor: User, dossier: Dossier) -> Dossier
     can_handle = may(user_roles(actor), Action.HANDLE_ITEMS)
     options: list[Milestone] = []
     if can_handle and dossier.status == DossierStatus.OPGEPAKT:
-        options = rules.recordable(await dossier_facts(session, dossier))
+        options = rules.recordable(await dossier_facts(session, dossier), Category(dossier.category))
     assignee = await session.get(User, dossier.assignee_id) if dossier.assignee_id else None
     team = await session.get(Wijkteam, dossier.wijkteam_id)
     return DossierView(
@@ -315,6 +317,7 @@ async def record_milestone(
     self_reliant: bool | None = None,
     reason: CloseReason | None = None,
     dagdeel: Dagdeel | None = None,
+    beschikking: Beschikking | None = None,
 ) -> Recorded:
     """Record a milestone (default today); what it completes and the deadlines follow."""
     async with transaction(session):
@@ -325,7 +328,7 @@ async def record_milestone(
         rules.refuse_derived(kind)
         facts = await dossier_facts(session, dossier)
         check_past_date(deps, day, dossier.meldingsdatum)
-        rules.check_recordable(kind, facts, day)
+        rules.check_recordable(kind, facts, day, Category(dossier.category))
         fields = rules.outcome_fields(
             kind,
             contact_way=contact_way,
@@ -333,6 +336,7 @@ async def record_milestone(
             self_reliant=self_reliant,
             reason=reason,
             dagdeel=dagdeel,
+            beschikking=beschikking,
         )
         steps = rules.steps_for(kind, day, fields, facts)
         session.add_all(_milestone(deps, dossier, actor, step) for step in steps)

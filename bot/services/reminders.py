@@ -17,6 +17,7 @@ from bot.services.deadlines import dossier_facts, overdue_sql
 from bot.vocabulary import (
     Audience,
     AuditAction,
+    Category,
     DeadlineStatus,
     DigestKind,
     DigestStatus,
@@ -160,7 +161,7 @@ async def prepare(session: AsyncSession, deps: Deps, reminder_id: int) -> Delive
         recipients = [u for u in recipients if u.id not in (reminder.delivered or [])]
         buttons: list[Milestone] = []
         if dossier is not None and deadline is not None:
-            can_record = recordable(await dossier_facts(session, dossier))
+            can_record = recordable(await dossier_facts(session, dossier), Category(dossier.category))
             buttons = end_product_steps(deps.config.normen.get(deadline.norm), deadline.seq, can_record)
     return Delivery(reminder, deadline, dossier, vraag, holder, recipients, stand_in, buttons)
 

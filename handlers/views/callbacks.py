@@ -15,7 +15,16 @@ from enum import StrEnum
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from bot.i18n import LANGUAGES
-from bot.vocabulary import DERIVED, Category, CloseReason, ContactWay, Dagdeel, Milestone, VraagTopic
+from bot.vocabulary import (
+    DERIVED,
+    Beschikking,
+    Category,
+    CloseReason,
+    ContactWay,
+    Dagdeel,
+    Milestone,
+    VraagTopic,
+)
 
 CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit
 
@@ -193,6 +202,12 @@ class ContactWayChoice(Button):
 class ReachedChoice(Button):
     PREFIX: ClassVar[str] = "msr"
     yes: bool = field(metadata=_meta(YES_NO))
+
+
+@dataclass(frozen=True)
+class BeschikkingChoice(Button):
+    PREFIX: ClassVar[str] = "msb"
+    beschikking: Beschikking = field(metadata=_meta(_enum(Beschikking)))
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,17 @@ from bot.norms import verdict
 from bot.routing import RouteReason
 from bot.services.dossiers import DossierView
 from bot.services.intake import Routed
-from bot.vocabulary import Category, ContactWay, Dagdeel, DossierStatus, Milestone, Role, Verdict, VraagTopic
+from bot.vocabulary import (
+    Beschikking,
+    Category,
+    ContactWay,
+    Dagdeel,
+    DossierStatus,
+    Milestone,
+    Role,
+    Verdict,
+    VraagTopic,
+)
 from bot.workcalendar import WorkCalendar
 from handlers.views.keyboards import new_item_buttons, working_buttons
 from handlers.views.text import Html, escape, t, tn
@@ -160,6 +170,8 @@ def dossier_card(lang: str, config: AppConfig, calendar: WorkCalendar, today: da
                     extra += " (" + t(lang, Dagdeel(m.dagdeel).label) + ")"
             if m.kind == Milestone.CONTACTPOGING:
                 extra += " – " + (t(lang, "bereikt") if m.reached else t(lang, "niet bereikt"))
+            if m.uitkomst is not None and m.kind == Milestone.BESCHIKKING:
+                extra += " – " + t(lang, Beschikking(m.uitkomst).label)
             elif m.self_reliant is not None:
                 extra = " – " + (
                     t(lang, "zelfredzaam") if m.self_reliant else t(lang, "nog niet zelfredzaam")

@@ -1,4 +1,4 @@
-"""decided_on and niet gehaald for deadlines; dagdeel of contact attempts; contact ways
+"""decided_on and niet gehaald for deadlines; dagdeel and uitkomst of milestones; contact ways
 
 Revision ID: 0004
 Revises: 0003
@@ -58,6 +58,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("decided_on", sa.Date(), nullable=True))
     with op.batch_alter_table("milestones", schema=None) as batch_op:
         batch_op.add_column(sa.Column("dagdeel", sa.String(length=10), nullable=True))
+        batch_op.add_column(sa.Column("uitkomst", sa.String(length=30), nullable=True))
     op.create_index(
         "ix_deadlines_decided", "deadlines", ["decided_on", "status", "norm", "seq", "dossier_id"]
     )
@@ -142,6 +143,7 @@ def downgrade() -> None:
         conn.execute(milestones.update().where(milestones.c.contact_way == new).values(contact_way=old))
     op.drop_index("ix_deadlines_decided", table_name="deadlines")
     with op.batch_alter_table("milestones", schema=None) as batch_op:
+        batch_op.drop_column("uitkomst")
         batch_op.drop_column("dagdeel")
     with op.batch_alter_table("deadlines", schema=None) as batch_op:
         batch_op.drop_column("decided_on")
