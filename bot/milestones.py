@@ -38,24 +38,44 @@ REQUIRES: dict[Milestone, tuple[Milestone, ...]] = {
     M.PLAN_VAN_AANPAK: (M.EERSTE_CONTACT,),
     M.STABILISATIE: (M.FINANCIELE_RUST, M.PLAN_VAN_AANPAK),
     M.START_SCHULDREGELING: (M.STABILISATIE,),
+    M.SCHULDREGELING_INGEDIEND: (M.START_SCHULDREGELING,),
     M.MINNELIJKE_REGELING: (M.START_SCHULDREGELING,),
+    M.SCHULDREGELING_AFGEWEZEN: (M.START_SCHULDREGELING,),
+    M.VERZOEK_DWANGAKKOORD: (M.SCHULDREGELING_AFGEWEZEN,),
+    M.SCHULDREGELING_INGETROKKEN: (M.START_SCHULDREGELING,),
     M.EINDE_SCHULDREGELING: (M.MINNELIJKE_REGELING,),
-    M.START_BUDGETBEHEER: (M.STABILISATIE,),
-    M.TOETS: (M.START_BUDGETBEHEER,),
+    # seed: "Stabilisatieproces / start budgetbeheer": budgetbeheer may start during stabilisation
+    M.START_BUDGETBEHEER: (M.EERSTE_CONTACT,),
+    M.TOETS: (M.START_BUDGETBEHEER, M.STABILISATIE),
     M.EINDE_BUDGETBEHEER: (M.START_BUDGETBEHEER,),
     M.START_BUDGETCOACHING: (M.EERSTE_CONTACT,),
     M.EINDE_BUDGETCOACHING: (M.START_BUDGETCOACHING,),
     M.ZELFREDZAAM: (M.EINDE_BUDGETCOACHING,),
-    M.AANMELDING_WSNP: (M.EERSTE_CONTACT,),
+    M.AANMELDING_WSNP: (M.SCHULDREGELING_AFGEWEZEN,),  # the WSNP follows a failed regeling
     M.EINDRAPPORTAGE: (),  # needs WSNP or an ended schuldregeling, see _special
     M.AFGESLOTEN: (),
 }
 
-# Once this milestone exists, these can no longer be recorded.
-ENDS: dict[Milestone, Milestone] = {
-    M.TOETS: M.EINDE_BUDGETBEHEER,
-    M.START_BUDGETCOACHING: M.EINDE_BUDGETCOACHING,
+# Once one of these exists, the milestone can no longer be recorded.
+ENDS: dict[Milestone, tuple[Milestone, ...]] = {
+    M.TOETS: (M.EINDE_BUDGETBEHEER,),
+    M.START_BUDGETCOACHING: (M.EINDE_BUDGETCOACHING,),
+    M.SCHULDREGELING_INGEDIEND: (
+        M.MINNELIJKE_REGELING,
+        M.SCHULDREGELING_AFGEWEZEN,
+        M.SCHULDREGELING_INGETROKKEN,
+    ),
+    M.MINNELIJKE_REGELING: (M.SCHULDREGELING_AFGEWEZEN, M.SCHULDREGELING_INGETROKKEN),
+    M.SCHULDREGELING_AFGEWEZEN: (M.MINNELIJKE_REGELING, M.SCHULDREGELING_INGETROKKEN),
+    M.VERZOEK_DWANGAKKOORD: (M.MINNELIJKE_REGELING, M.SCHULDREGELING_INGETROKKEN),
+    M.SCHULDREGELING_INGETROKKEN: (M.MINNELIJKE_REGELING, M.SCHULDREGELING_AFGEWEZEN),
 }
+
+
+def ended_by(kind: Milestone, facts: Facts) -> Milestone | None:
+    """The step after which `kind` can no longer be recorded, if it is there."""
+    return next((e for e in ENDS.get(kind, ()) if facts.get(e.value)), None)
+
 
 # Milestones that belong to some categories only.
 ONLY_FOR: dict[Milestone, frozenset[Category]] = {
@@ -96,14 +116,20 @@ def recordable(facts: Facts, category: Category | None = None) -> list[Milestone
             continue
         if kind not in REPEATABLE and facts.get(kind.value):
             continue
-        ended_by = ENDS.get(kind)
-        if ended_by is not None and facts.get(ended_by.value):
+        if ended_by(kind, facts) is not None:
             continue
         if kind is M.CONTACTPOGING and facts.get(M.EERSTE_CONTACT.value):
             continue
         if not missing_prerequisites(kind, facts):
             result.append(kind)
     return result
+
+
+def stabilisatie_reached(facts: Facts) -> date | None:
+    """Stabilisatie is reached on the day both financiële rust and the plan van aanpak exist
+    (seed: "financiële rust plus plan van aanpak"); schuldregeling and budgetbeheer count from it."""
+    rust, plan = facts.get(M.FINANCIELE_RUST.value), facts.get(M.PLAN_VAN_AANPAK.value)
+    return max(rust[0], plan[0]) if rust and plan else None
 
 
 def financiele_rust_reached(facts: Facts) -> date | None:
@@ -130,10 +156,10 @@ def check_recordable(kind: Milestone, facts: Facts, day: date, category: Categor
     missing = missing_prerequisites(kind, facts)
     if missing:
         raise DomainError(N_("Eerst nodig: {wat}."), wat=Text(missing[0].label))
-    ended_by = ENDS.get(kind)
-    if ended_by is not None and facts.get(ended_by.value):
+    ender = ended_by(kind, facts)
+    if ender is not None:
         raise DomainError(
-            N_("Na '{eind}' kan '{wat}' niet meer."), eind=Text(ended_by.label), wat=Text(kind.label)
+            N_("Na '{eind}' kan '{wat}' niet meer."), eind=Text(ender.label), wat=Text(kind.label)
         )
     earliest = earliest_date(kind, facts)
     if earliest is not None and day < earliest:
@@ -195,6 +221,7 @@ class Step:
 def steps_for(kind: Milestone, day: date, fields: Mapping[str, object], facts: Facts) -> list[Step]:
     """The recorded milestone and what it completes: a contact attempt that reached the inwoner is
     the eerste contact; the last criterion of financiële rust completes it (on the latest date);
+    financiële rust and the plan van aanpak together are stabilisatie (on the later of the two);
     budgetcoaching that ends with the inwoner financially self-reliant reaches the seed's end product
     ("inwoner is financieel zelfredzaam")."""
     steps = [Step(kind, day, fields)]
@@ -207,6 +234,10 @@ def steps_for(kind: Milestone, day: date, fields: Mapping[str, object], facts: F
         rust = financiele_rust_reached({**facts, kind.value: [day]})
         if rust is not None:
             steps.append(Step(M.FINANCIELE_RUST, rust, {}))
+    known = {**facts, **{s.kind.value: [s.day] for s in steps}}
+    stable = stabilisatie_reached(known)
+    if stable is not None and not facts.get(M.STABILISATIE.value):
+        steps.append(Step(M.STABILISATIE, stable, {}))
     return steps
 
 

@@ -113,7 +113,11 @@ class Milestone(StrEnum):
     PLAN_VAN_AANPAK = "plan_van_aanpak"
     STABILISATIE = "stabilisatie"
     START_SCHULDREGELING = "start_schuldregeling"
+    SCHULDREGELING_INGEDIEND = "schuldregeling_ingediend"
     MINNELIJKE_REGELING = "minnelijke_regeling"
+    SCHULDREGELING_AFGEWEZEN = "schuldregeling_afgewezen"
+    VERZOEK_DWANGAKKOORD = "verzoek_dwangakkoord"
+    SCHULDREGELING_INGETROKKEN = "schuldregeling_ingetrokken"
     EINDE_SCHULDREGELING = "einde_schuldregeling"
     START_BUDGETBEHEER = "start_budgetbeheer"
     TOETS = "toets_zelfredzaamheid"
@@ -143,7 +147,11 @@ MILESTONE_LABELS = {
     Milestone.PLAN_VAN_AANPAK: N_("plan van aanpak"),
     Milestone.STABILISATIE: N_("stabilisatie afgerond"),
     Milestone.START_SCHULDREGELING: N_("start schuldregeling"),
-    Milestone.MINNELIJKE_REGELING: N_("minnelijke regeling bereikt"),
+    Milestone.SCHULDREGELING_INGEDIEND: N_("schuldregeling ingediend"),
+    Milestone.MINNELIJKE_REGELING: N_("minnelijke regeling toegekend"),
+    Milestone.SCHULDREGELING_AFGEWEZEN: N_("schuldregeling afgewezen"),
+    Milestone.VERZOEK_DWANGAKKOORD: N_("verzoek dwangakkoord"),
+    Milestone.SCHULDREGELING_INGETROKKEN: N_("schuldregeling ingetrokken"),
     Milestone.EINDE_SCHULDREGELING: N_("einde schuldregeling"),
     Milestone.START_BUDGETBEHEER: N_("start budgetbeheer"),
     Milestone.TOETS: N_("toets zelfredzaamheid"),
@@ -167,7 +175,9 @@ FINANCIELE_RUST_CRITERIA = (
 REPEATABLE = frozenset({Milestone.CONTACTPOGING, Milestone.TOETS})
 
 # Milestones the service derives itself; a worker records them through their parts.
-DERIVED = frozenset({Milestone.OPGEPAKT, Milestone.FINANCIELE_RUST, Milestone.ZELFREDZAAM})
+DERIVED = frozenset(
+    {Milestone.OPGEPAKT, Milestone.FINANCIELE_RUST, Milestone.STABILISATIE, Milestone.ZELFREDZAAM}
+)
 
 
 class ContactWay(StrEnum):

@@ -277,7 +277,128 @@ async def test_the_base_of_the_self_reliance_target_shows_what_still_runs(
                 session, deps, km, ref, M.EERSTE_CONTACT, contact_way=ContactWay.HUISBEZOEK
             )
         await dossiers.record_milestone(session, deps, km, ref, kind)
-    await dossiers.record_milestone(session, deps, km, ref, M.STABILISATIE)
     await dossiers.record_milestone(session, deps, km, ref, M.START_BUDGETBEHEER)
     figures = await compute(session, deps, parse_quarter("2026-K4"), Scope())
     assert (figures.budgetbeheer_ended, figures.budgetbeheer_running) == (0, 1)
+
+
+# -- the chain in the seed's order ----------------------------------------------------------------
+
+
+def test_stabilisatie_follows_from_rust_and_the_plan_on_the_later_day() -> None:
+    from bot import milestones as rules
+
+    rust = {M.FINANCIELE_RUST.value: [D(2026, 12, 14)], M.EERSTE_CONTACT.value: [D(2026, 12, 1)]}
+    steps = rules.steps_for(M.PLAN_VAN_AANPAK, D(2026, 12, 16), {}, rust)
+    assert [(s.kind, s.day) for s in steps] == [
+        (M.PLAN_VAN_AANPAK, D(2026, 12, 16)),
+        (M.STABILISATIE, D(2026, 12, 16)),
+    ]
+    plan = {
+        M.PLAN_VAN_AANPAK.value: [D(2026, 12, 11)],
+        M.FR_SCHULDEN_STABIEL.value: [D(2026, 12, 10)],
+        M.FR_VASTE_LASTEN.value: [D(2026, 12, 12)],
+    }
+    steps = rules.steps_for(M.FR_SCHULDEISERS, D(2026, 12, 9), {}, plan)
+    assert [(s.kind, s.day) for s in steps][-2:] == [
+        (M.FINANCIELE_RUST, D(2026, 12, 12)),
+        (M.STABILISATIE, D(2026, 12, 12)),
+    ]
+    with pytest.raises(DomainError, match="vanzelf"):
+        rules.refuse_derived(M.STABILISATIE)
+
+
+def test_budgetbeheer_may_start_during_stabilisation_and_counts_from_it(config: AppConfig) -> None:
+    from bot import milestones as rules
+
+    contact = {M.OPGEPAKT.value: [D(2026, 12, 2)], M.EERSTE_CONTACT.value: [D(2026, 12, 3)]}
+    assert M.START_BUDGETBEHEER in rules.recordable(contact, Category.NIEUWE_AANMELDING)
+    early = [(M.EERSTE_CONTACT, D(2026, 12, 3)), (M.START_BUDGETBEHEER, D(2026, 12, 4))]
+    plans = plan_deadlines(
+        config, WorkCalendar(), Category.NIEUWE_AANMELDING, D(2026, 12, 2), first_dates(early)
+    )
+    assert "budgetbeheer" not in {p.norm for p in plans}  # no stabilisatie yet: nothing to count from
+    stable = [*early, (M.STABILISATIE, D(2027, 1, 8))]
+    plans = plan_deadlines(
+        config, WorkCalendar(), Category.NIEUWE_AANMELDING, D(2026, 12, 2), first_dates(stable)
+    )
+    beheer = next(p for p in plans if p.norm == "budgetbeheer" and p.seq == 0)
+    assert (beheer.start, beheer.due) == (D(2027, 1, 8), D(2030, 1, 8))
+
+
+@pytest.mark.parametrize(
+    ("outcome", "met", "missed"),
+    [
+        (M.MINNELIJKE_REGELING, D(2027, 3, 1), None),
+        (M.SCHULDREGELING_AFGEWEZEN, None, D(2027, 3, 1)),
+        (M.SCHULDREGELING_INGETROKKEN, None, D(2027, 3, 1)),
+    ],
+)
+def test_schuldregeling_outcomes(
+    config: AppConfig, outcome: Milestone, met: date | None, missed: date | None
+) -> None:
+    facts = [
+        (M.STABILISATIE, D(2027, 1, 4)),
+        (M.START_SCHULDREGELING, D(2027, 1, 5)),
+        (outcome, D(2027, 3, 1)),
+    ]
+    plans = plan_deadlines(
+        config, WorkCalendar(), Category.NIEUWE_AANMELDING, D(2026, 12, 2), first_dates(facts)
+    )
+    regeling = next(p for p in plans if p.norm == "schuldregeling")
+    assert (regeling.due, regeling.met, regeling.missed) == (D(2027, 5, 4), met, missed)
+
+
+def test_wsnp_and_dwangakkoord_follow_a_rejected_regeling() -> None:
+    from bot import milestones as rules
+
+    started = {
+        M.OPGEPAKT.value: [D(2026, 12, 2)],
+        M.EERSTE_CONTACT.value: [D(2026, 12, 3)],
+        M.STABILISATIE.value: [D(2027, 1, 4)],
+        M.START_SCHULDREGELING.value: [D(2027, 1, 5)],
+    }
+    can = rules.recordable(started, Category.NIEUWE_AANMELDING)
+    assert M.AANMELDING_WSNP not in can and M.VERZOEK_DWANGAKKOORD not in can
+    assert {M.SCHULDREGELING_INGEDIEND, M.MINNELIJKE_REGELING, M.SCHULDREGELING_AFGEWEZEN} <= set(can)
+    rejected = {**started, M.SCHULDREGELING_AFGEWEZEN.value: [D(2027, 3, 1)]}
+    can = rules.recordable(rejected, Category.NIEUWE_AANMELDING)
+    assert M.AANMELDING_WSNP in can and M.VERZOEK_DWANGAKKOORD in can and M.MINNELIJKE_REGELING not in can
+
+
+async def test_a_bedreigende_situatie_is_picked_up_fast_and_reminded_the_same_day(
+    session: AsyncSession, deps: Deps, rostered: People, clock: FakeClock
+) -> None:
+    from bot.models import Reminder
+    from bot.vocabulary import ReminderKind
+
+    clock.set(D(2026, 12, 2))  # Wednesday 10:00
+    result = await intake.create_melding(
+        session,
+        deps,
+        rostered.partner.telegram_id,
+        category=Category.BEDREIGENDE_SITUATIE,
+        meldingsdatum=D(2026, 12, 2),
+    )
+    pickup = await session.execute(
+        select(Reminder.audience, Reminder.due_at).where(
+            Reminder.dossier_id == result.dossier.id, Reminder.kind == ReminderKind.OPPAKKEN
+        )
+    )
+    local = {a: deps.calendar.local(at).strftime("%d-%m %H:%M") for a, at in pickup}
+    assert local == {"houder": "02-12 11:00", "teamleider": "02-12 12:00"}
+    wgs = await session.scalar(
+        select(Deadline).where(Deadline.dossier_id == result.dossier.id, Deadline.norm == "wgs_bedreigend")
+    )
+    assert wgs is not None and wgs.due_date == D(2026, 12, 7)
+    moments = await session.execute(
+        select(Reminder.offset_days, Reminder.due_at).where(
+            Reminder.deadline_id == wgs.id, Reminder.audience == "houder"
+        )
+    )
+    days = {o: deps.calendar.local(at).date() for o, at in moments}
+    assert days == {
+        3: D(2026, 12, 2),
+        0: D(2026, 12, 7),
+        -1: D(2026, 12, 8),
+    }  # the day it came in, the last day

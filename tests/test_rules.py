@@ -66,6 +66,7 @@ CONTACT = (M.EERSTE_CONTACT, D(2026, 12, 3))
             [
                 PICKED_UP,
                 CONTACT,
+                (M.STABILISATIE, D(2026, 12, 3)),
                 (M.START_BUDGETBEHEER, D(2026, 12, 4)),
                 (M.EINDE_BUDGETBEHEER, D(2026, 12, 5)),
             ],

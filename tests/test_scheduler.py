@@ -487,7 +487,6 @@ async def test_budgetbeheer_gets_a_reminder_for_each_toets(
         Milestone.FR_VASTE_LASTEN,
         Milestone.FR_SCHULDEISERS,
         Milestone.PLAN_VAN_AANPAK,
-        Milestone.STABILISATIE,
         Milestone.START_BUDGETBEHEER,
     ):
         await dossiers.record_milestone(session, deps, km, ref, kind)

@@ -27,12 +27,18 @@ Row = list[object]
 
 MILESTONE_COLUMNS = [
     (Milestone.OPGEPAKT, "datumOpgepakt"),
+    (Milestone.AANBOD_EERSTE_GESPREK, "datumAanbodEersteGesprek"),
     (Milestone.EERSTE_CONTACT, "datumEersteGesprek"),
+    (Milestone.BESCHIKKING, "datumBeschikking"),
     (Milestone.FINANCIELE_RUST, "datumFinancieleRust"),
     (Milestone.PLAN_VAN_AANPAK, "datumPlanVanAanpak"),
     (Milestone.STABILISATIE, "datumEindeStabilisatie"),
     (Milestone.START_SCHULDREGELING, "datumStartSchuldregeling"),
+    (Milestone.SCHULDREGELING_INGEDIEND, "datumIndieningSchuldregeling"),
     (Milestone.MINNELIJKE_REGELING, "datumMinnelijkeRegeling"),
+    (Milestone.SCHULDREGELING_AFGEWEZEN, "datumAfwijzingSchuldregeling"),
+    (Milestone.VERZOEK_DWANGAKKOORD, "datumVerzoekDwangakkoord"),
+    (Milestone.SCHULDREGELING_INGETROKKEN, "datumIntrekkingSchuldregeling"),
     (Milestone.EINDE_SCHULDREGELING, "datumEindeSchuldregeling"),
     (Milestone.START_BUDGETBEHEER, "datumStartBudgetbeheer"),
     (Milestone.EINDE_BUDGETBEHEER, "datumEindeBudgetbeheer"),

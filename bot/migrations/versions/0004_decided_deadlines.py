@@ -6,7 +6,8 @@ Create Date: 2026-11-27 17:20:00
 
 A deadline that ends without its end product after its due date (its dossier closed late) is
 niet gehaald from now on, not vervallen; budgetcoaching that ends without a self-reliant inwoner
-is niet gehaald. Existing rows are brought in line with those rules here.
+is niet gehaald; stabilisatie is derived from financiële rust and the plan van aanpak. Existing
+rows are brought in line with those rules here.
 """
 
 from __future__ import annotations
@@ -94,6 +95,44 @@ def upgrade() -> None:
                 values = {"decided_on": ended}
         conn.execute(deadlines.update().where(deadlines.c.id == id_).values(**values))
     _budgetcoaching(conn)
+    _stabilisatie(conn)
+
+
+def _stabilisatie(conn: sa.Connection) -> None:
+    """Stabilisatie is reached on the day financiële rust and the plan van aanpak both exist: the
+    date entered before is replaced by that one, and a dossier that had both gets it. Deadlines that
+    count from it are re-planned at the dossier's next step."""
+    firsts: dict[int, dict[str, tuple[date, int | None, datetime]]] = {}
+    rows = conn.execute(
+        sa.select(
+            milestones.c.dossier_id,
+            milestones.c.kind,
+            milestones.c.day,
+            milestones.c.recorded_by_id,
+            milestones.c.recorded_at,
+        )
+        .where(milestones.c.kind.in_(["financiele_rust", "plan_van_aanpak", "stabilisatie"]))
+        .order_by(milestones.c.day)
+    ).all()
+    for dossier_id, kind, day, by, at in rows:
+        firsts.setdefault(dossier_id, {}).setdefault(kind, (day, by, at))
+    for dossier_id, kinds in firsts.items():
+        if "financiele_rust" not in kinds or "plan_van_aanpak" not in kinds:
+            continue
+        reached = max(kinds["financiele_rust"][0], kinds["plan_van_aanpak"][0])
+        if "stabilisatie" in kinds:
+            conn.execute(
+                milestones.update()
+                .where(milestones.c.dossier_id == dossier_id, milestones.c.kind == "stabilisatie")
+                .values(day=reached)
+            )
+        else:
+            _, by, at = kinds["financiele_rust"]
+            conn.execute(
+                milestones.insert().values(
+                    dossier_id=dossier_id, kind="stabilisatie", day=reached, recorded_by_id=by, recorded_at=at
+                )
+            )
 
 
 def _budgetcoaching(conn: sa.Connection) -> None:
