@@ -198,17 +198,18 @@ async def norm_figures(
 
 async def _lapsed(session: AsyncSession, period: Period, as_of: date, scope: Scope) -> dict[str, int]:
     """Per norm, the deadlines that lapsed (vervallen) in the period."""
+    toets = (Deadline.seq > 0).label("toets")
     rows = await session.execute(
         _scoped(
-            select(norm_key_expr(), func.count()).where(
+            select(Deadline.norm, toets, func.count()).where(
                 Deadline.dossier_id.is_not(None),
                 Deadline.status == DeadlineStatus.VERVALLEN,
                 Deadline.decided_on.between(period.start, min(period.end, as_of)),
             ),
             scope,
-        ).group_by(norm_key_expr())
+        ).group_by(Deadline.norm, toets)
     )
-    return {str(key): int(n) for key, n in rows}
+    return {norm + TOETS_SUFFIX if is_toets else norm: int(n) for norm, is_toets, n in rows}
 
 
 def _nearest_rank(histogram: list[tuple[int, int]], shares: tuple[float, ...]) -> list[int | None]:
