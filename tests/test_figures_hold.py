@@ -161,31 +161,15 @@ async def test_a_closing_dated_after_the_due_date_is_a_miss_even_when_recorded_e
     assert (await _deadlines(session, ref))["vroegsignalering"].status == DeadlineStatus.VERVALLEN
 
 
-async def test_coaching_ended_without_self_reliance_is_niet_gehaald_on_the_end_date(
-    session: AsyncSession, deps: Deps, rostered: People, clock: FakeClock
-) -> None:
-    km = rostered.klantmanager.telegram_id
-    clock.set(D(2026, 12, 2))
-    ref = await _dossier(session, deps, rostered, Category.NIEUWE_AANMELDING, D(2026, 12, 2))
-    await dossiers.record_milestone(session, deps, km, ref, M.EERSTE_CONTACT, contact_way=ContactWay.TELEFOON)
-    await dossiers.record_milestone(session, deps, km, ref, M.START_BUDGETCOACHING)
-    clock.set(D(2027, 2, 3))
-    recorded = await dossiers.record_milestone(
-        session, deps, km, ref, M.EINDE_BUDGETCOACHING, self_reliant=False
-    )
-    assert M.ZELFREDZAAM not in recorded.kinds
-    coaching = (await _deadlines(session, ref))["budgetcoaching"]
-    assert (coaching.status, coaching.met_date, coaching.decided_on) == (
-        DeadlineStatus.NIET_GEHAALD,
-        None,
-        D(2027, 2, 3),
-    )
-    figures = await compute(session, deps, parse_quarter("2027-K1"), Scope())
-    assert (figures.norms["budgetcoaching"].decided, figures.norms["budgetcoaching"].on_time) == (1, 0)
-
-
-async def test_coaching_ended_self_reliant_is_met(
-    session: AsyncSession, deps: Deps, rostered: People, clock: FakeClock
+@pytest.mark.parametrize(
+    ("reliant", "expected"),
+    [
+        (False, (DeadlineStatus.NIET_GEHAALD, None, D(2027, 2, 3), (1, 0))),  # niet gehaald on the end date
+        (True, (DeadlineStatus.GESTOPT, D(2027, 2, 3), D(2027, 2, 3), (1, 1))),
+    ],
+)
+async def test_coaching_is_met_only_when_it_ends_self_reliant(
+    session: AsyncSession, deps: Deps, rostered: People, clock: FakeClock, reliant: bool, expected: tuple
 ) -> None:
     km = rostered.klantmanager.telegram_id
     clock.set(D(2026, 12, 2))
@@ -194,11 +178,18 @@ async def test_coaching_ended_self_reliant_is_met(
     await dossiers.record_milestone(session, deps, km, ref, M.START_BUDGETCOACHING)
     clock.set(D(2027, 2, 3))
     recorded = await dossiers.record_milestone(
-        session, deps, km, ref, M.EINDE_BUDGETCOACHING, self_reliant=True
+        session, deps, km, ref, M.EINDE_BUDGETCOACHING, self_reliant=reliant
     )
-    assert M.ZELFREDZAAM in recorded.kinds
+    assert (M.ZELFREDZAAM in recorded.kinds) is reliant
     coaching = (await _deadlines(session, ref))["budgetcoaching"]
-    assert (coaching.status, coaching.met_date) == (DeadlineStatus.GESTOPT, D(2027, 2, 3))
+    figures = await compute(session, deps, parse_quarter("2027-K1"), Scope())
+    figure = figures.norms["budgetcoaching"]
+    assert (
+        coaching.status,
+        coaching.met_date,
+        coaching.decided_on,
+        (figure.decided, figure.on_time),
+    ) == expected
 
 
 async def test_attempts_stop_nothing_until_the_inwoner_is_reached(
@@ -402,3 +393,21 @@ async def test_a_bedreigende_situatie_is_picked_up_fast_and_reminded_the_same_da
         0: D(2026, 12, 7),
         -1: D(2026, 12, 8),
     }  # the day it came in, the last day
+
+
+def test_the_wgs_beschikking_runs_from_the_first_gesprek(config: AppConfig) -> None:
+    facts = [(M.EERSTE_CONTACT, D(2026, 12, 3))]
+    plans = plan_deadlines(
+        config, WorkCalendar(), Category.NIEUWE_AANMELDING, D(2026, 12, 2), first_dates(facts)
+    )
+    beschikking = next(p for p in plans if p.norm == "wgs_beschikking")
+    assert (beschikking.start, beschikking.due, beschikking.met) == (D(2026, 12, 3), D(2027, 1, 28), None)
+    decided = [*facts, (M.BESCHIKKING, D(2027, 1, 20))]
+    plans = plan_deadlines(
+        config, WorkCalendar(), Category.NIEUWE_AANMELDING, D(2026, 12, 2), first_dates(decided)
+    )
+    assert next(p for p in plans if p.norm == "wgs_beschikking").met == D(2027, 1, 20)
+    vroeg = plan_deadlines(
+        config, WorkCalendar(), Category.VROEGSIGNALERING, D(2026, 12, 2), first_dates(facts)
+    )
+    assert not {"wgs_beschikking", "wgs_eerste_gesprek"} & {p.norm for p in vroeg}  # the seed's 2 weken judge

@@ -79,3 +79,13 @@ def test_status_targets_come_from_the_configuration(config: AppConfig) -> None:
     strict = status_text("nl", stricter, "alle wijkteams", week, quarter)
     assert "❌ Vroegsignalering: – | 8/10 = 80% (doel 90%)" in strict
     assert "❌ Zelfredzaam na budgetbeheer (kwartaal): 6/10 = 60% (doel 70%)" in strict
+
+
+def test_status_shows_lapsed_deadlines_apart_and_the_base_still_running(config: AppConfig) -> None:
+    quarter = Figures(Period(D(2026, 10, 1), D(2026, 12, 31), "2026-K4"), TODAY)
+    quarter.norms = {"vroegsignalering": NormFigure("vroegsignalering", 4, 3, 10, 13, lapsed=2)}
+    quarter.budgetbeheer_running = 5
+    week = Figures(Period(D(2026, 12, 7), D(2026, 12, 13), "2026-W50"), TODAY)
+    text = status_text("nl", config, "alle wijkteams", week, quarter)
+    assert "❌ Vroegsignalering: – | 3/4 = 75% (doel 80%) · mediaan 10 d, p80 13 d · 2 vervallen" in text
+    assert "Zelfredzaam na budgetbeheer (kwartaal): – (doel 50%) · nog 5 trajecten lopen" in text
