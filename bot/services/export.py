@@ -250,14 +250,15 @@ _WITHIN = {
 
 
 def _deadline_cells(deadline: Deadline | None, as_of: date) -> tuple[int | None, str | None]:
-    """Days from the deadline's start to its end product (or to the report date while it runs),
-    and binnenTermijn: ja, nee or loopt; empty for no deadline or a lapsed one."""
+    """Days from the deadline's start to its end product (to the day it was decided when it ended
+    niet gehaald; to the report date while it runs), and binnenTermijn: ja, nee or loopt; empty
+    for no deadline or a lapsed one."""
     if deadline is None:
         return None, None
     state = verdict(deadline.status, deadline.due_date, deadline.met_date, as_of)
     if state is Verdict.VERVALLEN:
         return None, None
-    end = deadline.met_date if deadline.met_date is not None else as_of
+    end = deadline.met_date or (deadline.decided_on if state is Verdict.NIET_GEHAALD else None) or as_of
     return (end - deadline.start_date).days, _WITHIN[state]
 
 
