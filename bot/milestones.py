@@ -43,11 +43,11 @@ REQUIRES: dict[Milestone, tuple[Milestone, ...]] = {
     M.SCHULDREGELING_AFGEWEZEN: (M.START_SCHULDREGELING,),
     M.VERZOEK_DWANGAKKOORD: (M.SCHULDREGELING_AFGEWEZEN,),
     M.SCHULDREGELING_INGETROKKEN: (M.START_SCHULDREGELING,),
-    M.EINDE_SCHULDREGELING: (M.MINNELIJKE_REGELING,),
+    M.EINDE_SCHULDREGELING: (),  # a minnelijke regeling or a dwangakkoord, see missing_prerequisites
     # seed: "Stabilisatieproces / start budgetbeheer": budgetbeheer may start during stabilisation
     M.START_BUDGETBEHEER: (M.EERSTE_CONTACT,),
     M.TOETS: (M.START_BUDGETBEHEER, M.STABILISATIE),
-    M.EINDE_BUDGETBEHEER: (M.START_BUDGETBEHEER,),
+    M.EINDE_BUDGETBEHEER: (M.START_BUDGETBEHEER, M.STABILISATIE),
     M.START_BUDGETCOACHING: (M.EERSTE_CONTACT,),
     M.EINDE_BUDGETCOACHING: (M.START_BUDGETCOACHING,),
     M.ZELFREDZAAM: (M.EINDE_BUDGETCOACHING,),
@@ -58,6 +58,9 @@ REQUIRES: dict[Milestone, tuple[Milestone, ...]] = {
 
 # Once one of these exists, the milestone can no longer be recorded.
 ENDS: dict[Milestone, tuple[Milestone, ...]] = {
+    # once the inwoner was reached, an attempt or an offer can no longer improve the first contact
+    M.CONTACTPOGING: (M.EERSTE_CONTACT,),
+    M.AANBOD_EERSTE_GESPREK: (M.EERSTE_CONTACT,),
     M.TOETS: (M.EINDE_BUDGETBEHEER,),
     M.START_BUDGETCOACHING: (M.EINDE_BUDGETCOACHING,),
     M.SCHULDREGELING_INGEDIEND: (
@@ -95,13 +98,20 @@ def missing_prerequisites(kind: Milestone, facts: Facts) -> list[Milestone]:
         if facts.get(M.AANMELDING_WSNP.value) or facts.get(M.EINDE_SCHULDREGELING.value):
             return []
         return [M.AANMELDING_WSNP]
+    if kind is M.EINDE_SCHULDREGELING:  # after a minnelijke regeling or a dwangakkoord
+        if facts.get(M.MINNELIJKE_REGELING.value) or facts.get(M.VERZOEK_DWANGAKKOORD.value):
+            return []
+        return [M.MINNELIJKE_REGELING]
     return [req for req in REQUIRES[kind] if not facts.get(req.value)]
 
 
 def earliest_date(kind: Milestone, facts: Facts) -> date | None:
     """A milestone cannot be dated before the milestones it builds on. Picking up in the bot is a
     formality, not an event in the trajectory: contact made the day before counts."""
-    days = [facts[r.value][0] for r in REQUIRES[kind] if r is not M.OPGEPAKT and facts.get(r.value)]
+    if kind is M.AFGESLOTEN:  # closing comes after every step recorded
+        days = [dates[-1] for key, dates in facts.items() if dates and key != M.OPGEPAKT.value]
+    else:
+        days = [facts[r.value][0] for r in REQUIRES[kind] if r is not M.OPGEPAKT and facts.get(r.value)]
     return max(days) if days else None
 
 
@@ -117,8 +127,6 @@ def recordable(facts: Facts, category: Category | None = None) -> list[Milestone
         if kind not in REPEATABLE and facts.get(kind.value):
             continue
         if ended_by(kind, facts) is not None:
-            continue
-        if kind is M.CONTACTPOGING and facts.get(M.EERSTE_CONTACT.value):
             continue
         if not missing_prerequisites(kind, facts):
             result.append(kind)

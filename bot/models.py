@@ -19,13 +19,15 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from bot.i18n import DEFAULT_LANGUAGE
-from bot.vocabulary import Audience, ReminderKind
+from bot.norms import decided_on
+from bot.vocabulary import Audience, DeadlineStatus, ReminderKind
 
 # Stable constraint names so Alembic migrations can refer to them on every database.
 NAMING = {
@@ -245,7 +247,18 @@ class Deadline(Base):
         CheckConstraint("(dossier_id IS NULL) <> (vraag_id IS NULL)", name="one_owner"),
         Index("ix_deadlines_status_due", "status", "due_date", "dossier_id"),
         Index("ix_deadlines_norm_met", "norm", "met_date"),
-        Index("ix_deadlines_decided", "decided_on", "status", "norm", "seq", "dossier_id"),
+        # covering index for the figures: a deadline counts in the period of its decided_on
+        Index(
+            "ix_deadlines_decided",
+            "decided_on",
+            "status",
+            "norm",
+            "seq",
+            "met_date",
+            "due_date",
+            "lead_days",
+            "dossier_id",
+        ),
         # covering indexes for the quarter's figures (migration 0003)
         Index(
             "ix_deadlines_met_cover",
@@ -281,6 +294,7 @@ class Deadline(Base):
     # the day an ended deadline was decided: met in time (met), late or niet gehaald (the earlier
     # of the due date and the day it ended), vervallen (the day its dossier closed)
     decided_on: Mapped[date | None] = mapped_column(Date)
+    opened_on: Mapped[date | None] = mapped_column(Date)  # the day the row was created
     status: Mapped[str] = mapped_column(String(20))
     updated_at: Mapped[datetime]
 
@@ -365,3 +379,13 @@ class BotState(Base):
 
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
+
+
+@event.listens_for(Deadline, "before_insert")
+def _decision_day(_mapper: object, _connection: object, row: Deadline) -> None:
+    """Rows written without them (old data, generators) get an opening and a decision day by the
+    same rule as the services' (bot.norms.decided_on)."""
+    if row.opened_on is None:
+        row.opened_on = row.start_date
+    if row.decided_on is None and row.status in (DeadlineStatus.LOPEND, DeadlineStatus.GESTOPT):
+        row.decided_on = decided_on(row.due_date, row.met_date, row.opened_on)

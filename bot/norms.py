@@ -124,6 +124,22 @@ def vraag_due(config: AppConfig, calendar: WorkCalendar, asked: date) -> tuple[s
     return None
 
 
+def decided_on(
+    due: date | None, met: date | None, opened: date | None, missed: date | None = None
+) -> date | None:
+    """The day a deadline is decided, or (still running) will be decided as missed: its met date
+    when met in time; otherwise its due date (or the earlier day its trajectory ended without the
+    end product), but never before the day the deadline was opened, so that a figure once
+    decided stays: a deadline created late, after a step recorded late or a rule switched on
+    later, counts on the day it came, not in a period already reported."""
+    if due is None:
+        return None
+    if met is not None and met <= due:
+        return met
+    base = missed if missed is not None else due
+    return base if opened is None else max(base, opened)
+
+
 def within_term(met: date | None, due: date | None) -> bool:
     """Binnen de termijn: the end product was recorded on or before the due date. The figures'
     SQL form (bot.services.deadlines.within_term_sql) is tested against this one."""

@@ -32,17 +32,35 @@ M = Milestone
 
 
 @pytest.mark.parametrize(
-    ("due", "day", "expected"),
+    ("due", "day", "today", "expected"),
     [
-        (D(2026, 12, 16), D(2026, 12, 17), (DeadlineStatus.NIET_GEHAALD, D(2026, 12, 16))),  # closed late
-        (D(2026, 12, 16), D(2027, 2, 1), (DeadlineStatus.NIET_GEHAALD, D(2026, 12, 16))),  # much later
-        (D(2026, 12, 16), D(2026, 12, 16), (DeadlineStatus.VERVALLEN, D(2026, 12, 16))),  # on the due date
-        (D(2026, 12, 16), D(2026, 12, 4), (DeadlineStatus.VERVALLEN, D(2026, 12, 4))),  # within the term
-        (None, D(2026, 12, 4), (DeadlineStatus.VERVALLEN, D(2026, 12, 4))),  # no term
+        (D(2026, 12, 16), D(2026, 12, 17), D(2026, 12, 17), (DeadlineStatus.NIET_GEHAALD, D(2026, 12, 16))),
+        (D(2026, 12, 16), D(2027, 2, 1), D(2027, 2, 1), (DeadlineStatus.NIET_GEHAALD, D(2026, 12, 16))),
+        (D(2026, 12, 16), D(2026, 12, 16), D(2026, 12, 16), (DeadlineStatus.VERVALLEN, D(2026, 12, 16))),
+        (D(2026, 12, 16), D(2026, 12, 4), D(2026, 12, 4), (DeadlineStatus.VERVALLEN, D(2026, 12, 4))),
+        # a closing back-dated to within the term, recorded after the due date: the miss stays
+        (D(2026, 12, 16), D(2026, 12, 4), D(2027, 1, 8), (DeadlineStatus.NIET_GEHAALD, D(2026, 12, 16))),
+        (None, D(2026, 12, 4), D(2026, 12, 4), (DeadlineStatus.VERVALLEN, D(2026, 12, 4))),  # no term
     ],
 )
-def test_a_deadline_ending_without_its_end_product(due: date | None, day: date, expected: tuple) -> None:
-    assert ending(due, day) == expected
+def test_a_deadline_ending_without_its_end_product(
+    due: date | None, day: date, today: date, expected: tuple
+) -> None:
+    assert ending(due, day, today) == expected
+
+
+def test_a_deadline_opened_after_its_due_date_counts_on_the_day_it_came() -> None:
+    from bot.norms import decided_on
+
+    assert decided_on(D(2026, 12, 16), None, D(2026, 12, 2)) == D(2026, 12, 16)
+    assert decided_on(D(2026, 12, 16), None, D(2027, 1, 8)) == D(2027, 1, 8)  # created late: not in K4
+    assert decided_on(D(2026, 12, 16), D(2026, 12, 10), D(2026, 12, 2)) == D(2026, 12, 10)
+    assert decided_on(D(2026, 12, 16), D(2027, 1, 3), D(2026, 12, 2)) == D(2026, 12, 16)  # late
+    assert decided_on(D(2027, 6, 1), None, D(2026, 12, 2), missed=D(2027, 2, 3)) == D(2027, 2, 3)
+    assert ending(D(2026, 12, 16), D(2027, 1, 8), D(2027, 1, 8), opened=D(2027, 1, 5)) == (
+        DeadlineStatus.NIET_GEHAALD,
+        D(2027, 1, 5),
+    )
 
 
 @pytest.mark.parametrize(
@@ -148,17 +166,18 @@ async def test_closing_within_the_term_lapses_and_counts_apart(
     assert (vs.decided, vs.on_time, vs.lapsed, vs.share) == (0, 0, 1, None)  # never in the share
 
 
-async def test_a_closing_dated_after_the_due_date_is_a_miss_even_when_recorded_early(
+async def test_a_closing_back_dated_to_the_due_date_after_it_passed_keeps_the_miss(
     session: AsyncSession, deps: Deps, rostered: People, clock: FakeClock
 ) -> None:
-    """The closing day decides, not the day it was typed in: a close dated on the due date lapses."""
+    """Recorded after the due date, a closing dated on (or before) it cannot erase the miss that
+    was already counted."""
     clock.set(D(2026, 12, 2))
     ref = await _dossier(session, deps, rostered, Category.VROEGSIGNALERING, D(2026, 12, 2))
     clock.set(D(2026, 12, 18))
     await dossiers.close_dossier(
         session, deps, rostered.klantmanager.telegram_id, ref, CloseReason.VERHUISD, D(2026, 12, 16)
     )
-    assert (await _deadlines(session, ref))["vroegsignalering"].status == DeadlineStatus.VERVALLEN
+    assert (await _deadlines(session, ref))["vroegsignalering"].status == DeadlineStatus.NIET_GEHAALD
 
 
 @pytest.mark.parametrize(
@@ -411,3 +430,61 @@ def test_the_wgs_beschikking_runs_from_the_first_gesprek(config: AppConfig) -> N
         config, WorkCalendar(), Category.VROEGSIGNALERING, D(2026, 12, 2), first_dates(facts)
     )
     assert not {"wgs_beschikking", "wgs_eerste_gesprek"} & {p.norm for p in vroeg}  # the seed's 2 weken judge
+
+
+@pytest.mark.parametrize(
+    ("kind", "known", "day", "fragment"),
+    [
+        # closing comes after every recorded step
+        (
+            M.AFGESLOTEN,
+            [(M.OPGEPAKT, D(2026, 11, 2)), (M.EERSTE_CONTACT, D(2026, 11, 20))],
+            D(2026, 11, 3),
+            "vorige stap",
+        ),
+        # a stale 'contactpoging' after the first contact cannot move it earlier
+        (
+            M.CONTACTPOGING,
+            [(M.OPGEPAKT, D(2026, 11, 2)), (M.EERSTE_CONTACT, D(2026, 11, 25))],
+            D(2026, 11, 10),
+            "niet meer",
+        ),
+        (
+            M.AANBOD_EERSTE_GESPREK,
+            [(M.OPGEPAKT, D(2026, 11, 2)), (M.EERSTE_CONTACT, D(2026, 11, 25))],
+            D(2026, 11, 26),
+            "niet meer",
+        ),
+        # budgetbeheer cannot end before stabilisatie (its deadline counts from it)
+        (
+            M.EINDE_BUDGETBEHEER,
+            [(M.EERSTE_CONTACT, D(2026, 10, 1)), (M.START_BUDGETBEHEER, D(2026, 10, 5))],
+            D(2026, 10, 20),
+            "Eerst nodig: stabilisatie",
+        ),
+    ],
+)
+def test_steps_that_would_rewrite_a_figure_are_refused(
+    kind: Milestone, known: list, day: date, fragment: str
+) -> None:
+    from bot import milestones as rules
+
+    with pytest.raises(DomainError) as caught:
+        rules.check_recordable(kind, first_dates(known), day, Category.VROEGSIGNALERING)
+    assert fragment in caught.value.render("nl")
+
+
+def test_a_dwangakkoord_leads_on_to_the_end_of_the_schuldregeling() -> None:
+    from bot import milestones as rules
+
+    facts = first_dates(
+        [
+            (M.OPGEPAKT, D(2026, 12, 2)),
+            (M.EERSTE_CONTACT, D(2026, 12, 3)),
+            (M.STABILISATIE, D(2027, 1, 4)),
+            (M.START_SCHULDREGELING, D(2027, 1, 5)),
+            (M.SCHULDREGELING_AFGEWEZEN, D(2027, 3, 1)),
+            (M.VERZOEK_DWANGAKKOORD, D(2027, 3, 8)),
+        ]
+    )
+    assert M.EINDE_SCHULDREGELING in rules.recordable(facts, Category.NIEUWE_AANMELDING)

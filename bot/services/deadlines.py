@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config import MELDING
 from bot.models import Deadline, Dossier, MilestoneRecord, Reminder, User, Vraag
 from bot.moments import pickup_moments, reminder_moments
-from bot.norms import DeadlinePlan, first_dates, plan_deadlines
+from bot.norms import DeadlinePlan, decided_on, first_dates, plan_deadlines
 from bot.services.common import Deps, audit
 from bot.vocabulary import (
     Audience,
@@ -47,28 +48,29 @@ async def dossier_facts(session: AsyncSession, dossier: Dossier) -> dict[str, li
     return first_dates((Milestone(kind), day) for kind, day in rows)
 
 
-def decided_on(plan: DeadlinePlan) -> date | None:
-    """The day a planned deadline was decided: met in time on its met date, met late on its due
-    date, niet gehaald on the day the plan says; None while it runs."""
-    if plan.met is not None:
-        return plan.met if plan.due is None or plan.met <= plan.due else plan.due
-    return plan.missed
-
-
 def _status(plan: DeadlinePlan) -> DeadlineStatus:
     if plan.met is not None:
         return DeadlineStatus.GESTOPT
     return DeadlineStatus.NIET_GEHAALD if plan.missed is not None else DeadlineStatus.LOPEND
 
 
-ENDED = (DeadlineStatus.VERVALLEN, DeadlineStatus.NIET_GEHAALD)
+# A deadline that has stopped or ended stays as it was decided: a later step, a migration or a
+# change of the configuration does not rewrite a figure already reported.
+ENDED = (DeadlineStatus.GESTOPT, DeadlineStatus.VERVALLEN, DeadlineStatus.NIET_GEHAALD)
 
 
 async def sync_dossier_deadlines(
-    session: AsyncSession, deps: Deps, dossier: Dossier, actor: User | None, day: date | None = None
+    session: AsyncSession,
+    deps: Deps,
+    dossier: Dossier,
+    actor: User | None,
+    day: date | None = None,
+    *,
+    creating: bool = False,
 ) -> list[Deadline]:
     """Start, move or stop the dossier's deadlines to match its milestones (recorded on `day`,
-    default today); rewrite their reminders. A deadline that has ended stays as it was decided."""
+    default today); rewrite their reminders. Deadlines that count from the melding start only when
+    the dossier is created: a norm switched on later does not reach back to older dossiers."""
     facts = await dossier_facts(session, dossier)
     plans = plan_deadlines(
         deps.config, deps.calendar, Category(dossier.category), dossier.meldingsdatum, facts
@@ -84,6 +86,9 @@ async def sync_dossier_deadlines(
         row = existing.get(plan.key)
         status = _status(plan)
         if row is None:
+            if not creating and deps.config.normen[plan.norm].start == MELDING:
+                continue
+            today = deps.today()
             row = Deadline(
                 dossier_id=dossier.id,
                 norm=plan.norm,
@@ -93,7 +98,8 @@ async def sync_dossier_deadlines(
                 met_date=plan.met,
                 lead_days=lead_days(plan.start, plan.met),
                 status=status,
-                decided_on=decided_on(plan),
+                opened_on=today,
+                decided_on=decided_on(plan.due, plan.met, today, plan.missed),
                 updated_at=now,
             )
             session.add(row)
@@ -120,7 +126,8 @@ async def sync_dossier_deadlines(
             moved = row.due_date != plan.due
             row.start_date, row.due_date, row.met_date = plan.start, plan.due, plan.met
             row.lead_days = lead_days(plan.start, plan.met)
-            row.status, row.decided_on, row.updated_at = status, decided_on(plan), now
+            row.status, row.updated_at = status, now
+            row.decided_on = decided_on(plan.due, plan.met, row.opened_on, plan.missed)
             action = (
                 AuditAction.DEADLINE_STOPPED
                 if plan.met
@@ -152,18 +159,24 @@ async def sync_dossier_deadlines(
     return touched
 
 
-def ending(due: date | None, day: date) -> tuple[DeadlineStatus, date]:
-    """A running deadline that ends on `day` without its end product: niet gehaald, decided on its
-    due date, once that had passed; still within its term, it lapses (vervallen) on that day."""
-    if due is not None and due < day:
-        return DeadlineStatus.NIET_GEHAALD, due
+def ending(
+    due: date | None, day: date, today: date, opened: date | None = None
+) -> tuple[DeadlineStatus, date]:
+    """A running deadline that ends without its end product, dated `day` and recorded `today`:
+    niet gehaald once its due date had passed when the ending was recorded (a back-dated closing
+    does not erase a miss already counted), decided on its due date; still within its term, it
+    lapses (vervallen) on `day`."""
+    if due is not None and due < max(day, today):
+        decided = decided_on(due, None, opened)
+        assert decided is not None
+        return DeadlineStatus.NIET_GEHAALD, decided
     return DeadlineStatus.VERVALLEN, day
 
 
 async def _end_without_product(
     session: AsyncSession, deps: Deps, dossier: Dossier, row: Deadline, actor: User | None, day: date
 ) -> None:
-    status, row.decided_on = ending(row.due_date, day)
+    status, row.decided_on = ending(row.due_date, day, deps.today(), row.opened_on)
     row.status, row.updated_at = status, deps.now()
     action = (
         AuditAction.DEADLINE_MISSED if status is DeadlineStatus.NIET_GEHAALD else AuditAction.DEADLINE_LAPSED

@@ -223,7 +223,7 @@ async def create_melding(
             naar=routed.decision.assignee_id,
             reden=routed.decision.reason.value,
         )
-        deadlines = await sync_dossier_deadlines(session, deps, dossier, actor)
+        deadlines = await sync_dossier_deadlines(session, deps, dossier, actor, creating=True)
         await schedule_pickup_escalation(session, deps, dossier=dossier, fresh=True)
     running = [d for d in deadlines if d.status == DeadlineStatus.LOPEND and d.due_date is not None]
     first = min(running, key=lambda d: d.due_date or date.max, default=None)

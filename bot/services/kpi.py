@@ -127,25 +127,14 @@ def norm_key_expr() -> ColumnElement[str]:
 
 
 def _decided(period: Period, as_of: date) -> ColumnElement[bool]:
-    """Decided in the period: met in time inside it; missed with its due date inside it (and
-    passed); or ended niet gehaald with its decision day inside it."""
-    last = min(period.end, as_of)
-    on_time = within_term_sql()
-    niet_gehaald = Deadline.status == DeadlineStatus.NIET_GEHAALD
+    """Decided in the period: its decision day (bot.norms.decided_on) inside it, up to the report
+    date; a running deadline only once that day has passed (it is then missed)."""
     return and_(
         Deadline.dossier_id.is_not(None),
         Deadline.due_date.is_not(None),
         Deadline.status != DeadlineStatus.VERVALLEN,
-        or_(
-            and_(on_time, Deadline.met_date.between(period.start, last)),
-            and_(
-                ~on_time,
-                ~niet_gehaald,
-                Deadline.due_date.between(period.start, last),
-                Deadline.due_date < as_of,
-            ),
-            and_(niet_gehaald, Deadline.decided_on.between(period.start, last)),
-        ),
+        Deadline.decided_on.between(period.start, min(period.end, as_of)),
+        or_(Deadline.status != DeadlineStatus.LOPEND, Deadline.decided_on < as_of),
     )
 
 

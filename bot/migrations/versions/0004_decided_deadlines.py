@@ -32,6 +32,8 @@ deadlines = sa.table(
     sa.column("lead_days", sa.Integer),
     sa.column("status", sa.String),
     sa.column("decided_on", sa.Date),
+    sa.column("opened_on", sa.Date),
+    sa.column("start_date", sa.Date),
     sa.column("updated_at", sa.DateTime),
 )
 milestones = sa.table(
@@ -46,6 +48,16 @@ milestones = sa.table(
     sa.column("recorded_at", sa.DateTime),
 )
 
+NEW_KINDS = [
+    "zelfredzaam",
+    "aanbod_eerste_gesprek",
+    "beschikking",
+    "schuldregeling_ingediend",
+    "schuldregeling_afgewezen",
+    "verzoek_dwangakkoord",
+    "schuldregeling_ingetrokken",
+]
+
 # contact ways renamed to the words the chain uses (DDAS: Mail, Brief, Telefoon, Huisbezoek, ...)
 WAYS = {"spreekuur": "kantoor", "digitaal": "mail"}
 
@@ -57,11 +69,14 @@ def _day(value: date | datetime | None) -> date | None:
 def upgrade() -> None:
     with op.batch_alter_table("deadlines", schema=None) as batch_op:
         batch_op.add_column(sa.Column("decided_on", sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column("opened_on", sa.Date(), nullable=True))
     with op.batch_alter_table("milestones", schema=None) as batch_op:
         batch_op.add_column(sa.Column("dagdeel", sa.String(length=10), nullable=True))
         batch_op.add_column(sa.Column("uitkomst", sa.String(length=30), nullable=True))
     op.create_index(
-        "ix_deadlines_decided", "deadlines", ["decided_on", "status", "norm", "seq", "dossier_id"]
+        "ix_deadlines_decided",
+        "deadlines",
+        ["decided_on", "status", "norm", "seq", "met_date", "due_date", "lead_days", "dossier_id"],
     )
     conn = op.get_bind()
     for old, new in WAYS.items():
@@ -72,6 +87,11 @@ def upgrade() -> None:
             .where(milestones.c.kind == "afgesloten")
             .group_by(milestones.c.dossier_id)
         ).all()
+    )
+    # existing rows count from their start, as before; running ones are decided on their due date
+    conn.execute(deadlines.update().values(opened_on=deadlines.c.start_date))
+    conn.execute(
+        deadlines.update().where(deadlines.c.status == "lopend").values(decided_on=deadlines.c.due_date)
     )
     rows = conn.execute(
         sa.select(
@@ -176,7 +196,8 @@ def _budgetcoaching(conn: sa.Connection) -> None:
 
 def downgrade() -> None:
     conn = op.get_bind()
-    conn.execute(milestones.delete().where(milestones.c.kind == "zelfredzaam"))
+    # kinds revision 0003 does not know
+    conn.execute(milestones.delete().where(milestones.c.kind.in_(NEW_KINDS)))
     conn.execute(deadlines.update().where(deadlines.c.status == "niet_gehaald").values(status="vervallen"))
     for old, new in WAYS.items():
         conn.execute(milestones.update().where(milestones.c.contact_way == new).values(contact_way=old))
@@ -185,4 +206,5 @@ def downgrade() -> None:
         batch_op.drop_column("uitkomst")
         batch_op.drop_column("dagdeel")
     with op.batch_alter_table("deadlines", schema=None) as batch_op:
+        batch_op.drop_column("opened_on")
         batch_op.drop_column("decided_on")
