@@ -488,3 +488,25 @@ def test_a_dwangakkoord_leads_on_to_the_end_of_the_schuldregeling() -> None:
         ]
     )
     assert M.EINDE_SCHULDREGELING in rules.recordable(facts, Category.NIEUWE_AANMELDING)
+
+
+async def test_closing_a_dossier_in_budgetbeheer_counts_as_not_self_reliant(
+    session: AsyncSession, deps: Deps, rostered: People, clock: FakeClock
+) -> None:
+    km = rostered.klantmanager.telegram_id
+    clock.set(D(2026, 10, 5))
+    ref = await _dossier(session, deps, rostered, Category.NIEUWE_AANMELDING, D(2026, 10, 5))
+    await dossiers.record_milestone(session, deps, km, ref, M.EERSTE_CONTACT, contact_way=ContactWay.TELEFOON)
+    await dossiers.record_milestone(session, deps, km, ref, M.START_BUDGETBEHEER)  # during stabilisation
+    q4 = parse_quarter("2026-K4")
+    figures = await compute(session, deps, q4, Scope())
+    assert (figures.budgetbeheer_ended, figures.budgetbeheer_running) == (0, 1)
+    clock.set(D(2026, 11, 20))
+    await dossiers.close_dossier(session, deps, km, ref, CloseReason.GEWEIGERD)
+    figures = await compute(session, deps, q4, Scope())
+    assert (figures.budgetbeheer_ended, figures.budgetbeheer_self_reliant, figures.budgetbeheer_running) == (
+        1,
+        0,
+        0,
+    )
+    assert figures.self_reliance == 0.0

@@ -275,7 +275,9 @@ def explanation(config: AppConfig, period: Period, as_of: date) -> list[Row]:
             "Een termijn telt mee in de periode waarin hij beslist is: op de datum van het eindproduct als "
             "dat binnen de termijn lag, anders op de uiterste datum (ook als de zaak nog loopt of later "
             "wordt afgesloten). Eindigt een traject zonder eindproduct (budgetcoaching zonder dat de "
-            "inwoner zelfredzaam is), dan is de termijn niet gehaald op de einddatum.",
+            "inwoner zelfredzaam is), dan is de termijn niet gehaald op de einddatum, of op de "
+            "uiterste datum als die eerder lag. Een termijn die later is ontstaan (een stap die laat is "
+            "vastgelegd) telt op de dag dat hij ontstond, nooit in een periode die al gerapporteerd is.",
         ],
         ["binnen termijn", "Het eindproduct is vastgelegd op of vóór de uiterste datum."],
         [
@@ -292,7 +294,8 @@ def explanation(config: AppConfig, period: Period, as_of: date) -> list[Row]:
             "zelfredzaamheid",
             "Van de budgetbeheertrajecten die in de periode eindigden: het aandeel dat eindigde als "
             f"financieel zelfredzaam (doel {config.doelen.zelfredzaam_na_budgetbeheer:.0%}); "
-            "aantalLopend: de trajecten die op de peildatum nog lopen.",
+            "aantalLopend: de trajecten die op de laatste dag van de periode nog lopen; een zaak die "
+            "wordt afgesloten terwijl het budgetbeheer loopt, telt als geëindigd zonder zelfredzaamheid.",
         ],
         [
             "dossiers",

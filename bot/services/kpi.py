@@ -18,8 +18,9 @@ import asyncio
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import AppConfig
@@ -305,28 +306,55 @@ async def _counts(
         for ref, key, due, name in overdue
         if due is not None
     ]
+    await _self_reliance(session, figures, scope)
+
+
+def _with_step(kind: Milestone, last: date) -> Select[Any]:
+    return select(MilestoneRecord.dossier_id).where(MilestoneRecord.kind == kind, MilestoneRecord.day <= last)
+
+
+async def _self_reliance(session: AsyncSession, figures: Figures, scope: Scope) -> None:
+    """Budgetbeheer trajecten that ended in the period and how many ended self-reliant; a dossier
+    closed while its budgetbeheer ran ended it too, not self-reliant (closing protects no share).
+    And the base still to come: trajecten running on the period's last day (up to today)."""
+    period, last = figures.period, min(figures.period.end, figures.as_of)
+    step = MilestoneRecord
     ended = await session.execute(
-        select(func.count(), func.sum(case((MilestoneRecord.self_reliant.is_(True), 1), else_=0)))
-        .select_from(MilestoneRecord)
-        .join(Dossier, Dossier.id == MilestoneRecord.dossier_id)
+        select(func.count(), func.sum(case((step.self_reliant.is_(True), 1), else_=0)))
+        .select_from(step)
+        .join(Dossier, Dossier.id == step.dossier_id)
         .where(
-            MilestoneRecord.kind == Milestone.EINDE_BUDGETBEHEER,
-            MilestoneRecord.day.between(period.start, period.end),
+            step.kind == Milestone.EINDE_BUDGETBEHEER,
+            step.day.between(period.start, last),
             *scope.dossier_filter(),
         )
     )
     n, reliant = ended.one()
-    figures.budgetbeheer_ended, figures.budgetbeheer_self_reliant = int(n or 0), int(reliant or 0)
-    beheer = [
-        c for c, norm in deps.config.normen.items() if Milestone.EINDE_BUDGETBEHEER.value in norm.eindproduct
-    ]
-    running = _scoped(
+    closed_running = await session.scalar(
         select(func.count())
-        .select_from(Deadline)
-        .where(Deadline.norm.in_(beheer), Deadline.seq == 0, Deadline.status == DeadlineStatus.LOPEND),
-        scope,
+        .select_from(step)
+        .join(Dossier, Dossier.id == step.dossier_id)
+        .where(
+            step.kind == Milestone.AFGESLOTEN,
+            step.day.between(period.start, last),
+            step.dossier_id.in_(_with_step(Milestone.START_BUDGETBEHEER, last)),
+            step.dossier_id.not_in(_with_step(Milestone.EINDE_BUDGETBEHEER, last)),
+            *scope.dossier_filter(),
+        )
     )
-    figures.budgetbeheer_running = int(await session.scalar(running) or 0)
+    figures.budgetbeheer_ended = int(n or 0) + int(closed_running or 0)
+    figures.budgetbeheer_self_reliant = int(reliant or 0)
+    running = await session.scalar(
+        select(func.count())
+        .select_from(Dossier)
+        .where(
+            Dossier.id.in_(_with_step(Milestone.START_BUDGETBEHEER, last)),
+            Dossier.id.not_in(_with_step(Milestone.EINDE_BUDGETBEHEER, last)),
+            Dossier.id.not_in(_with_step(Milestone.AFGESLOTEN, last)),
+            *scope.dossier_filter(),
+        )
+    )
+    figures.budgetbeheer_running = int(running or 0)
 
 
 async def status_scope(
