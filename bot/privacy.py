@@ -1,8 +1,21 @@
-"""Screening free text for personal data before anything is stored or logged (bot/README.md, "Privacy")."""
+"""Screening text for personal data of inwoners before anything is stored or logged
+(bot/README.md, "Privacy").
+
+The text is normalised first (Unicode NFKC, format and zero-width characters removed, every space
+and dash variant mapped, digits of any script folded to 0-9, Dutch digit words read as digits), so
+that an obfuscated number or address is found like a plain one. Then: BSN (11-proef, any
+separators), IBAN (checksum, any country), Dutch phone numbers, e-mail addresses (also written
+"at"/"[at]"/"punt"/"dot"), postcodes, street and house number, dates of birth, and names of persons
+(a form of address or initials followed by a capitalised name; "naam: ..."). Names the bot itself
+knows to be no inwoner's (wijkteams, the municipality, registered colleagues) may be passed as
+`allowed`. Plain Python: no database, no Telegram.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -10,7 +23,7 @@ from stdnum import iban
 from stdnum.nl import bsn
 
 from bot.errors import DomainError
-from bot.i18n import N_
+from bot.i18n import N_, Text
 
 
 class Finding(StrEnum):
@@ -18,6 +31,10 @@ class Finding(StrEnum):
     IBAN = "iban"
     TELEFOON = "telefoon"
     EMAIL = "email"
+    POSTCODE = "postcode"
+    ADRES = "adres"
+    GEBOORTEDATUM = "geboortedatum"
+    NAAM = "naam"
     CIJFERREEKS = "cijferreeks"
 
 
@@ -26,35 +43,347 @@ FINDING_LABELS = {
     Finding.IBAN: N_("een IBAN (rekeningnummer)"),
     Finding.TELEFOON: N_("een telefoonnummer"),
     Finding.EMAIL: N_("een e-mailadres"),
+    Finding.POSTCODE: N_("een postcode"),
+    Finding.ADRES: N_("een adres (straat en huisnummer)"),
+    Finding.GEBOORTEDATUM: N_("een geboortedatum"),
+    Finding.NAAM: N_("een naam"),
     Finding.CIJFERREEKS: N_("een lange reeks cijfers"),
 }
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-# Candidate IBANs: two letters, two digits, then 10-30 letters/digits, optionally in groups.
-_IBAN = re.compile(r"\b[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]{2,4}){3,8}\b")
-# Dutch numbers: 06-12345678, 010 123 4567, +31 6 1234 5678, 0031..., with spaces, dots or dashes.
-_PHONE = re.compile(r"(?<![\w+])(?:\+|00)?(?:31[\s.-]?)?\(?0?\d{1,3}\)?(?:[\s.-]?\d){6,9}(?!\w)")
-# Digit runs, allowing the separators people type inside numbers.
-_DIGIT_RUN = re.compile(r"\d(?:[ .]?\d)+")
-# Harmless numbers that would otherwise look like a run: dates and the bot's own references.
-_HARMLESS = re.compile(
-    r"\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b[A-Z]{2}-\d{4}-\d{1,6}\b",
+# How to say it without the personal data.
+FINDING_HINTS = {
+    Finding.NAAM: N_("Noem de inwoner 'inwoner', 'mevrouw' of 'meneer', zonder naam."),
+    Finding.ADRES: N_("Noem alleen de kern of het wijkteam, zonder straat en huisnummer."),
+    Finding.POSTCODE: N_("Noem alleen de kern of het wijkteam, zonder postcode."),
+    Finding.GEBOORTEDATUM: N_("Noem hoogstens de leeftijd, bijvoorbeeld 'inwoner (45)'."),
+}
+DEFAULT_HINT = N_("Laat het weg en gebruik alleen het dossiernummer.")
+
+# -- normalising ----------------------------------------------------------------------------------
+
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-")
+_DIGIT_WORDS = {
+    "nul": "0",
+    "een": "1",
+    "één": "1",
+    "eén": "1",
+    "twee": "2",
+    "drie": "3",
+    "vier": "4",
+    "vijf": "5",
+    "zes": "6",
+    "zeven": "7",
+    "acht": "8",
+    "negen": "9",
+}
+_WORD_RUN = re.compile(
+    r"\b(?:" + "|".join(_DIGIT_WORDS) + r")(?:[\s,-]+(?:" + "|".join(_DIGIT_WORDS) + r")){6,}\b",
     re.IGNORECASE,
 )
+
+
+def normalize(text: str) -> str:
+    """NFKC; format characters out; every space one space, every dash '-'; digits 0-9."""
+    chars = []
+    for ch in unicodedata.normalize("NFKC", text):
+        category = unicodedata.category(ch)
+        if category == "Cf":  # zero-width spaces and joiners, soft hyphens
+            continue
+        if ch.isspace() or category in ("Zs", "Zl", "Zp"):
+            chars.append(" ")
+        elif category == "Nd":
+            chars.append(str(unicodedata.digit(ch)))
+        else:
+            chars.append(ch)
+    return "".join(chars).translate(_DASHES)
+
+
+def _words_to_digits(text: str) -> str:
+    """'nul zes een twee ...' (seven digit words or more in a row) becomes '0612...'."""
+    return _WORD_RUN.sub(
+        lambda m: "".join(_DIGIT_WORDS[w.lower()] for w in re.findall(r"[^\s,-]+", m.group())), text
+    )
+
+
+# -- numbers --------------------------------------------------------------------------------------
+
+_MONTHS = (
+    "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
+    "jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec"
+)
+_DATE = (
+    r"(?:0?[1-9]|[12]\d|3[01])\s?[-./]\s?(?:0?[1-9]|1[0-2])(?:\s?[-./]\s?(?:19|20)?\d{2})?"
+    rf"|(?:0?[1-9]|[12]\d|3[01])\s+(?:{_MONTHS})\.?(?:\s+(?:19|20)\d{{2}})?"
+    r"|(?:19|20)\d{2}-(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])"
+)
+# Numbers that are not about a person: dates, the bot's own references, times, amounts.
+_HARMLESS = re.compile(
+    rf"\b(?:{_DATE})\b"
+    r"|\b(?:SH|VR)-(?:19|20)\d{2}-\d{4,6}\b"
+    r"|\b\d{1,2}[:.]\d{2}\s?uur\b|\b\d{1,2}:\d{2}\b"
+    r"|€\s?\d{1,3}(?:\.\d{3})*(?:,\d{1,2}|,-)?|\b\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?\s?(?:euro|eur)\b",
+    re.IGNORECASE,
+)
+# Digits with the separators people type inside numbers (and a space between groups).
+_DIGIT_RUN = re.compile(r"\+?\d(?:[ .\-/_]{0,2}\d)+")
+_GROUP_SPLIT = re.compile(r"[ ]+")
 LONG_DIGIT_RUN = 7
 
 
-def _digits(text: str) -> str:
-    return re.sub(r"\D", "", text)
+def _windows(run: str) -> Iterable[str]:
+    """The digits of the run, and of every stretch of its space-separated groups (so that two
+    numbers typed side by side are also judged one by one)."""
+    groups = [g for g in _GROUP_SPLIT.split(run) if g]
+    for i in range(len(groups)):
+        for j in range(i + 1, len(groups) + 1):
+            yield "".join(groups[i:j])
 
 
-def _looks_like_phone(candidate: str) -> bool:
-    digits = _digits(candidate)
-    if digits.startswith("0031"):
+def _digits(value: str) -> str:
+    return re.sub(r"\D", "", value)
+
+
+def _is_bsn(value: str) -> bool:
+    digits = _digits(value)
+    return len(digits) in (8, 9) and bsn.is_valid(digits.zfill(9))
+
+
+def _is_phone(value: str) -> bool:
+    digits = _digits(value)
+    if digits.startswith("00310") or (digits.startswith("310") and value.lstrip().startswith(("+", "31"))):
+        digits = "0" + digits[digits.index("310") + 3 :]  # +31 (0)6 ...
+    elif digits.startswith("0031"):
         digits = "0" + digits[4:]
-    elif digits.startswith("31") and candidate.lstrip().startswith(("+", "31")):
+    elif digits.startswith("31") and value.lstrip().startswith(("+", "31")):
         digits = "0" + digits[2:]
-    return len(digits) == 10 and digits.startswith("0")
+    return len(digits) == 10 and digits.startswith("0") and digits[1] != "0"
+
+
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]){10,32}", re.IGNORECASE)
+
+
+def _has_iban(text: str) -> list[str]:
+    """Candidate IBANs that pass the checksum (the longest valid prefix of each match)."""
+    found = []
+    for match in _IBAN.finditer(text):
+        compact = re.sub(r"[ -]", "", match.group()).upper()
+        for length in range(min(len(compact), 34), 14, -1):
+            if iban.is_valid(compact[:length]):
+                found.append(match.group())
+                break
+    return found
+
+
+# -- e-mail ----------------------------------------------------------------------------------------
+
+_AT = (
+    r"(?:\s*@\s*|\s*[\(\[\{<]\s*(?:at|a|@|apenstaartje|apestaartje)\s*[\)\]\}>]\s*"
+    r"|\s+(?:at|apenstaartje|apestaartje)\s+)"
+)
+_DOT = r"(?:\.|\s*[\(\[\{<]\s*(?:dot|punt)\s*[\)\]\}>]\s*|\s+(?:dot|punt)\s+)"
+_TLD = r"(?:com|nl|net|org|be|de|eu|info|biz|io|co|uk|fr|online|nu|email|me|tv|frl|amsterdam|live|mail)"
+_EMAIL = re.compile(rf"[\w.+-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}{_TLD}\b", re.IGNORECASE)
+
+# -- addresses and dates of birth ------------------------------------------------------------------
+
+_POSTCODE = re.compile(r"\b([1-9]\d{3})\s?([A-Za-z]{2})\b")
+# two-letter words that follow a number in ordinary text (a year, an amount)
+_NOT_POSTCODE_LETTERS = frozenset(
+    [
+        "de",
+        "en",
+        "is",
+        "op",
+        "al",
+        "er",
+        "te",
+        "ze",
+        "om",
+        "in",
+        "ik",
+        "na",
+        "nu",
+        "zo",
+        "of",
+        "ja",
+        "we",
+        "je",
+        "ga",
+        "bv",
+        "eu",
+        "km",
+        "kg",
+        "cm",
+        "mm",
+        "ml",
+        "gb",
+        "mb",
+        "am",
+        "pm",
+        "uw",
+        "ct",
+    ]
+)
+_STREET_SUFFIX = (
+    "straat|laan|weg|plein|gracht|kade|singel|dreef|steeg|dijk|markt|plantsoen|boulevard|pad|hof|"
+    "park|erf|hoeve|akker|donk|brink|passage|allee|straatweg|steenweg|wal|veld|baan|ring|zoom|hoek"
+)
+_STREET = re.compile(
+    rf"\b[A-Za-zÀ-ÿ'’.-]{{2,}}(?:{_STREET_SUFFIX})\s+\d{{1,5}}(?:\s?[-/]?\s?[a-zA-Z0-9]{{1,3}})?\b",
+    re.IGNORECASE,
+)
+_BIRTH = re.compile(
+    r"\b(?:geboren|geb\.?\s?dat(?:um)?\.?|geb\.?|geboortedatum|dob|d\.o\.b\.)"
+    r"(?:\s+te\s+[\w'-]+)?\s*(?:op|:|in|=|is)?\s*:?\s*"
+    rf"(?:{_DATE}|(?:19|20)\d{{2}}|'\d{{2}})",
+    re.IGNORECASE,
+)
+
+# -- names --------------------------------------------------------------------------------------------
+
+_TUSSEN = r"(?:van|de|der|den|ter|ten|te|het|'t|la|le|du|da|di|el|al|in|op|von|zu|bin|ben)"
+_CAPITALISED = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’-]+"
+_ADDRESS = (
+    r"\b(?:mevrouw|mevr\.|mevr|mw\.|mw|meneer|mnr\.|mnr|dhr\.|dhr|de\s+heer|heer|familie|fam\.|fam|"
+    r"mr\.|mrs\.|ms\.|juffrouw|zoon|dochter|broer|zus|vader|moeder|partner|echtgenoot|echtgenote|"
+    r"man|vrouw|vriend|vriendin|buurman|buurvrouw|oma|opa|tante|oom)"
+)
+_NAME_AFTER_ADDRESS = re.compile(
+    rf"{_ADDRESS}\s+(?:(?:[A-Z]\.\s?){{1,4}}\s*)?(?:{_TUSSEN}\s+){{0,3}}({_CAPITALISED})",
+    re.IGNORECASE,
+)
+_INITIALS_NAME = re.compile(rf"\b(?:[A-Z]\.\s?){{1,4}}\s*(?:{_TUSSEN}\s+){{0,3}}({_CAPITALISED})")
+_NAME_LABEL = re.compile(
+    rf"\b(?:naam|achternaam|voornaam|roepnaam|meisjesnaam|genaamd|heet|heten)(?:\s+\w+)?\s*(?::|is|=)?\s*"
+    rf"(?:{_TUSSEN}\s+){{0,3}}({_CAPITALISED})",
+    re.IGNORECASE,
+)
+# Capitalised words that follow a form of address without being a name.
+_NOT_A_NAME = frozenset(
+    [
+        "zij",
+        "hij",
+        "ze",
+        "het",
+        "een",
+        "deze",
+        "die",
+        "dit",
+        "dat",
+        "er",
+        "op",
+        "in",
+        "met",
+        "van",
+        "en",
+        "maar",
+        "ook",
+        "wel",
+        "niet",
+        "geen",
+        "is",
+        "heeft",
+        "had",
+        "kan",
+        "wil",
+        "wilde",
+        "moet",
+        "gaat",
+        "ging",
+        "komt",
+        "kwam",
+        "was",
+        "werd",
+        "wordt",
+        "zal",
+        "zou",
+        "krijgt",
+        "kreeg",
+        "weet",
+        "wist",
+        "woont",
+        "woonde",
+        "belde",
+        "belt",
+        "heb",
+        "hebben",
+        "zijn",
+        "bij",
+        "naar",
+        "over",
+        "voor",
+        "uit",
+        "om",
+        "tot",
+        "als",
+        "dan",
+        "nog",
+        "al",
+        "toch",
+        "verder",
+        "vandaag",
+        "gisteren",
+        "morgen",
+        "inwoner",
+        "cliënt",
+        "client",
+        "klant",
+        "huurder",
+        "aanvrager",
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+        "maandag",
+        "dinsdag",
+        "woensdag",
+        "donderdag",
+        "vrijdag",
+        "zaterdag",
+        "zondag",
+        "graag",
+        "wel",
+        "waarschijnlijk",
+        "gelukkig",
+        "helaas",
+        "zelf",
+        "samen",
+        "alleen",
+        "nu",
+        "dus",
+        "want",
+        "omdat",
+    ]
+)
+
+
+def _has_name(text: str) -> bool:
+    for pattern in (_NAME_AFTER_ADDRESS, _INITIALS_NAME, _NAME_LABEL):
+        for match in pattern.finditer(text):
+            word = match.group(1)
+            if not word[0].isupper():
+                continue  # 'mevrouw heeft ...', 'naam van de schuldeiser': no name
+            if word.lower() not in _NOT_A_NAME:
+                return True
+    return False
+
+
+def _without(text: str, allowed: Iterable[str]) -> str:
+    """The text with names the bot knows (wijkteams, colleagues) replaced by a neutral word."""
+    for phrase in sorted({a.strip() for a in allowed if a and a.strip()}, key=len, reverse=True):
+        text = re.sub(re.escape(phrase), "collega", text, flags=re.IGNORECASE)
+    return text
+
+
+# -- screening -------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -66,34 +395,43 @@ class ScreenResult:
         return not self.findings
 
 
-def screen(text: str) -> ScreenResult:
+def screen(text: str, allowed: Iterable[str] = ()) -> ScreenResult:
     """What kinds of personal data the text seems to contain (the matches themselves are dropped)."""
+    plain = _words_to_digits(normalize(text))
+    plain = re.sub(r"\((\d{1,4})\)", r"\1", plain)  # (06)12345678, +31 (0)6 ...
     found: list[Finding] = []
-    if _EMAIL.search(text):
+    if _EMAIL.search(plain):
         found.append(Finding.EMAIL)
-        text = _EMAIL.sub(" ", text)
-    ibans = [m.group(0) for m in _IBAN.finditer(text) if iban.is_valid(m.group(0))]
-    if ibans:
-        found.append(Finding.IBAN)
-        for value in ibans:
-            text = text.replace(value, " ")
-    text = _HARMLESS.sub(" ", text)
-    runs = [m.group(0) for m in _DIGIT_RUN.finditer(text)]
-    if any(len(_digits(r)) in (8, 9) and bsn.is_valid(_digits(r).zfill(9)) for r in runs):
+        plain = _EMAIL.sub(" ", plain)
+    for value in _has_iban(plain):
+        if Finding.IBAN not in found:
+            found.append(Finding.IBAN)
+        plain = plain.replace(value, " ")
+    if _BIRTH.search(plain):
+        found.append(Finding.GEBOORTEDATUM)
+    if _STREET.search(plain):
+        found.append(Finding.ADRES)
+    if any(letters.lower() not in _NOT_POSTCODE_LETTERS for _, letters in _POSTCODE.findall(plain)):
+        found.append(Finding.POSTCODE)
+    numbers = _HARMLESS.sub(" ", plain)
+    runs = [m.group() for m in _DIGIT_RUN.finditer(numbers)]
+    windows = [w for run in runs for w in _windows(run)]
+    if any(_is_bsn(w) for w in windows):
         found.append(Finding.BSN)
-    if any(_looks_like_phone(m.group(0)) for m in _PHONE.finditer(text)):
+    if any(_is_phone(w) for w in windows):
         found.append(Finding.TELEFOON)
+    if _has_name(_without(plain, allowed)):
+        found.append(Finding.NAAM)
     if not found and any(len(_digits(r)) >= LONG_DIGIT_RUN for r in runs):
         found.append(Finding.CIJFERREEKS)
     return ScreenResult(tuple(found))
 
 
-def ensure_clean(text: str) -> None:
+def ensure_clean(text: str, allowed: Iterable[str] = ()) -> None:
     """Raise a DomainError that explains what was found; the text itself is never echoed."""
-    result = screen(text)
-    if result.ok:
-        return
-    raise PrivacyRefused(result.findings)
+    result = screen(text, allowed)
+    if not result.ok:
+        raise PrivacyRefused(result.findings)
 
 
 class PrivacyRefused(DomainError):
@@ -101,13 +439,12 @@ class PrivacyRefused(DomainError):
 
     def __init__(self, findings: tuple[Finding, ...]) -> None:
         self.findings = findings
-        from bot.i18n import Text
-
+        first = findings[0]
         super().__init__(
             N_(
                 "Je tekst lijkt {wat} te bevatten. Telegram is niet versleuteld en de bot bewaart "
-                "geen persoonsgegevens van inwoners. Je bericht is niet opgeslagen. Laat het "
-                "weg en stuur de tekst opnieuw; gebruik alleen het dossiernummer."
+                "geen persoonsgegevens van inwoners. Je bericht is niet opgeslagen. {hint}"
             ),
-            wat=Text(FINDING_LABELS[findings[0]]),
+            wat=Text(FINDING_LABELS[first]),
+            hint=Text(FINDING_HINTS.get(first, DEFAULT_HINT)),
         )

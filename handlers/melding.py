@@ -158,8 +158,9 @@ async def _ask_description(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 @domain_errors(DESCRIPTION)
 async def description_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """The description, screened for personal data right away."""
-    _draft(context)["description"] = intake.clean_text(
-        typed_text(update), intake.MAX_DESCRIPTION, required=False
+    assert update.effective_user is not None
+    _draft(context)["description"] = await call(
+        context, intake.check_description, update.effective_user.id, typed_text(update)
     )
     return await _confirm(update, context)
 

@@ -31,7 +31,7 @@ from bot.services.deadlines import (
     stop_vraag_deadline,
     sync_dossier_deadlines,
 )
-from bot.services.intake import clean_text
+from bot.services.intake import clean_text, known_names
 from bot.services.roster import worker_wijkteam_ids
 from bot.vocabulary import (
     AuditAction,
@@ -397,7 +397,7 @@ async def answer_vraag(
         vraag = await _vraag(session, actor, ref, handle=True)
         if vraag.status == VraagStatus.BEANTWOORD:
             raise DomainError(N_("{ref} is al beantwoord."), ref=vraag.ref)
-        answer = clean_text(text, MAX_ANSWER, required=True)
+        answer = clean_text(text, MAX_ANSWER, required=True, allowed=await known_names(session, deps))
         vraag.answer, vraag.answered_at, vraag.status = answer, deps.now(), VraagStatus.BEANTWOORD
         vraag.assignee_id = vraag.assignee_id or actor.id
         if vraag.acknowledged_at is None:

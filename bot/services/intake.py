@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -13,7 +14,7 @@ from bot.errors import DomainError, InvalidDate
 from bot.i18n import N_
 from bot.models import Deadline, Dossier, User, Vraag, Wijkteam
 from bot.norms import vraag_due
-from bot.privacy import ensure_clean
+from bot.privacy import Finding, PrivacyRefused, ensure_clean, screen
 from bot.rights import Action
 from bot.routing import RoutingDecision, route
 from bot.services.common import (
@@ -152,11 +153,32 @@ def validate_ris_nummer(category: Category, ris_nummer: str | None) -> str | Non
         raise DomainError(N_("Een RIS-nummer hoort alleen bij vroegsignalering."))
     if not _RIS_NUMBER.match(ris):
         raise DomainError(N_("Een RIS-nummer bestaat uit letters, cijfers, / of - (hoogstens 30 tekens)."))
+    # its format allows digits only: a phone number, BSN or IBAN typed here is refused all the same
+    findings = tuple(f for f in screen(ris).findings if f is not Finding.CIJFERREEKS)
+    if findings:
+        raise PrivacyRefused(findings)
     return ris
 
 
-def clean_text(text: str | None, limit: int, *, required: bool) -> str | None:
-    """Trimmed free text within its limit and screened for personal data."""
+async def known_names(session: AsyncSession, deps: Deps) -> list[str]:
+    """Names that are no inwoner's: the municipality, its wijkteams, registered colleagues."""
+    names = [deps.config.gemeente, *(w.naam for w in deps.config.wijkteams)]
+    names += list(await session.scalars(select(User.display_name).where(User.active.is_(True))))
+    return names
+
+
+async def check_description(
+    session: AsyncSession, deps: Deps, actor_telegram_id: int, text: str
+) -> str | None:
+    """A melding's description, screened before the flow goes on (nothing stored yet)."""
+    async with transaction(session):
+        require(await load_actor(session, actor_telegram_id), Action.SUBMIT_MELDING)
+        return clean_text(text, MAX_DESCRIPTION, required=False, allowed=await known_names(session, deps))
+
+
+def clean_text(text: str | None, limit: int, *, required: bool, allowed: Iterable[str] = ()) -> str | None:
+    """Trimmed free text within its limit and screened for personal data (names the bot knows to
+    be no inwoner's, `allowed`, pass)."""
     value = (text or "").strip()
     if not value:
         if required:
@@ -164,7 +186,7 @@ def clean_text(text: str | None, limit: int, *, required: bool) -> str | None:
         return None
     if len(value) > limit:
         raise DomainError(N_("Je tekst is te lang: hoogstens {n} tekens."), n=limit)
-    ensure_clean(value)
+    ensure_clean(value, allowed)
     return value
 
 
@@ -186,7 +208,9 @@ async def create_melding(
         team = await _team_for(session, actor, wijkteam)
         validate_meldingsdatum(deps, meldingsdatum)
         ris = validate_ris_nummer(category, ris_nummer)
-        text = clean_text(description, MAX_DESCRIPTION, required=False)
+        text = clean_text(
+            description, MAX_DESCRIPTION, required=False, allowed=await known_names(session, deps)
+        )
         year = deps.today().year
         ref = f"SH-{year}-{await next_number(session, f'dossier-{year}'):04d}"
         routed = await route_item(session, deps, team, category.value)
@@ -244,7 +268,7 @@ async def create_vraag(
         actor = await load_actor(session, actor_telegram_id)
         require(actor, Action.SUBMIT_VRAAG)
         team = await _team_for(session, actor, wijkteam)
-        question = clean_text(text, MAX_QUESTION, required=True)
+        question = clean_text(text, MAX_QUESTION, required=True, allowed=await known_names(session, deps))
         year = deps.today().year
         ref = f"VR-{year}-{await next_number(session, f'vraag-{year}'):04d}"
         routed = await route_item(session, deps, team, f"vraag_{topic.value}")

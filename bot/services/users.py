@@ -14,6 +14,7 @@ from bot.config import AppConfig
 from bot.errors import DomainError, NotAllowed
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_
 from bot.models import BotState, Invite, User, Wijkteam
+from bot.privacy import Finding, PrivacyRefused, screen
 from bot.rights import Action
 from bot.services.common import Deps, audit, load_actor, require, transaction, wijkteam_by_code
 from bot.vocabulary import AuditAction, Role
@@ -30,6 +31,12 @@ def normalize_code(code: str) -> str:
 
 def hash_code(code: str) -> str:
     return hashlib.sha256(normalize_code(code).encode()).hexdigest()
+
+
+def name_findings(name: str) -> tuple[Finding, ...]:
+    """What a colleague's display name holds besides a name: a phone number, an e-mail address,
+    a BSN, an address... (a name is what it should hold)."""
+    return tuple(f for f in screen(name).findings if f is not Finding.NAAM)
 
 
 def format_code(code: str) -> str:
@@ -81,6 +88,8 @@ async def create_invite(
         name = (display_name or "").strip() or None
         if name is not None and len(name) > 80:
             raise DomainError(N_("De naam is te lang (hoogstens 80 tekens)."))
+        if name is not None and name_findings(name):
+            raise PrivacyRefused(name_findings(name))
         code = "".join(secrets.choice(_ALPHABET) for _ in range(CODE_LENGTH))
         expires = deps.now() + timedelta(days=deps.config.uitnodiging_geldig_dagen)
         invite = Invite(
@@ -131,18 +140,23 @@ async def register(
         if invite.expires_at <= deps.now():
             raise DomainError(N_("Deze uitnodiging is verlopen. Vraag een nieuwe aan."))
         team = await session.get(Wijkteam, invite.wijkteam_id) if invite.wijkteam_id else None
+        name = (invite.display_name or fallback_name.strip())[:80]
+        if not name or name_findings(name):  # e.g. a phone number as Telegram name: never stored
+            name = "?"  # the role and the account number, below
         user = User(
             telegram_id=telegram_id,
             role=invite.role,
             beheerder=invite.beheerder,
             wijkteam=team,
-            display_name=(invite.display_name or fallback_name.strip() or "?")[:80],
+            display_name=name,
             language=language if language in LANGUAGES else DEFAULT_LANGUAGE,
             active=True,
             created_at=deps.now(),
         )
         session.add(user)
         await session.flush()
+        if name == "?":
+            user.display_name = f"{invite.role} {user.id}"
         invite.used_at, invite.used_by_id = deps.now(), user.id
         audit(session, deps, user, AuditAction.USER_JOINED, invite=invite.id, rol=invite.role)
     return user

@@ -1,0 +1,99 @@
+"""Every field that takes text is screened: descriptions, vragen and answers (the bot's own names
+pass), the RIS number's content, colleagues' display names (service layer, SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.models import Dossier, User
+from bot.privacy import Finding, PrivacyRefused, normalize, screen
+from bot.services import intake, users
+from bot.services.common import Deps
+from bot.vocabulary import Category, Role
+from tests.conftest import People
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("Mevrouw Fatima de Vries, Grotestraat 12 in Drunen", Finding.ADRES),
+        ("BSN 111\u00a0222\u200b333", Finding.BSN),
+        ("bsn\t111-22-2333", Finding.BSN),
+        ("zie SH-1112-22333", Finding.BSN),  # not a reference of the bot: a BSN in disguise
+        ("jan at gmail punt com", Finding.EMAIL),
+        ("jan[at]hotmail[dot]com", Finding.EMAIL),
+        ("jan＠gmail.com", Finding.EMAIL),
+        ("bel nul zes een twee drie vier vijf zes zeven acht", Finding.TELEFOON),
+        ("postcode 5151 AB", Finding.POSTCODE),
+        ("geboren 12-03-1980", Finding.GEBOORTEDATUM),
+        ("J.P. de Vries belde", Finding.NAAM),
+        ("naam: Petra Vos", Finding.NAAM),
+    ],
+)
+def test_obfuscated_and_new_kinds_are_found(text: str, finding: Finding) -> None:
+    assert finding in screen(text).findings
+
+
+def test_normalising_folds_what_hides_a_number() -> None:
+    assert normalize("１２３\u00a0456\u200b789\u2013x") == "123 456789-x"
+
+
+def test_names_the_bot_knows_pass() -> None:
+    assert not screen("Overleg met mevrouw Karel KM van het wijkteam").ok
+    assert screen("Overleg met mevrouw Karel KM van het wijkteam", ["Karel KM"]).ok
+
+
+@pytest.fixture
+async def partner(session: AsyncSession, deps: Deps, people: People) -> People:
+    return people
+
+
+async def test_a_ris_number_that_is_a_phone_number_is_refused(
+    session: AsyncSession, deps: Deps, partner: People
+) -> None:
+    with pytest.raises(PrivacyRefused) as caught:
+        intake.validate_ris_nummer(Category.VROEGSIGNALERING, "0612345678")
+    assert caught.value.findings == (Finding.TELEFOON,)
+    assert intake.validate_ris_nummer(Category.VROEGSIGNALERING, "RIS-2026-118") == "RIS-2026-118"
+    assert (
+        intake.validate_ris_nummer(Category.VROEGSIGNALERING, "20261180") == "20261180"
+    )  # digits alone pass
+    with pytest.raises(PrivacyRefused):
+        await intake.create_melding(
+            session,
+            deps,
+            partner.partner.telegram_id,
+            category=Category.VROEGSIGNALERING,
+            meldingsdatum=date(2026, 12, 2),
+            ris_nummer="111222333",
+        )
+    assert await session.scalar(select(Dossier.id)) is None
+
+
+async def test_a_colleague_in_the_description_passes_an_inwoner_does_not(
+    session: AsyncSession, deps: Deps, partner: People
+) -> None:
+    pien = partner.partner.telegram_id
+    ok = await intake.check_description(session, deps, pien, "Overleg gehad met mevrouw Bea BC over de huur.")
+    assert ok == "Overleg gehad met mevrouw Bea BC over de huur."
+    with pytest.raises(PrivacyRefused) as caught:
+        await intake.check_description(session, deps, pien, "Mevrouw Fatima de Vries heeft huurachterstand.")
+    assert caught.value.findings == (Finding.NAAM,)
+    message = caught.value.render("nl")
+    assert "een naam" in message and "'inwoner', 'mevrouw' of 'meneer'" in message and "Fatima" not in message
+
+
+async def test_a_telegram_name_with_personal_data_is_never_stored(session: AsyncSession, deps: Deps) -> None:
+    invite = await users.create_invite(session, deps, role=Role.KLANTMANAGER)
+    user = await users.register(session, deps, 4242, invite.code, fallback_name="Jan 06-12345678")
+    assert user.display_name == f"klantmanager {user.id}"
+    stored = await session.scalar(select(User.display_name).where(User.telegram_id == 4242))
+    assert stored == f"klantmanager {user.id}"
+    with pytest.raises(PrivacyRefused):
+        await users.create_invite(
+            session, deps, role=Role.PARTNER, wijkteam="drunen", display_name="jan@example.nl"
+        )
