@@ -268,6 +268,12 @@ NO_TOKEN = N_(
 )
 
 
+REJECTED_TOKEN = N_(
+    "Telegram weigert het token in SCHULDHULPBOT_TOKEN. Controleer het bij @BotFather (/token) en "
+    "start opnieuw."
+)
+
+
 def _run(settings: Settings) -> int:
     """Long polling until interrupted."""
     import logging
@@ -281,8 +287,15 @@ def _run(settings: Settings) -> int:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    from telegram.error import InvalidToken
+
     application = build_application(settings)
-    application.run_polling(drop_pending_updates=False)
+    try:
+        application.run_polling(drop_pending_updates=False)
+    except InvalidToken:  # its message holds the token: say what is wrong without it
+        for lang in i18n.LANGUAGES:
+            print(i18n.gettext(REJECTED_TOKEN, lang), file=sys.stderr)
+        return 2
     return 0
 
 

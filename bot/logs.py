@@ -11,21 +11,28 @@ _LOUD_LOGGERS = {
     "httpcore": logging.WARNING,
     "telegram.Bot": logging.INFO,
     "telegram.ext.ExtBot": logging.INFO,
+    "telegram.ext.Application": logging.INFO,  # "Processing update Update(... text='...')" at DEBUG
     "aiosqlite": logging.WARNING,
     "sqlalchemy.engine": logging.WARNING,
 }
 
 
 class RedactToken(logging.Filter):
-    """Replace the bot token wherever it would appear in a log line."""
+    """Replace the bot token wherever it would appear in a log line or a logged traceback."""
 
     def __init__(self, token: str) -> None:
         super().__init__()
         self.token = token
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if self.token and self.token in record.getMessage():
+        if not self.token:
+            return True
+        if self.token in record.getMessage():
             record.msg, record.args = record.getMessage().replace(self.token, "[token]"), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text and self.token in record.exc_text:
+            record.exc_text = record.exc_text.replace(self.token, "[token]")
         return True
 
 

@@ -135,3 +135,115 @@ def test_run_answers_start_against_a_local_bot_api(local_api: str, tmp_path: Pat
     assert "schuldhulpbot ready as @lokaal_bot" in output
     assert TOKEN not in output  # httpx and PTB would log URLs with the token
     assert "persoonlijke uitnodiging" not in output  # nor message texts, even at DEBUG
+
+
+BSN = "111222333"
+NAME = "Fatima de Vries"
+CODE = "ABCD-EFGH-JKMN"
+
+
+class ChattyBotAPI(LocalBotAPI):
+    """Updates full of what must never reach a log: a BSN, a name, an invite code."""
+
+    texts: ClassVar[list[str]] = [f"/start {CODE}", f"mijn bsn is {BSN}", "hallo"]
+    given = 0
+    replies: ClassVar[list[dict[str, object]]] = []
+    done = threading.Event()
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length", 0))
+        raw = self.rfile.read(length).decode()
+        params = {k: v[0] for k, v in parse_qs(raw).items()} if raw else {}
+        method = self.path.rsplit("/", 1)[-1]
+        result: object = True
+        if method == "getMe":
+            result = {"id": 1, "is_bot": True, "first_name": "Lokaal", "username": "lokaal_bot"}
+        elif method == "getUpdates":
+            if ChattyBotAPI.given < len(ChattyBotAPI.texts):
+                n = ChattyBotAPI.given
+                ChattyBotAPI.given += 1
+                text = ChattyBotAPI.texts[n]
+                result = [
+                    {
+                        "update_id": 10 + n,
+                        "message": {
+                            "message_id": 10 + n,
+                            "date": int(time.time()),
+                            "chat": {"id": 78, "type": "private", "first_name": NAME},
+                            "from": {"id": 78, "is_bot": False, "first_name": NAME},
+                            "text": text,
+                            **(
+                                {"entities": [{"type": "bot_command", "offset": 0, "length": 6}]}
+                                if text.startswith("/")
+                                else {}
+                            ),
+                        },
+                    }
+                ]
+            else:
+                time.sleep(0.05)
+                result = []
+        elif method == "sendMessage":
+            ChattyBotAPI.replies.append(params)
+            if len(ChattyBotAPI.replies) >= len(ChattyBotAPI.texts):
+                ChattyBotAPI.done.set()
+            result = {"message_id": 99, "date": int(time.time()), "chat": {"id": 78, "type": "private"}}
+        self._answer(200, {"ok": True, "result": result})
+
+
+def _run_bot(api: str, tmp_path: Path, token: str, until: threading.Event | None) -> tuple[int, str]:
+    env = {
+        **os.environ,
+        "SCHULDHULPBOT_TOKEN": token,
+        "SCHULDHULPBOT_API_BASE_URL": api,
+        "SCHULDHULPBOT_DATABASE_URL": f"sqlite:///{tmp_path}/run.db",
+        "SCHULDHULPBOT_LOG_LEVEL": "DEBUG",
+    }
+    env.pop("SCHULDHULPBOT_CONFIG", None)
+    log = tmp_path / "run.log"
+    with log.open("w") as sink:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"], env=env, cwd=tmp_path, stdout=sink, stderr=subprocess.STDOUT
+        )
+        try:
+            if until is not None:
+                assert until.wait(timeout=60), log.read_text()[-3000:]
+                proc.send_signal(signal.SIGINT)
+            proc.wait(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    return proc.returncode, log.read_text()
+
+
+def test_at_debug_the_log_holds_no_text_name_code_or_token(tmp_path: Path) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), ChattyBotAPI)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        api = f"http://127.0.0.1:{server.server_address[1]}/bot"
+        code, output = _run_bot(api, tmp_path, TOKEN, ChattyBotAPI.done)
+    finally:
+        server.shutdown()
+    assert code == 0, output[-3000:]
+    assert "DEBUG" in output  # the level really was DEBUG
+    for secret in (BSN, "Fatima", CODE, CODE.replace("-", ""), TOKEN, "hallo"):
+        assert secret not in output, (secret, [line for line in output.splitlines() if secret in line][:3])
+
+
+class RejectingBotAPI(LocalBotAPI):
+    """Telegram refuses the token."""
+
+    def do_POST(self) -> None:
+        self._answer(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+
+
+def test_a_rejected_token_is_named_nowhere(tmp_path: Path) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), RejectingBotAPI)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        code, output = _run_bot(f"http://127.0.0.1:{server.server_address[1]}/bot", tmp_path, TOKEN, None)
+    finally:
+        server.shutdown()
+    assert code != 0
+    assert TOKEN not in output and "LOCAL-TEST-TOKEN" not in output, output[-2000:]
+    assert "token" in output.lower()  # but it says what is wrong
