@@ -108,6 +108,17 @@ def build_parser() -> argparse.ArgumentParser:
         description=_("Voer de databasemigraties uit tot de nieuwste versie."),
     )
 
+    audit = sub.add_parser("audit", help=_("het auditlog"), description=_("Het auditlog."))
+    audit_sub = audit.add_subparsers(dest="audit_command", metavar=_("OPDRACHT"), required=True)
+    audit_sub.add_parser(
+        "controleer",
+        help=_("controleer of het auditlog ongeschonden is"),
+        description=_(
+            "Reken de hashketen van het auditlog na en noem de eerste regel die gewijzigd, "
+            "ingevoegd of verwijderd is."
+        ),
+    )
+
     config = sub.add_parser(
         "config", help=_("configuratie controleren"), description=_("Configuratie controleren.")
     )
@@ -299,6 +310,41 @@ def _run(settings: Settings) -> int:
     return 0
 
 
+async def _audit_check(settings: Settings) -> int:
+    from bot.app_setup import open_database
+    from bot.services.auditlog import check_chain
+
+    engine, sessionmaker = await open_database(settings, settings.load_app_config())
+    try:
+        async with sessionmaker() as session:
+            report = await check_chain(session)
+    finally:
+        await engine.dispose()
+    if report.check.broken_at is not None:
+        print(
+            _(
+                "Het auditlog is gewijzigd: regel {id} past niet in de keten (gewijzigd, ingevoegd of "
+                "een regel ervoor verwijderd).",
+                id=str(report.check.broken_at),
+            ),
+            file=sys.stderr,
+        )
+        return 1
+    if not report.tail_ok:
+        print(_("Het auditlog is ingekort: de laatste regels ontbreken."), file=sys.stderr)
+        return 1
+    rows = report.check.rows
+    print(
+        i18n.ngettext(
+            "Het auditlog is ongeschonden: {n} regel.",
+            "Het auditlog is ongeschonden: {n} regels.",
+            rows,
+            _Lang.code,
+        )
+    )
+    return 0
+
+
 async def _rapport(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app_setup import open_database
     from bot.errors import DomainError
@@ -351,6 +397,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_invite(settings, args))
         if args.command == "rapport":
             return asyncio.run(_rapport(settings, args))
+        if args.command == "audit":
+            return asyncio.run(_audit_check(settings))
     except ConfigError as exc:
         print(str(exc), file=sys.stderr)
         return 1

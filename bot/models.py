@@ -370,6 +370,7 @@ class AuditEntry(Base):
     dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id"), index=True)
     vraag_id: Mapped[int | None] = mapped_column(ForeignKey("vragen.id"))
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    hash: Mapped[str | None] = mapped_column(String(64))  # sha256 of the row and the previous hash
 
 
 class BotState(Base):

@@ -103,6 +103,8 @@ async def engine(
             _pg_migrated = True
         tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
         async with eng.begin() as conn:
+            # the audit log refuses TRUNCATE; a throwaway test database lifts that for the reset
+            await conn.execute(text("SET LOCAL session_replication_role = replica"))
             await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     yield eng
     await eng.dispose()

@@ -12,11 +12,12 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.auditchain import GENESIS, chain
 from bot.clock import Clock, system_clock
 from bot.config import AppConfig
 from bot.errors import DomainError, InvalidDate, NotAllowed
 from bot.i18n import N_
-from bot.models import AuditEntry, Counter, Dossier, User, Vraag, Wijkteam
+from bot.models import AuditEntry, BotState, Counter, Dossier, User, Vraag, Wijkteam
 from bot.rights import Action, may, roles_of
 from bot.vocabulary import AuditAction, Role
 from bot.workcalendar import WorkCalendar
@@ -63,12 +64,26 @@ async def transaction(session: AsyncSession) -> AsyncIterator[None]:
         yield
         rows = session.info.pop(_AUDIT_BUFFER, None)
         if rows:
-            await session.execute(insert(AuditEntry), rows)
+            await _append_audit(session, rows)
     except BaseException:
         session.info.pop(_AUDIT_BUFFER, None)
         await session.rollback()
         raise
     await session.commit()
+
+
+AUDIT_HEAD = "audit_head"
+
+
+async def _append_audit(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Append rows to the hash-chained audit log. The head row is locked until the commit, so
+    writers (also several processes on PostgreSQL) add to the chain one after the other."""
+    head = await session.scalar(select(BotState).where(BotState.key == AUDIT_HEAD).with_for_update())
+    if head is None:
+        head = BotState(key=AUDIT_HEAD, value=GENESIS)
+        session.add(head)
+    head.value = chain(head.value, rows)
+    await session.execute(insert(AuditEntry), rows)
 
 
 async def load_actor(session: AsyncSession, telegram_id: int) -> User:
