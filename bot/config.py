@@ -228,6 +228,8 @@ class AppConfig(_Strict):
     doelen: Targets = Targets()
     uitnodiging_geldig_dagen: Annotated[int, Field(ge=1, le=90)] = 7
     bewaartermijn_vrije_tekst_dagen: Annotated[int, Field(ge=1, le=3650)] = 90
+    # free text of a dossier or vraag still open after this long goes too (12 months)
+    bewaartermijn_open_vrije_tekst_dagen: Annotated[int, Field(ge=30, le=3650)] = 365
 
     @field_validator("wijkteams")
     @classmethod

@@ -97,3 +97,27 @@ async def test_a_telegram_name_with_personal_data_is_never_stored(session: Async
         await users.create_invite(
             session, deps, role=Role.PARTNER, wijkteam="drunen", display_name="jan@example.nl"
         )
+
+
+async def test_free_text_of_a_dossier_open_for_a_year_is_removed(
+    session: AsyncSession, deps: Deps, partner: People, clock
+) -> None:  # type: ignore[no-untyped-def]
+    from bot.models import AuditEntry
+    from bot.services.reminders import purge_free_text
+
+    result = await intake.create_melding(
+        session,
+        deps,
+        partner.partner.telegram_id,
+        category=Category.NIEUWE_AANMELDING,
+        meldingsdatum=date(2026, 12, 2),
+        description="Huurachterstand van drie maanden",
+    )
+    clock.set(date(2027, 12, 1))  # 364 days: kept
+    assert await purge_free_text(session, deps) == (0, 0)
+    clock.set(date(2027, 12, 4))  # more than 12 months open
+    assert await purge_free_text(session, deps) == (1, 0)
+    dossier = await session.get(Dossier, result.dossier.id, populate_existing=True)
+    assert dossier is not None and dossier.description is None and dossier.status == "nieuw"
+    actions = list(await session.scalars(select(AuditEntry.action)))
+    assert actions[-1] == "vrije_tekst.verwijderd"

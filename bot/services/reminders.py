@@ -370,14 +370,18 @@ async def pending_weekly(session: AsyncSession, period: str) -> list[User]:
 
 async def purge_free_text(session: AsyncSession, deps: Deps) -> tuple[int, int]:
     """Retention (bot/README.md, "Privacy"): the free text of dossiers closed and vragen answered longer
-    ago than the configured term is removed; the figures stay. Idempotent."""
+    ago than the configured term is removed, and of dossiers and vragen still open after the maximum
+    term for open items; the figures stay. Idempotent."""
     cutoff = deps.now() - timedelta(days=deps.config.bewaartermijn_vrije_tekst_dagen)
+    open_cutoff = deps.now() - timedelta(days=deps.config.bewaartermijn_open_vrije_tekst_dagen)
     async with transaction(session):
         dossiers = await session.execute(
             update(Dossier)
             .where(
-                Dossier.status == DossierStatus.AFGESLOTEN,
-                Dossier.closed_at < cutoff,
+                or_(
+                    and_(Dossier.status == DossierStatus.AFGESLOTEN, Dossier.closed_at < cutoff),
+                    and_(Dossier.status != DossierStatus.AFGESLOTEN, Dossier.created_at < open_cutoff),
+                ),
                 Dossier.description.is_not(None),
             )
             .values(description=None)
@@ -385,8 +389,10 @@ async def purge_free_text(session: AsyncSession, deps: Deps) -> tuple[int, int]:
         vragen = await session.execute(
             update(Vraag)
             .where(
-                Vraag.status == VraagStatus.BEANTWOORD,
-                Vraag.answered_at < cutoff,
+                or_(
+                    and_(Vraag.status == VraagStatus.BEANTWOORD, Vraag.answered_at < cutoff),
+                    and_(Vraag.status != VraagStatus.BEANTWOORD, Vraag.created_at < open_cutoff),
+                ),
                 or_(Vraag.text.is_not(None), Vraag.answer.is_not(None)),
             )
             .values(text=None, answer=None)
