@@ -1,8 +1,9 @@
 """Telegram handlers: thin callbacks that parse an update, check the role, call one service and
 reply. What a person sees is built in handlers.views (shared with the scheduler).
 
-`register` adds every handler, in this order (all in group 0, so exactly one handler takes each
-update):
+`register` adds every handler, in this order: first, in group -1, the private-chat guard (in a
+group the bot says one line and stops); then, all in group 0, so exactly one handler takes each
+update:
   1. the guided flows (/melding, /vraag, answering a vraag, recording a milestone, /afwezig), each
      ending on /annuleer or after CONVERSATION_TIMEOUT;
   2. the plain commands and the one-shot buttons;
@@ -28,12 +29,16 @@ __all__ = ["CONVERSATION_TIMEOUT", "register"]
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Add every handler in the documented order, and the error handler."""
-    from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+    from telegram import Update
+    from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
     from handlers import melding, roster, start, status, vraag, work
     from handlers.errors import on_error
     from handlers.flows import button
+    from handlers.guards import only_private
     from handlers.views import callbacks as cb
+
+    application.add_handler(TypeHandler(Update, only_private), group=-1)  # private chats only
 
     application.add_handlers(
         [

@@ -8,10 +8,11 @@ from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from telegram import Update
-from telegram.ext import ContextTypes
+from telegram.constants import ChatType
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.errors import NOT_ALLOWED, DomainError, InvalidDate
-from bot.i18n import DEFAULT_LANGUAGE
+from bot.i18n import DEFAULT_LANGUAGE, N_
 from bot.rights import Action, may, roles_of
 from bot.services import users
 from handlers.runtime import language, remember_language, reply, runtime, session_for, user_data
@@ -44,6 +45,22 @@ async def answer_stale(update: Update, lang: str) -> None:
     """A forged, stale or foreign button: say so politely, change nothing."""
     if update.callback_query is not None:
         await update.callback_query.answer(label(lang, "Deze knop werkt niet (meer)."), show_alert=True)
+
+
+PRIVATE_ONLY = N_("Gebruik de schuldhulpbot in een privéchat; in een groep antwoordt hij niet.")
+
+
+async def only_private(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Before every other handler: in a group or channel the bot says one line (nothing about any
+    dossier, nobody's rights looked up) and no other handler sees the update."""
+    chat = update.effective_chat
+    if chat is None or chat.type == ChatType.PRIVATE:
+        return
+    if update.callback_query is not None:
+        await update.callback_query.answer(label(DEFAULT_LANGUAGE, PRIVATE_ONLY), show_alert=True)
+    elif update.message is not None and update.message.text and update.message.text.startswith("/"):
+        await update.message.reply_text(t(DEFAULT_LANGUAGE, PRIVATE_ONLY))
+    raise ApplicationHandlerStop
 
 
 async def registered(

@@ -38,6 +38,8 @@ async def _as_owner(session: AsyncSession, statement: str) -> None:
     else:
         await session.execute(text("ALTER TABLE audit_log DISABLE TRIGGER USER"))
     await session.execute(text(statement))
+    if session.bind.dialect.name != "sqlite":  # the PostgreSQL test database is shared: guard again
+        await session.execute(text("ALTER TABLE audit_log ENABLE TRIGGER USER"))
     await session.commit()
 
 

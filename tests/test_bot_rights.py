@@ -219,3 +219,23 @@ async def test_forged_buttons_get_a_polite_answer(setting: tuple[Bot, Client, st
         await client.press("-", client.last, data=data)
         answer = list(bot.fake.callback_answers.values())[before]
         assert answer.get("text"), f"{role} {data!r}: answered without a word"
+
+
+async def test_in_a_group_the_bot_says_one_line_and_nothing_about_a_dossier(
+    setting: tuple[Bot, Client, str],
+) -> None:
+    from telegram import Update
+
+    bot, client, role = setting
+    before = await fingerprint(bot)
+    private_before = len(bot.fake.sent_to(client.user_id))
+    for text in ("/zaak SH-2026-0001", "/start", "mijn bsn is 111222333"):
+        update = bot.fake.message_update(client.user_id, text)
+        update["message"]["chat"] = {"id": -100123, "type": "supergroup", "title": "Wijkteam"}
+        await bot.app.process_update(Update.de_json(update, bot.app.bot))
+    said = [m.text for m in bot.fake.sent_to(-100123)]
+    assert (
+        said == ["Gebruik de schuldhulpbot in een privéchat; in een groep antwoordt hij niet."] * 2
+    )  # commands only
+    assert len(bot.fake.sent_to(client.user_id)) == private_before  # nothing in the private chat either
+    assert await fingerprint(bot) == before
