@@ -226,7 +226,7 @@ async def test_in_a_group_the_bot_says_one_line_and_nothing_about_a_dossier(
 ) -> None:
     from telegram import Update
 
-    bot, client, role = setting
+    bot, client, _ = setting
     before = await fingerprint(bot)
     private_before = len(bot.fake.sent_to(client.user_id))
     for text in ("/zaak SH-2026-0001", "/start", "mijn bsn is 111222333"):
