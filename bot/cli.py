@@ -108,6 +108,20 @@ def build_parser() -> argparse.ArgumentParser:
         description=_("Voer de databasemigraties uit tot de nieuwste versie."),
     )
 
+    account = sub.add_parser(
+        "gebruiker", help=_("gebruikers tonen, blokkeren of weer toelaten"), description=_("Gebruikers.")
+    )
+    account_sub = account.add_subparsers(dest="account_command", metavar=_("OPDRACHT"), required=True)
+    account_sub.add_parser("lijst", help=_("toon alle gebruikers met hun nummer"))
+    for verb, text in (
+        ("blokkeer", _("blokkeer een gebruiker")),
+        ("deblokkeer", _("laat een gebruiker weer toe")),
+    ):
+        sub_parser = account_sub.add_parser(verb, help=text)
+        sub_parser.add_argument(
+            "nummer", type=int, metavar=_("NUMMER"), help=_("het nummer uit 'gebruiker lijst'")
+        )
+
     audit = sub.add_parser("audit", help=_("het auditlog"), description=_("Het auditlog."))
     audit_sub = audit.add_subparsers(dest="audit_command", metavar=_("OPDRACHT"), required=True)
     audit_sub.add_parser(
@@ -310,6 +324,43 @@ def _run(settings: Settings) -> int:
     return 0
 
 
+async def _accounts(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app_setup import open_database
+    from bot.errors import DomainError
+    from bot.services.common import Deps
+    from bot.services.users import accounts, change_account
+
+    config = settings.load_app_config()
+    engine, sessionmaker = await open_database(settings, config)
+    deps = Deps.from_config(config, settings.timezone)
+    try:
+        async with sessionmaker() as session:
+            if args.account_command == "lijst":
+                for user in await accounts(session, deps, None):
+                    state = _("actief") if user.active else _("geblokkeerd")
+                    print(f"{user.id:>6}  {user.role:<13} {user.display_name}  ({state})")
+                return 0
+            change = await change_account(
+                session, deps, None, args.nummer, args.account_command == "deblokkeer"
+            )
+    except DomainError as exc:
+        print(exc.render(_Lang.code), file=sys.stderr)
+        return 1
+    finally:
+        await engine.dispose()
+    if change.user.active:
+        print(_("{naam} kan de bot weer gebruiken.", naam=change.user.display_name))
+    else:
+        print(
+            _(
+                "{naam} is geblokkeerd. Open zaken naar de teamleiders: {zaken}",
+                naam=change.user.display_name,
+                zaken=", ".join(change.released) or "-",
+            )
+        )
+    return 0
+
+
 async def _audit_check(settings: Settings) -> int:
     from bot.app_setup import open_database
     from bot.services.auditlog import check_chain
@@ -399,6 +450,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_rapport(settings, args))
         if args.command == "audit":
             return asyncio.run(_audit_check(settings))
+        if args.command == "gebruiker":
+            return asyncio.run(_accounts(settings, args))
     except ConfigError as exc:
         print(str(exc), file=sys.stderr)
         return 1

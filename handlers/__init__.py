@@ -32,7 +32,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     from telegram import Update
     from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
-    from handlers import melding, roster, start, status, vraag, work
+    from handlers import accounts, melding, roster, start, status, vraag, work
     from handlers.errors import on_error
     from handlers.flows import button
     from handlers.guards import only_private
@@ -61,6 +61,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
             CommandHandler("status", status.show_status),
             CommandHandler("export", status.export_quarter),
             CommandHandler("uitnodigen", start.invite_colleague),
+            CommandHandler("blokkeren", accounts.show_accounts),
             CommandHandler("annuleer", start.nothing_to_cancel),
             button(start.set_language, cb.LanguageChoice),
             button(work.acknowledge, cb.PickUp),
@@ -71,6 +72,9 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
             button(roster.roster_edit, cb.RosterEdit),
             button(roster.roster_team, cb.RosterTeam),
             button(roster.roster_toggle, cb.RosterToggle),
+            button(accounts.choose_account, cb.AccountChoice),
+            button(accounts.confirm_account, cb.AccountConfirm),
+            button(accounts.cancel_account, cb.AccountCancel),
             MessageHandler(filters.ALL, start.unknown),
             CallbackQueryHandler(start.unknown),
         ]

@@ -13,6 +13,7 @@ from bot.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, N_, Text
 from bot.rights import Action
 from bot.services import users
 from bot.vocabulary import Role
+from handlers.accounts import tell_overseers
 from handlers.guards import answer_stale, current_user, domain_errors, explain_invite, pressed_by, registered
 from handlers.runtime import call, remember_language, reply, runtime, session_for
 from handlers.views.callbacks import LanguageChoice
@@ -86,6 +87,7 @@ async def _register(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     rt.failed_codes.pop(telegram_id, None)
     remember_language(context, user.language)
     await set_user_commands(context.bot, user)
+    await tell_overseers(context, user)
     await reply(
         update,
         context,

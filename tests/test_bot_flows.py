@@ -651,3 +651,32 @@ async def test_beheerder_invites_a_colleague_who_joins_with_the_link(bot: Bot, t
     assert (
         "Wijkteam 'atlantis' bestaat niet." in (await team.admin.send("/uitnodigen partner atlantis"))[0].text
     )
+
+
+async def test_a_beheerder_blocks_a_colleague_and_the_teamleider_gets_their_items(
+    bot: Bot, team: Team
+) -> None:
+    await submit_melding(team.partner, "nieuwe aanmelding")
+    await team.km.press("Oppakken")
+    await team.admin.send("/blokkeren")
+    await team.admin.press("🚫 Karel KM")
+    assert "Karel KM (klantmanager) blokkeren?" in team.admin.last.text
+    await team.admin.press("Annuleren")
+    assert team.admin.last.text == "Niets gewijzigd."
+    await team.admin.send("/blokkeren")
+    await team.admin.press("🚫 Karel KM")
+    await team.admin.press("Ja, blokkeren")
+    assert (
+        team.admin.last.text == "Karel KM (klantmanager) is geblokkeerd. Open zaken naar de teamleiders: 1."
+    )
+    assert "draag ze over: SH-2026-0001" in team.leader.last.text
+    assert "persoonlijke uitnodiging" in (await team.km.send("/zaken"))[0].text
+    assert (
+        "SH-2026-0001" in (await team.leader.send("/zaken"))[0].text
+    )  # nobody holds it: the teamleider sees it
+
+
+async def test_a_new_teamleider_is_announced_to_the_others(bot: Bot, team: Team) -> None:
+    await bot.join(3002, Role.TEAMLEIDER, None, "Tom TL")
+    assert team.leader.last.text == "ℹ️ Nieuw aangemeld: Tom TL (teamleider)."
+    assert team.admin.last.text == "ℹ️ Nieuw aangemeld: Tom TL (teamleider)."

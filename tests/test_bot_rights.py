@@ -101,6 +101,13 @@ COMMANDS: dict[str, dict[str, str]] = {
         "teamleider": REFUSED,
         "beheerder": "Uitnodiging voor een medewerker voorliggend veld",
     },
+    "/blokkeren": {
+        "partner": REFUSED,
+        "klantmanager": REFUSED,
+        "budgetcoach": REFUSED,
+        "teamleider": REFUSED,
+        "beheerder": "Wie wil je blokkeren",
+    },
     "/annuleer": {r: "Er is niets om te stoppen." for r in ROLES[1:]},
     "/bestaatniet": {r: UNKNOWN for r in ROLES[1:]},
     "zomaar wat tekst": {r: UNKNOWN for r in ROLES[1:]},
@@ -128,6 +135,9 @@ CALLBACKS: dict[str, set[str]] = {
     "iets-heel-anders": set(),
     "taal:en": {"partner", *WORKERS, "beheerder"},
     "ro:x:drunen:4:3": {"teamleider", "beheerder"},
+    "bl:2:1": set(),  # asks for a confirmation only
+    "bln": set(),
+    "blj:2:0": {"beheerder"},  # unblocking an active account changes its audit trail only
     "ans:VR-2026-0001": WORKERS,
     "ack:SH-2026-0001": WORKERS,
     "hot:SH-2026-0001:4": WORKERS,

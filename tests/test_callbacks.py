@@ -38,6 +38,9 @@ EXAMPLES: list[cb.Button] = [
     cb.RosterWeek(date(2026, 11, 30)),
     cb.RosterEdit(),
     cb.RosterTeam("drunen"),
+    cb.AccountChoice(7, True),
+    cb.AccountConfirm(7, False),
+    cb.AccountCancel(),
     cb.RosterToggle("drunen", 4, 2**31 - 1),
 ]
 

@@ -14,6 +14,7 @@ from bot.config import default_config_text
 from bot.db import create_engine, current_revision
 from bot.models import Invite
 from bot.services.users import hash_code
+from bot.vocabulary import Role
 
 
 @pytest.fixture
@@ -146,3 +147,34 @@ def test_rapport_writes_xlsx_and_csv(env: Path, tmp_path: Path, capsys: pytest.C
     )
     assert main(["rapport", "--kwartaal", "derde kwartaal", "--uit", str(target)]) == 2
     assert "Geef een kwartaal zoals 2026-K3." in capsys.readouterr().err
+
+
+def test_gebruiker_lijst_blokkeer_en_deblokkeer(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import asyncio
+
+    from bot.config import load_config
+    from bot.db import create_engine, create_sessionmaker
+    from bot.services.common import Deps
+    from bot.services.users import create_invite, register
+
+    assert main(["db", "upgrade"]) == 0
+
+    async def join() -> None:
+        from bot.settings import Settings
+
+        engine = create_engine(Settings().database_url)
+        async with create_sessionmaker(engine)() as session:
+            deps = Deps.from_config(load_config())
+            invite = await create_invite(session, deps, role=Role.KLANTMANAGER, display_name="Karel KM")
+            await register(session, deps, 501, invite.code, fallback_name="x")
+        await engine.dispose()
+
+    asyncio.run(join())
+    capsys.readouterr()
+    assert main(["gebruiker", "lijst"]) == 0
+    assert re.search(r"^\s+1\s+klantmanager\s+Karel KM\s+\(actief\)$", capsys.readouterr().out, re.MULTILINE)
+    assert main(["gebruiker", "blokkeer", "1"]) == 0
+    assert "Karel KM is geblokkeerd. Open zaken naar de teamleiders: -" in capsys.readouterr().out
+    assert main(["gebruiker", "deblokkeer", "1"]) == 0
+    assert "Karel KM kan de bot weer gebruiken." in capsys.readouterr().out
+    assert main(["gebruiker", "blokkeer", "99"]) == 1

@@ -7,17 +7,17 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import AppConfig
 from bot.errors import DomainError, NotAllowed
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_
-from bot.models import BotState, Invite, User, Wijkteam
+from bot.models import BotState, Dossier, Invite, User, Vraag, Wijkteam
 from bot.privacy import Finding, PrivacyRefused, screen
 from bot.rights import Action
 from bot.services.common import Deps, audit, load_actor, require, transaction, wijkteam_by_code
-from bot.vocabulary import AuditAction, Role
+from bot.vocabulary import AuditAction, DossierStatus, Role, VraagStatus
 
 # Unambiguous characters (no 0/O, 1/I/L) so a code can be read out and typed.
 _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -178,10 +178,25 @@ async def set_language(session: AsyncSession, deps: Deps, telegram_id: int, lang
     return user
 
 
+@dataclass(frozen=True)
+class AccountChange:
+    user: User
+    released: list[str]  # the blocked colleague's open items, now without a holder
+    teamleiders: list[User]  # who redistribute them
+
+
 async def set_active(
     session: AsyncSession, deps: Deps, actor_telegram_id: int | None, user_id: int, active: bool
 ) -> User:
     """Block or unblock an account (beheerder, or the operator's command line)."""
+    return (await change_account(session, deps, actor_telegram_id, user_id, active)).user
+
+
+async def change_account(
+    session: AsyncSession, deps: Deps, actor_telegram_id: int | None, user_id: int, active: bool
+) -> AccountChange:
+    """Block or unblock an account. A blocked colleague's open dossiers and vragen lose their
+    holder: the teamleiders see them in /zaken and get their reminders until they hand them on."""
     async with transaction(session):
         actor = None
         if actor_telegram_id is not None:
@@ -193,14 +208,64 @@ async def set_active(
         if actor is not None and user.id == actor.id and not active:
             raise NotAllowed(N_("Je kunt jezelf niet blokkeren."))
         user.active = active
+        released: list[str] = []
+        if not active:
+            released = await _release_items(session, user)
         audit(
             session,
             deps,
             actor,
             AuditAction.USER_ACTIVATED if active else AuditAction.USER_BLOCKED,
             gebruiker=user.id,
+            vrijgegeven=len(released),
         )
-    return user
+        leaders = list(
+            await session.scalars(
+                select(User).where(User.role == Role.TEAMLEIDER, User.active.is_(True), User.id != user.id)
+            )
+        )
+    return AccountChange(user, released, leaders)
+
+
+async def _release_items(session: AsyncSession, user: User) -> list[str]:
+    dossiers = await session.execute(
+        update(Dossier)
+        .where(Dossier.assignee_id == user.id, Dossier.status != DossierStatus.AFGESLOTEN)
+        .values(assignee_id=None)
+        .returning(Dossier.ref)
+    )
+    vragen = await session.execute(
+        update(Vraag)
+        .where(Vraag.assignee_id == user.id, Vraag.status != VraagStatus.BEANTWOORD)
+        .values(assignee_id=None)
+        .returning(Vraag.ref)
+    )
+    return sorted([*dossiers.scalars(), *vragen.scalars()])
+
+
+async def accounts(session: AsyncSession, deps: Deps, actor_telegram_id: int | None) -> list[User]:
+    """Every account, for blocking and unblocking (beheerder, or the command line)."""
+    async with transaction(session):
+        if actor_telegram_id is not None:
+            require(await load_actor(session, actor_telegram_id), Action.MANAGE_USERS)
+        return list(await session.scalars(select(User).order_by(User.display_name)))
+
+
+async def overseers(session: AsyncSession, deps: Deps, actor_telegram_id: int) -> list[User]:
+    """When a teamleider or beheerder joins: the other active teamleiders and beheerders, to tell."""
+    async with transaction(session):
+        newcomer = await load_actor(session, actor_telegram_id)
+        if newcomer.role != Role.TEAMLEIDER and not newcomer.beheerder:
+            return []
+        return list(
+            await session.scalars(
+                select(User).where(
+                    User.active.is_(True),
+                    User.id != newcomer.id,
+                    or_(User.role == Role.TEAMLEIDER, User.beheerder.is_(True)),
+                )
+            )
+        )
 
 
 async def bot_username(session: AsyncSession) -> str | None:

@@ -305,6 +305,32 @@ class AbsenceChoice(Button):
     when: AbsenceWhen = field(metadata=_meta(_enum(AbsenceWhen)))
 
 
+# -- /blokkeren ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccountChoice(Button):
+    """A colleague in /blokkeren: block (or unblock) them, after a confirmation."""
+
+    PREFIX: ClassVar[str] = "bl"
+    user_id: int = field(metadata=_meta(USER_ID))
+    block: bool = field(metadata=_meta(YES_NO))
+
+
+@dataclass(frozen=True)
+class AccountConfirm(Button):
+    """Yes: block (or unblock) the colleague."""
+
+    PREFIX: ClassVar[str] = "blj"
+    user_id: int = field(metadata=_meta(USER_ID))
+    block: bool = field(metadata=_meta(YES_NO))
+
+
+@dataclass(frozen=True)
+class AccountCancel(Button):
+    PREFIX: ClassVar[str] = "bln"
+
+
 # -- /rooster -----------------------------------------------------------------------------------
 
 

@@ -28,6 +28,7 @@ COMMANDS: list[tuple[str, str, Action | None]] = [
     ("status", N_("hoe staan de normen ervoor"), Action.VIEW_STATUS),
     ("export", N_("kwartaalrapportage (XLSX): /export 2026-K3"), Action.EXPORT),
     ("uitnodigen", N_("een collega uitnodigen: /uitnodigen partner drunen"), Action.MANAGE_USERS),
+    ("blokkeren", N_("een collega blokkeren of weer toelaten"), Action.MANAGE_USERS),
     ("taal", N_("taal kiezen (nl/en)"), None),
     ("privacy", N_("wat de bot bewaart en waarom"), None),
     ("help", N_("uitleg"), None),
