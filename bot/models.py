@@ -373,6 +373,16 @@ class AuditEntry(Base):
     hash: Mapped[str | None] = mapped_column(String(64))  # sha256 of the row and the previous hash
 
 
+class CodeAttempt(Base):
+    """A wrong invite code, to lock an account (and slow everyone) out of guessing; kept a day."""
+
+    __tablename__ = "code_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    telegram_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+
+
 class BotState(Base):
     """Small facts the bot learns at run time, e.g. its username for invite links."""
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from telegram import InlineKeyboardMarkup, Message, Update
@@ -34,7 +33,6 @@ class Runtime:
     sessionmaker: async_sessionmaker[AsyncSession]
     deps: Deps
     settings: Settings
-    failed_codes: dict[int, list[datetime]] = field(default_factory=dict)
 
 
 def runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:

@@ -3,8 +3,6 @@ other handler took."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from telegram import Update
 from telegram.ext import ContextTypes
 
@@ -19,24 +17,14 @@ from handlers.runtime import call, remember_language, reply, runtime, session_fo
 from handlers.views.callbacks import LanguageChoice
 from handlers.views.keyboards import keyboard
 from handlers.views.menus import set_user_commands
+from handlers.views.notify import deliver
 from handlers.views.pages import help_text, privacy_text
 from handlers.views.text import t
-
-MAX_FAILED_CODES = 5
-FAILED_CODE_WINDOW = timedelta(minutes=15)
 
 INVITE_USAGE = N_(
     "Gebruik: /uitnodigen ROL [WIJKTEAM], bijvoorbeeld /uitnodigen partner drunen. "
     "Rollen: partner, klantmanager, budgetcoach, teamleider, beheerder."
 )
-
-
-def _throttled(context: ContextTypes.DEFAULT_TYPE, telegram_id: int) -> bool:
-    rt = runtime(context)
-    cutoff = rt.deps.now() - FAILED_CODE_WINDOW
-    recent = [at for at in rt.failed_codes.get(telegram_id, []) if at > cutoff]
-    rt.failed_codes[telegram_id] = recent
-    return len(recent) >= MAX_FAILED_CODES
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -57,12 +45,22 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not context.args:
         await explain_invite(update, context)
         return
-    telegram_id = update.effective_user.id
-    if _throttled(context, telegram_id):
+    gate = await call(context, users.code_gate, update.effective_user.id)
+    if gate is users.CodeGate.LOCKED:
         await reply(
             update,
             context,
             t(DEFAULT_LANGUAGE, "Te veel onjuiste codes. Probeer het over een kwartier opnieuw."),
+        )
+        return
+    if gate is users.CodeGate.SLOWED:
+        await reply(
+            update,
+            context,
+            t(
+                DEFAULT_LANGUAGE,
+                "Er worden veel onjuiste codes geprobeerd. Probeer het over een minuut opnieuw.",
+            ),
         )
         return
     await _register(update, context)
@@ -71,7 +69,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 @domain_errors()  # a wrong code: the reason, and it counts towards the lock-out
 async def _register(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_user is not None and context.args
-    telegram_id, code, rt = update.effective_user.id, context.args[0], runtime(context)
+    telegram_id, code = update.effective_user.id, context.args[0]
     try:
         user = await call(
             context,
@@ -82,9 +80,17 @@ async def _register(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             language=DEFAULT_LANGUAGE,
         )
     except DomainError:
-        rt.failed_codes.setdefault(telegram_id, []).append(rt.deps.now())
+        for beheerder in await call(context, users.record_wrong_code, telegram_id):
+            await deliver(
+                context.bot,
+                beheerder,
+                t(
+                    beheerder.language,
+                    "⚠️ Het afgelopen uur zijn veel onjuiste uitnodigingscodes geprobeerd. "
+                    "Nieuwe pogingen gaan nu langzamer.",
+                ),
+            )
         raise
-    rt.failed_codes.pop(telegram_id, None)
     remember_language(context, user.language)
     await set_user_commands(context.bot, user)
     await tell_overseers(context, user)

@@ -121,3 +121,31 @@ async def test_free_text_of_a_dossier_open_for_a_year_is_removed(
     assert dossier is not None and dossier.description is None and dossier.status == "nieuw"
     actions = list(await session.scalars(select(AuditEntry.action)))
     assert actions[-1] == "vrije_tekst.verwijderd"
+
+
+async def test_wrong_invite_codes_lock_an_account_and_slow_everyone_across_restarts(
+    sessionmaker, deps: Deps, partner: People, clock
+) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from bot.services.users import CodeGate, code_gate, record_wrong_code
+
+    for _ in range(4):
+        async with sessionmaker() as session:
+            assert await record_wrong_code(session, deps, 9001) == []
+    async with sessionmaker() as session:  # a new session: as after a restart
+        assert await code_gate(session, deps, 9001) is CodeGate.OPEN
+        await record_wrong_code(session, deps, 9001)
+        assert await code_gate(session, deps, 9001) is CodeGate.LOCKED
+        assert await code_gate(session, deps, 9002) is CodeGate.OPEN
+    warned: list[list] = []
+    for n in range(25):
+        async with sessionmaker() as session:
+            warned.append(await record_wrong_code(session, deps, 9100 + n))
+    assert [len(w) for w in warned].count(1) == 1 and warned[-1][0].id == partner.beheerder.id  # once
+    async with sessionmaker() as session:
+        assert await code_gate(session, deps, 9002) is CodeGate.SLOWED
+        clock.moment += timedelta(minutes=2)
+        assert await code_gate(session, deps, 9002) is CodeGate.OPEN  # one try a minute
+        clock.moment += timedelta(minutes=15)
+        assert await code_gate(session, deps, 9001) is CodeGate.OPEN  # the lock-out ends

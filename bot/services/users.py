@@ -6,14 +6,15 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import AppConfig
 from bot.errors import DomainError, NotAllowed
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_
-from bot.models import BotState, Dossier, Invite, User, Vraag, Wijkteam
+from bot.models import BotState, CodeAttempt, Dossier, Invite, User, Vraag, Wijkteam
 from bot.privacy import Finding, PrivacyRefused, screen
 from bot.rights import Action
 from bot.services.common import Deps, audit, load_actor, require, transaction, wijkteam_by_code
@@ -160,6 +161,58 @@ async def register(
         invite.used_at, invite.used_by_id = deps.now(), user.id
         audit(session, deps, user, AuditAction.USER_JOINED, invite=invite.id, rol=invite.role)
     return user
+
+
+MAX_WRONG_CODES = 5  # per account within ACCOUNT_WINDOW: locked out for the rest of it
+ACCOUNT_WINDOW = timedelta(minutes=15)
+GLOBAL_WRONG_CODES = 30  # across all accounts within an hour: one try a minute for everyone
+GLOBAL_WINDOW = timedelta(hours=1)
+GLOBAL_PACE = timedelta(minutes=1)
+
+
+class CodeGate(StrEnum):
+    OPEN = "open"
+    LOCKED = "locked"  # this account tried too many wrong codes
+    SLOWED = "slowed"  # many wrong codes overall: wait a minute
+
+
+async def code_gate(session: AsyncSession, deps: Deps, telegram_id: int) -> CodeGate:
+    """May this account try an invite code now?"""
+    now = deps.now()
+    async with transaction(session):
+        mine = await session.scalar(
+            select(func.count())
+            .select_from(CodeAttempt)
+            .where(CodeAttempt.telegram_id == telegram_id, CodeAttempt.at > now - ACCOUNT_WINDOW)
+        )
+        if int(mine or 0) >= MAX_WRONG_CODES:
+            return CodeGate.LOCKED
+        overall, last = (
+            await session.execute(
+                select(func.count(), func.max(CodeAttempt.at)).where(CodeAttempt.at > now - GLOBAL_WINDOW)
+            )
+        ).one()
+    if int(overall or 0) >= GLOBAL_WRONG_CODES and last is not None and now - last < GLOBAL_PACE:
+        return CodeGate.SLOWED
+    return CodeGate.OPEN
+
+
+async def record_wrong_code(session: AsyncSession, deps: Deps, telegram_id: int) -> list[User]:
+    """Remember a wrong code. When it makes the overall count reach the limit, the beheerders to
+    warn (once); else nobody. Attempts older than a day are removed."""
+    now = deps.now()
+    async with transaction(session):
+        await session.execute(delete(CodeAttempt).where(CodeAttempt.at < now - timedelta(days=1)))
+        session.add(CodeAttempt(telegram_id=telegram_id, at=now))
+        await session.flush()
+        overall = await session.scalar(
+            select(func.count()).select_from(CodeAttempt).where(CodeAttempt.at > now - GLOBAL_WINDOW)
+        )
+        if int(overall or 0) != GLOBAL_WRONG_CODES:
+            return []
+        return list(
+            await session.scalars(select(User).where(User.beheerder.is_(True), User.active.is_(True)))
+        )
 
 
 async def get_user(session: AsyncSession, telegram_id: int) -> User | None:
