@@ -126,7 +126,19 @@ async def cancel_account(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 async def tell_overseers(context: ContextTypes.DEFAULT_TYPE, newcomer: User) -> None:
-    """A new teamleider or beheerder: the others hear who joined."""
+    """A new teamleider or beheerder: the others hear who joined. A Telegram name that held personal
+    data and was replaced: the beheerders hear it."""
+    for beheerder in await call(context, users.beheerders_told_of, newcomer.telegram_id):
+        await deliver(
+            context.bot,
+            beheerder,
+            t(
+                beheerder.language,
+                "ℹ️ De Telegram-naam van een nieuwe collega leek persoonsgegevens te bevatten en is niet "
+                "bewaard; de bot noemt deze collega '{naam}'.",
+                naam=newcomer.display_name,
+            ),
+        )
     for person in await call(context, users.overseers, newcomer.telegram_id):
         await deliver(
             context.bot,

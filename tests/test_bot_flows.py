@@ -680,3 +680,14 @@ async def test_a_new_teamleider_is_announced_to_the_others(bot: Bot, team: Team)
     await bot.join(3002, Role.TEAMLEIDER, None, "Tom TL")
     assert team.leader.last.text == "ℹ️ Nieuw aangemeld: Tom TL (teamleider)."
     assert team.admin.last.text == "ℹ️ Nieuw aangemeld: Tom TL (teamleider)."
+
+
+async def test_a_telegram_name_with_a_phone_number_is_replaced_and_the_beheerder_told(
+    bot: Bot, team: Team
+) -> None:
+    code = await bot.invite(Role.PARTNER, "drunen")
+    newcomer = Client(bot.app, bot.fake, 7008, "Jan 0612345678")
+    replies = await newcomer.send(f"/start {code}")
+    assert replies[0].text.startswith("Welkom, partner ")
+    assert "0612345678" not in " ".join(r.text for r in replies)
+    assert team.admin.last.text.startswith("ℹ️ De Telegram-naam van een nieuwe collega leek persoonsgegevens")

@@ -304,6 +304,24 @@ async def accounts(session: AsyncSession, deps: Deps, actor_telegram_id: int | N
         return list(await session.scalars(select(User).order_by(User.display_name)))
 
 
+def renamed(user: User) -> bool:
+    """The display name is the role and account number: the Telegram name held personal data."""
+    return user.display_name == f"{user.role} {user.id}"
+
+
+async def beheerders_told_of(session: AsyncSession, deps: Deps, actor_telegram_id: int) -> list[User]:
+    """The active beheerders, when this newcomer's Telegram name was replaced; else nobody."""
+    async with transaction(session):
+        newcomer = await load_actor(session, actor_telegram_id)
+        if not renamed(newcomer):
+            return []
+        return list(
+            await session.scalars(
+                select(User).where(User.beheerder.is_(True), User.active.is_(True), User.id != newcomer.id)
+            )
+        )
+
+
 async def overseers(session: AsyncSession, deps: Deps, actor_telegram_id: int) -> list[User]:
     """When a teamleider or beheerder joins: the other active teamleiders and beheerders, to tell."""
     async with transaction(session):
