@@ -20,6 +20,7 @@ from bot.db import create_engine, create_sessionmaker
 from bot.periods import parse_quarter
 from bot.services.common import Deps
 from bot.services.kpi import Scope, compute
+from bot.settings import Settings
 from tests.conftest import FakeClock
 
 HAND_WRITTEN = """
@@ -44,7 +45,7 @@ async def timed(fn, repeat: int = 5) -> tuple[float, object]:  # type: ignore[no
 
 
 async def main(url: str, label: str) -> None:
-    engine = create_engine(url)
+    engine = create_engine(Settings(database_url=url).database_url)
     maker = create_sessionmaker(engine)
     clock = FakeClock(datetime(2026, 11, 27, 9, tzinfo=UTC))
     deps = Deps.from_config(load_config(), clock=clock)

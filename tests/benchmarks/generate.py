@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 
 from bot.config import load_config
 from bot.db import create_engine, create_sessionmaker, upgrade
+from bot.norms import decided_on
 from bot.services.common import Deps
 from bot.services.users import sync_wijkteams
 
@@ -29,6 +30,15 @@ CATEGORIES = [
     ("bedreigende_situatie", 0.10),
 ]
 WORKERS = 20
+
+
+def _decided(
+    status: str, due: date, met: date | None, start: date, closed_at: datetime | None
+) -> date | None:
+    """The decision day by the services' own rule (bot.norms.decided_on); a lapsed one on its closing."""
+    if status == "vervallen":
+        return closed_at.date() if closed_at else None
+    return decided_on(due, met, start)
 
 
 def clocks_for(config, category: str) -> list[str]:  # type: ignore[no-untyped-def]
@@ -120,7 +130,7 @@ def fill_sqlite(path: str, n: int) -> None:
         )
         conn.executemany(
             "INSERT INTO deadlines (id, dossier_id, norm, seq, start_date, due_date, met_date, lead_days, status, "
-            "updated_at) VALUES (?,?,?,0,?,?,?,?,?,?)",
+            "updated_at, opened_on, decided_on) VALUES (?,?,?,0,?,?,?,?,?,?,?,?)",
             c_batch,
         )
         conn.executemany(
@@ -150,6 +160,10 @@ def fill_sqlite(path: str, n: int) -> None:
                     (met - s).days if met else None,
                     st,
                     now,
+                    s.isoformat(),
+                    _decided(st, due, met, s, closed_at).isoformat()
+                    if _decided(st, due, met, s, closed_at)
+                    else None,
                 )
             )
         for kind, day, reliant in milestones:
@@ -229,6 +243,8 @@ async def fill_postgres(url: str, n: int) -> None:
                 "lead_days",
                 "status",
                 "updated_at",
+                "opened_on",
+                "decided_on",
             ],
             records=c_batch,
         )
@@ -244,7 +260,20 @@ async def fill_postgres(url: str, n: int) -> None:
         for code, s, due, met, st in deadlines:
             clock_id += 1
             c_batch.append(
-                (clock_id, dossier[0], code, 0, s, due, met, (met - s).days if met else None, st, now)
+                (
+                    clock_id,
+                    dossier[0],
+                    code,
+                    0,
+                    s,
+                    due,
+                    met,
+                    (met - s).days if met else None,
+                    st,
+                    now,
+                    s,
+                    _decided(st, due, met, s, dossier[-1]),
+                )
             )
         for kind, day, reliant in milestones:
             m_batch.append((dossier[0], kind, day, reliant, now))
@@ -262,6 +291,9 @@ async def fill_postgres(url: str, n: int) -> None:
 
 
 def main(url: str, n: int) -> None:
+    from bot.settings import Settings
+
+    url = Settings(database_url=url).database_url  # sqlite:/// and postgresql:// get their async drivers
     started = time.perf_counter()
     asyncio.run(prepare(url))
     parsed = make_url(url)
