@@ -61,7 +61,6 @@ DEFAULT_HINT = N_("Laat het weg en gebruik alleen het dossiernummer.")
 
 # -- normalising ----------------------------------------------------------------------------------
 
-_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-")
 _DIGIT_WORDS = {
     "nul": "0",
     "een": "1",
@@ -82,20 +81,35 @@ _WORD_RUN = re.compile(
 )
 
 
-def normalize(text: str) -> str:
-    """NFKC; format characters out; every space one space, every dash '-'; digits 0-9."""
-    chars = []
-    for ch in unicodedata.normalize("NFKC", text):
+_DASH_POINTS = frozenset(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"))
+
+
+class _Fold(dict[int, str | None]):
+    """str.translate table, filled per code point on first sight: format characters out, every
+    space one space, every dash '-', digits of any script 0-9."""
+
+    def __missing__(self, point: int) -> str | None:
+        ch = chr(point)
         category = unicodedata.category(ch)
+        value: str | None = ch
         if category == "Cf":  # zero-width spaces and joiners, soft hyphens
-            continue
-        if ch.isspace() or category in ("Zs", "Zl", "Zp"):
-            chars.append(" ")
+            value = None
+        elif ch.isspace() or category in ("Zs", "Zl", "Zp"):
+            value = " "
         elif category == "Nd":
-            chars.append(str(unicodedata.digit(ch)))
-        else:
-            chars.append(ch)
-    return "".join(chars).translate(_DASHES)
+            value = str(unicodedata.digit(ch))
+        elif point in _DASH_POINTS:
+            value = "-"
+        self[point] = value
+        return value
+
+
+_FOLD = _Fold()
+
+
+def normalize(text: str) -> str:
+    """NFKC, then the fold above."""
+    return unicodedata.normalize("NFKC", text).translate(_FOLD)
 
 
 def _words_to_digits(text: str) -> str:
