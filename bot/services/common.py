@@ -78,10 +78,16 @@ AUDIT_HEAD = "audit_head"
 async def _append_audit(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     """Append rows to the hash-chained audit log. The head row is locked until the commit, so
     writers (also several processes on PostgreSQL) add to the chain one after the other."""
-    head = await session.scalar(select(BotState).where(BotState.key == AUDIT_HEAD).with_for_update())
-    if head is None:
-        head = BotState(key=AUDIT_HEAD, value=GENESIS)
-        session.add(head)
+    locked = select(BotState).where(BotState.key == AUDIT_HEAD).with_for_update()
+    head = await session.scalar(locked)
+    if head is None:  # a database without it yet: two writers may try to create it at once
+        try:
+            async with session.begin_nested():
+                session.add(BotState(key=AUDIT_HEAD, value=GENESIS))
+        except IntegrityError:
+            pass
+        head = await session.scalar(locked)
+        assert head is not None
     head.value = chain(head.value, rows)
     await session.execute(insert(AuditEntry), rows)
 
