@@ -130,27 +130,41 @@ _DATE = (
     rf"|(?:0?[1-9]|[12]\d|3[01])\s+(?:{_MONTHS})\.?(?:\s+(?:19|20)\d{{2}})?"
     r"|(?:19|20)\d{2}-(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])"
 )
-# Numbers that are not about a person: dates, the bot's own references, times, amounts.
-_HARMLESS = re.compile(
-    rf"\b(?:{_DATE})\b"
-    r"|\b(?:SH|VR)-(?:19|20)\d{2}-\d{4,6}\b"
+# Numbers that are certainly not about a person: the bot's own references, times, amounts, dates
+# with a four-digit year, year ranges, 0800/0900 service numbers. BSN and phone are looked for
+# after only these are taken out (a short date shape like '06-12' may be part of a phone number).
+_CERTAINLY_HARMLESS = re.compile(
+    r"\b(?:SH|VR)-?(?:19|20)\d{2}-\d{4,6}\b"
     r"|\b\d{1,2}[:.]\d{2}\s?uur\b|\b\d{1,2}:\d{2}\b"
-    r"|€\s?\d{1,3}(?:\.\d{3})*(?:,\d{1,2}|,-)?|\b\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?\s?(?:euro|eur)\b",
+    r"|€\s?\d{1,3}(?:\.\d{3})*(?:,\d{1,2}|,-)?|\b\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?\s?(?:euro|eur)\b"
+    r"|\b\d{1,3}(?:\.\d{3})+,\d{2}\b"  # an amount with cents: 48.250,00
+    r"|\b(?:0?[1-9]|[12]\d|3[01])\s?[-./]\s?(?:0?[1-9]|1[0-2])\s?[-./]\s?(?:19|20)\d{2}\b"
+    r"|\b(?:19|20)\d{2}-(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])\b"
+    r"|\b(?:19|20)\d{2}\s?[-–/]\s?(?:19|20)?\d{2}\b"
+    r"|\b0[89]00[- ]?\d{4}\b",
     re.IGNORECASE,
 )
-# Digits with the separators people type inside numbers (and a space between groups).
-_DIGIT_RUN = re.compile(r"\+?\d(?:[ .\-/_]{0,2}\d)+")
-_GROUP_SPLIT = re.compile(r"[ ]+")
+# Every date shape, taken out before the long-digit-run check only.
+_DATES = re.compile(rf"\b(?:{_DATE})\b", re.IGNORECASE)
+# Digits with the separators people type inside numbers (and a space or comma between groups).
+_DIGIT_RUN = re.compile(r"\+?\d(?:[ .,\-/_]{0,3}\d)+")
+_GROUP_SPLIT = re.compile(r"[ ,]+")
 LONG_DIGIT_RUN = 7
+_LONGEST_NUMBER = 14  # digits: no BSN or phone number is longer, so no window need be
 
 
 def _windows(run: str) -> Iterable[str]:
-    """The digits of the run, and of every stretch of its space-separated groups (so that two
-    numbers typed side by side are also judged one by one)."""
+    """The digits of the run, and of every stretch of its space-separated groups up to the length
+    of the longest number looked for (so that numbers typed side by side are judged one by one;
+    linear in the length of the run)."""
     groups = [g for g in _GROUP_SPLIT.split(run) if g]
     for i in range(len(groups)):
-        for j in range(i + 1, len(groups) + 1):
-            yield "".join(groups[i:j])
+        joined, digits = "", 0
+        for group in groups[i:]:
+            joined, digits = joined + group, digits + len(_digits(group))
+            if digits > _LONGEST_NUMBER:
+                break
+            yield joined
 
 
 def _digits(value: str) -> str:
@@ -194,13 +208,21 @@ _AT = (
     r"(?:\s*@\s*|\s*[\(\[\{<]\s*(?:at|a|@|apenstaartje|apestaartje)\s*[\)\]\}>]\s*"
     r"|\s+(?:at|apenstaartje|apestaartje)\s+)"
 )
-_DOT = r"(?:\.|\s*[\(\[\{<]\s*(?:dot|punt)\s*[\)\]\}>]\s*|\s+(?:dot|punt)\s+)"
+_DOT = r"(?:\s?\.\s?|\s*[\(\[\{<]\s*(?:dot|punt|\.)\s*[\)\]\}>]\s*|\s+(?:dot|punt)\s+)"
 _TLD = r"(?:com|nl|net|org|be|de|eu|info|biz|io|co|uk|fr|online|nu|email|me|tv|frl|amsterdam|live|mail)"
-_EMAIL = re.compile(rf"[\w.+-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}{_TLD}\b", re.IGNORECASE)
+_EMAIL = re.compile(
+    # a plain @ with a dotted domain is an address whatever the ending; spelled out, a known ending
+    rf"[\w.+-]+\s?@\s?[\w-]+(?:\s?\.\s?[\w-]+)*\s?\.\s?[a-z]{{2,12}}\b"
+    rf"|[\w.+-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}{_TLD}\b",
+    re.IGNORECASE,
+)
+
+# cheap tests first: the full patterns only run where they can match
+_AT_HINT = re.compile(r"@|\b(?:at|a|apenstaartje|apestaartje)\b", re.IGNORECASE)
 
 # -- addresses and dates of birth ------------------------------------------------------------------
 
-_POSTCODE = re.compile(r"\b([1-9]\d{3})\s?([A-Za-z]{2})\b")
+_POSTCODE = re.compile(r"\b([1-9]\d{3})\s?-?\s?([A-Za-z]{2})\b")
 # two-letter words that follow a number in ordinary text (a year, an amount)
 _NOT_POSTCODE_LETTERS = frozenset(
     [
@@ -236,19 +258,42 @@ _NOT_POSTCODE_LETTERS = frozenset(
         "pm",
         "uw",
         "ct",
+        "tm",
+        "ca",
+        "pp",
+        "ex",
     ]
 )
+
+
+def _is_postcode(number: str, letters: str) -> bool:
+    """Letters in capitals are a postcode (5151 AB, 3011 DE); in lower case only when they are no
+    word and the number is no year (5151 ab, but not 'in 2024 ca.')."""
+    if letters.isupper():
+        return letters not in ("SA", "SD", "SS")
+    return letters.lower() not in _NOT_POSTCODE_LETTERS and not 1900 <= int(number) <= 2099
+
+
 _STREET_SUFFIX = (
-    "straat|laan|weg|plein|gracht|kade|singel|dreef|steeg|dijk|markt|plantsoen|boulevard|pad|hof|"
-    "park|erf|hoeve|akker|donk|brink|passage|allee|straatweg|steenweg|wal|veld|baan|ring|zoom|hoek"
+    "straat|str\\.|str|laan|weg|plein|gracht|kade|singel|dreef|steeg|dijk|plantsoen|boulevard|pad|hof|"
+    "park|erf|hoeve|akker|donk|brink|passage|allee|straatweg|steenweg|wal|veld|zoom|hoek|haven|horst"
 )
+_STREET_HINT = re.compile(rf"(?:{_STREET_SUFFIX})", re.IGNORECASE)
+_STREET_WORD = _STREET_SUFFIX.replace("str\\.|str|", "")
 _STREET = re.compile(
-    rf"\b[A-Za-zÀ-ÿ'’.-]{{2,}}(?:{_STREET_SUFFIX})\s+\d{{1,5}}(?:\s?[-/]?\s?[a-zA-Z0-9]{{1,3}})?\b",
+    rf"\b[A-Za-zÀ-ÿ'’.-]{{2,}}(?:{_STREET_SUFFIX})\s*(?:nr\.?|nummer|no\.?)?\s*\d{{1,5}}"
+    r"(?:\s?[-/]?\s?[a-zA-Z0-9]{1,3})?\b"
+    # 'Oude Haven 23', 'Hoge Akker 8': a capitalised word and a street word
+    rf"|\b[A-Z][a-zà-ÿ]+\s+(?:{_STREET_WORD})\s+\d{{1,5}}\b"
+    # 'op nr 14 in de Ruysdaelstraat'
+    rf"|\b(?:nr\.?|nummer|huisnummer)\s*\d{{1,5}}\w*\s+(?:in|aan|op)\s+(?:de|het)\s+[A-Z]\w*(?:{_STREET_SUFFIX})\b",
     re.IGNORECASE,
 )
+_BIRTH_STAR = re.compile(rf"\(\s*\*\s*(?:{_DATE})\s*\)|\*\s*(?:{_DATE})", re.IGNORECASE)
 _BIRTH = re.compile(
     r"\b(?:geboren|geb\.?\s?dat(?:um)?\.?|geb\.?|geboortedatum|dob|d\.o\.b\.)"
-    r"(?:\s+te\s+[\w'-]+)?\s*(?:op|:|in|=|is)?\s*:?\s*"
+    r"(?:\s+(?:te|in)\s+[\w'-]+)?(?:\s+(?:van|de|het|meneer|mevrouw|inwoner|cliënt)){0,3}\s*,?\s*"
+    r"(?:op|:|in|=|is)?\s*:?\s*"
     rf"(?:{_DATE}|(?:19|20)\d{{2}}|'\d{{2}})",
     re.IGNORECASE,
 )
@@ -256,20 +301,23 @@ _BIRTH = re.compile(
 # -- names --------------------------------------------------------------------------------------------
 
 _TUSSEN = r"(?:van|de|der|den|ter|ten|te|het|'t|la|le|du|da|di|el|al|in|op|von|zu|bin|ben)"
-_CAPITALISED = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’-]+"
+_CAPITALISED = r"[^\W\d_][^\W\d_'’-]+"  # any script; the caller checks the capital
 _ADDRESS = (
-    r"\b(?:mevrouw|mevr\.|mevr|mw\.|mw|meneer|mnr\.|mnr|dhr\.|dhr|de\s+heer|heer|familie|fam\.|fam|"
-    r"mr\.|mrs\.|ms\.|juffrouw|zoon|dochter|broer|zus|vader|moeder|partner|echtgenoot|echtgenote|"
-    r"man|vrouw|vriend|vriendin|buurman|buurvrouw|oma|opa|tante|oom)"
+    r"\b(?:mevrouw|mevr\.|mevr|mvr\.|mvr|mw\.|mw|meneer|mnr\.|mnr|dhr\.|dhr|hr\.|de\s+heer|heer|"
+    r"familie|fam\.|fam|gezin|echtpaar|inwoner|cliënt|client|mr\.|mrs\.|ms\.|juffrouw|zoon|dochter|"
+    r"broer|zus|vader|moeder|echtgenoot|echtgenote|man|vrouw|vriend|vriendin|buurman|buurvrouw|"
+    r"oma|opa|tante|oom)"
 )
 _NAME_AFTER_ADDRESS = re.compile(
-    rf"{_ADDRESS}\s+(?:(?:[A-Z]\.\s?){{1,4}}\s*)?(?:{_TUSSEN}\s+){{0,3}}({_CAPITALISED})",
+    rf"{_ADDRESS}(?:\s+|(?<=\.))\(?(?:(?:[A-Z]\.\s?){{1,4}}\s*)?(?:{_TUSSEN}\s+){{0,3}}({_CAPITALISED})",
     re.IGNORECASE,
 )
 _INITIALS_NAME = re.compile(rf"\b(?:[A-Z]\.\s?){{1,4}}\s*(?:{_TUSSEN}\s+){{0,3}}({_CAPITALISED})")
+_PERSON = r"(?:inwoner|cliënt|client|klant|meneer|mevrouw|partner|zoon|dochter|moeder|vader)"
 _NAME_LABEL = re.compile(
-    rf"\b(?:naam|achternaam|voornaam|roepnaam|meisjesnaam|genaamd|heet|heten)(?:\s+\w+)?\s*(?::|is|=)?\s*"
-    rf"(?:{_TUSSEN}\s+){{0,3}}({_CAPITALISED})",
+    rf"\b(?:naam|achternaam|voornaam|roepnaam|meisjesnaam|genaamd)(?:\s+(?:van\s+)?(?:de\s+)?{_PERSON})?"
+    rf"\s*(?::|is|=)?\s*(?:{_TUSSEN}\s+){{0,3}}({_CAPITALISED})"
+    rf"|\b(?:{_PERSON}|zij|hij)\s+(?:heet|heten)\s+(?:{_TUSSEN}\s+){{0,3}}({_CAPITALISED})",
     re.IGNORECASE,
 )
 # Capitalised words that follow a form of address without being a name.
@@ -277,6 +325,9 @@ _NOT_A_NAME = frozenset(
     [
         "zij",
         "hij",
+        "mevrouw",
+        "meneer",
+        "inwoner",
         "ze",
         "het",
         "een",
@@ -380,9 +431,10 @@ _NOT_A_NAME = frozenset(
 
 
 def _has_name(text: str) -> bool:
+    text = text.replace("N.B.", " ")  # nota bene, not an initial
     for pattern in (_NAME_AFTER_ADDRESS, _INITIALS_NAME, _NAME_LABEL):
         for match in pattern.finditer(text):
-            word = match.group(1)
+            word = next(g for g in match.groups() if g)
             if not word[0].isupper():
                 continue  # 'mevrouw heeft ...', 'naam van de schuldeiser': no name
             if word.lower() not in _NOT_A_NAME:
@@ -414,28 +466,29 @@ def screen(text: str, allowed: Iterable[str] = ()) -> ScreenResult:
     plain = _words_to_digits(normalize(text))
     plain = re.sub(r"\((\d{1,4})\)", r"\1", plain)  # (06)12345678, +31 (0)6 ...
     found: list[Finding] = []
-    if _EMAIL.search(plain):
+    if _AT_HINT.search(plain) and _EMAIL.search(plain):
         found.append(Finding.EMAIL)
         plain = _EMAIL.sub(" ", plain)
     for value in _has_iban(plain):
         if Finding.IBAN not in found:
             found.append(Finding.IBAN)
         plain = plain.replace(value, " ")
-    if _BIRTH.search(plain):
+    if _BIRTH.search(plain) or _BIRTH_STAR.search(plain):
         found.append(Finding.GEBOORTEDATUM)
-    if _STREET.search(plain):
+    if _STREET_HINT.search(plain) and _STREET.search(plain):
         found.append(Finding.ADRES)
-    if any(letters.lower() not in _NOT_POSTCODE_LETTERS for _, letters in _POSTCODE.findall(plain)):
+    if any(_is_postcode(number, letters) for number, letters in _POSTCODE.findall(plain)):
         found.append(Finding.POSTCODE)
-    numbers = _HARMLESS.sub(" ", plain)
-    runs = [m.group() for m in _DIGIT_RUN.finditer(numbers)]
-    windows = [w for run in runs for w in _windows(run)]
-    if any(_is_bsn(w) for w in windows):
+    numbers = _CERTAINLY_HARMLESS.sub(" ", plain)
+    windows = [w for m in _DIGIT_RUN.finditer(numbers) for w in _windows(m.group())]
+    bsn_windows = [w for m in _DIGIT_RUN.finditer(_DATES.sub(" ", numbers)) for w in _windows(m.group())]
+    if any(_is_bsn(w) for w in windows if len(_digits(w)) == 9) or any(_is_bsn(w) for w in bsn_windows):
         found.append(Finding.BSN)
     if any(_is_phone(w) for w in windows):
         found.append(Finding.TELEFOON)
     if _has_name(_without(plain, allowed)):
         found.append(Finding.NAAM)
+    runs = [m.group() for m in _DIGIT_RUN.finditer(_DATES.sub(" ", numbers))]
     if not found and any(len(_digits(r)) >= LONG_DIGIT_RUN for r in runs):
         found.append(Finding.CIJFERREEKS)
     return ScreenResult(tuple(found))

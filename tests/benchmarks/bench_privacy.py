@@ -17,7 +17,7 @@ CORPUS = Path(__file__).resolve().parent.parent / "privacy_corpus"
 def main() -> None:
     lines = [
         line
-        for name in ("refuse.txt", "pass.txt")
+        for name in ("refuse.txt", "pass.txt", "probe_refuse.txt", "probe_pass.txt")
         for line in (CORPUS / name).read_text(encoding="utf-8").split("\n")
         if line.strip()
     ]
@@ -39,6 +39,10 @@ def main() -> None:
         f"per message: median {statistics.median(per_line):.3f} ms, p99 {per_line[int(0.99 * len(per_line))]:.3f} ms, max {per_line[-1]:.3f} ms"
     )
     print(f"1000-character text: median {statistics.median(long_runs):.3f} ms, max {max(long_runs):.3f} ms")
+    worst = "1 " * 1000  # the longest answer made of digit groups: the costliest shape for the number check
+    start = time.perf_counter()
+    screen(worst)
+    print(f"2000 characters of digit groups: {(time.perf_counter() - start) * 1000:.1f} ms")
 
 
 if __name__ == "__main__":
