@@ -193,7 +193,7 @@ def outcome_fields(
         if not contact_way.can_reach and (kind is M.EERSTE_CONTACT or reached):
             raise DomainError(
                 N_(
-                    "Met een {soort} bereik je de inwoner nog niet: eerste contact is een gesprek "
+                    "Zo bereik je de inwoner nog niet ({soort}): eerste contact is een gesprek "
                     "(telefonisch, huisbezoek, op kantoor of beeldbellen). Leg het vast als contactpoging."
                 ),
                 soort=Text(contact_way.label),
