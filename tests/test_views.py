@@ -89,3 +89,19 @@ def test_status_shows_lapsed_deadlines_apart_and_the_base_still_running(config: 
     text = status_text("nl", config, "alle wijkteams", week, quarter)
     assert "❌ Vroegsignalering: – | 3/4 = 75% (doel 80%) · mediaan 10 d, p80 13 d · 2 vervallen" in text
     assert "Zelfredzaam na budgetbeheer (kwartaal): – (doel 50%) · nog 5 trajecten lopen" in text
+
+
+def test_long_html_is_cut_where_telegram_accepts_every_part() -> None:
+    import re
+
+    from handlers.views.text import split_message, units
+
+    answer = "<b>Antwoord</b>\n<blockquote>" + "&amp;" * 5000 + "</blockquote>\nklaar"
+    parts = split_message(answer)
+    assert len(parts) > 1 and all(units(p) <= 4096 for p in parts)
+    for part in parts:
+        assert not re.search(r"&(?!amp;)|&amp(?!;)", part), part[:40]  # no entity cut in two
+        assert part.count("<blockquote>") == part.count("</blockquote>")
+    assert "".join(parts).count("&amp;") == 5000 and parts[-1].endswith("klaar")
+    emoji = split_message("😀" * 3000)  # Telegram counts UTF-16 units: 6,000, not 3,000
+    assert [units(p) for p in emoji] == [4096, 1904]
