@@ -384,6 +384,7 @@ class AuditAction(StrEnum):
     USER_ACTIVATED = "gebruiker.actief"
     USER_BLOCKED = "gebruiker.geblokkeerd"
     USER_UNREACHABLE = "gebruiker.onbereikbaar"
+    USER_REACHABLE = "gebruiker.bereikbaar"
     ROSTER_ON = "rooster.aan"
     ROSTER_OFF = "rooster.uit"
     ROSTER_OVERRIDE = "rooster.afwijking"

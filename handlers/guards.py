@@ -15,7 +15,7 @@ from bot.errors import NOT_ALLOWED, DomainError, InvalidDate
 from bot.i18n import DEFAULT_LANGUAGE, N_
 from bot.rights import Action, may, roles_of
 from bot.services import users
-from handlers.runtime import language, remember_language, reply, runtime, session_for, user_data
+from handlers.runtime import call, language, remember_language, reply, runtime, session_for, user_data
 from handlers.views.callbacks import Button
 from handlers.views.pages import INVITE_EXPLANATION
 from handlers.views.text import escape, label, t
@@ -77,6 +77,8 @@ async def registered(
             await explain_invite(update, context)
         return None
     remember_language(context, user.language)
+    if user.unreachable:  # they blocked the bot once and write again: reachable from now on
+        await call(context, users.mark_reachable, user.telegram_id)
     if action is not None and not may(roles_of(user.role, user.beheerder), action):
         await reply(update, context, t(user.language, NOT_ALLOWED))
         return None

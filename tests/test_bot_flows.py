@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.models import AuditEntry, Deadline, Dossier, MilestoneRecord, Vraag
+from bot.models import AuditEntry, Deadline, Dossier, MilestoneRecord, User, Vraag
 from bot.vocabulary import DeadlineStatus, Role
 from handlers import CONVERSATION_TIMEOUT
 from tests.botharness import Bot, running_bot
@@ -691,3 +691,18 @@ async def test_a_telegram_name_with_a_phone_number_is_replaced_and_the_beheerder
     assert replies[0].text.startswith("Welkom, partner ")
     assert "0612345678" not in " ".join(r.text for r in replies)
     assert team.admin.last.text.startswith("ℹ️ De Telegram-naam van een nieuwe collega leek persoonsgegevens")
+
+
+async def test_a_colleague_who_blocked_the_bot_is_reachable_again_once_they_write(
+    bot: Bot, team: Team
+) -> None:
+    async with bot.rt.sessionmaker() as session:
+        km = await session.scalar(select(User).where(User.telegram_id == team.km.user_id))
+        assert km is not None
+        km.unreachable = True  # as the dispatcher marks someone who blocked the bot
+        await session.commit()
+    await team.km.send("/zaken")
+    async with bot.rt.sessionmaker() as session:
+        assert (
+            await session.scalar(select(User.unreachable).where(User.telegram_id == team.km.user_id)) is False
+        )

@@ -215,6 +215,15 @@ async def record_wrong_code(session: AsyncSession, deps: Deps, telegram_id: int)
         )
 
 
+async def mark_reachable(session: AsyncSession, deps: Deps, telegram_id: int) -> None:
+    """A colleague who had blocked the bot writes to it again: reminders reach them again."""
+    async with transaction(session):
+        user = await load_actor(session, telegram_id)
+        if user.unreachable:
+            user.unreachable = False
+            audit(session, deps, user, AuditAction.USER_REACHABLE)
+
+
 async def get_user(session: AsyncSession, telegram_id: int) -> User | None:
     """The account behind a Telegram id, registered or not, active or not."""
     return await session.scalar(select(User).where(User.telegram_id == telegram_id))
