@@ -706,3 +706,9 @@ async def test_a_colleague_who_blocked_the_bot_is_reachable_again_once_they_writ
         assert (
             await session.scalar(select(User.unreachable).where(User.telegram_id == team.km.user_id)) is False
         )
+
+
+async def test_zaak_reads_a_loosely_typed_reference(bot: Bot, team: Team) -> None:
+    await submit_melding(team.partner, "nieuwe aanmelding")
+    replies = await team.km.send("/zaak sh-2026-1")
+    assert replies[0].text.startswith("SH-2026-0001 · nieuwe aanmelding")

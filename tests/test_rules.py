@@ -235,3 +235,20 @@ def test_a_reminder_whose_reason_has_gone_is_not_sent() -> None:
     assert _reason_gone(deadline_row, running, None, None)
     assert not _reason_gone(pickup_row, None, new_dossier, None)
     assert _reason_gone(pickup_row, None, open_dossier, None)  # picked up meanwhile
+
+
+@pytest.mark.parametrize(
+    ("typed", "ref"),
+    [
+        ("sh-2026-1", "SH-2026-0001"),
+        ("SH 2026 42", "SH-2026-0042"),
+        (" SH-2026-0042 ", "SH-2026-0042"),
+        ("vr-2026-7", "VR-2026-0007"),
+        ("SH-2026-123456", "SH-2026-123456"),
+        ("iets anders", "IETS ANDERS"),
+    ],
+)
+def test_references_are_read_loosely(typed: str, ref: str) -> None:
+    from bot.services.dossiers import normalize_ref
+
+    assert normalize_ref(typed) == ref

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
@@ -74,7 +75,7 @@ Item = TypeVar("Item", Dossier, Vraag)
 
 async def _find(session: AsyncSession, actor: User, model: type[Item], ref: str, *, handle: bool) -> Item:
     """The item the actor may see; the same answer whether it is missing or not visible."""
-    ref = ref.strip().upper()
+    ref = normalize_ref(ref)
     item = await session.scalar(select(model).where(model.ref == ref))
     if item is None or not await _may_see(session, actor, item):
         raise _not_found(ref)
@@ -91,8 +92,20 @@ async def _vraag(session: AsyncSession, actor: User, ref: str, *, handle: bool) 
     return await _find(session, actor, Vraag, ref, handle=handle)
 
 
+_LOOSE_REF = re.compile(r"^\s*(SH|VR)\s*-?\s*(\d{4})\s*-?\s*(\d{1,6})\s*$", re.IGNORECASE)
+
+
+def normalize_ref(ref: str) -> str:
+    """A reference as people type it: 'sh-2026-1', 'SH 2026 42' and 'SH-2026-0042' are one."""
+    match = _LOOSE_REF.match(ref)
+    if match is None:
+        return ref.strip().upper()
+    kind, year, number = match.groups()
+    return f"{kind.upper()}-{year}-{int(number):04d}"
+
+
 def _is_vraag_ref(ref: str) -> bool:
-    return ref.strip().upper().startswith("VR-")
+    return normalize_ref(ref).startswith("VR-")
 
 
 @dataclass(frozen=True)
