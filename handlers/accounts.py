@@ -13,7 +13,7 @@ from bot.i18n import N_, Text
 from bot.rights import Action
 from bot.services import users
 from bot.vocabulary import Role
-from handlers.guards import domain_errors, pressed_by, registered
+from handlers.guards import answer_stale, domain_errors, pressed_by, registered
 from handlers.runtime import call, reply
 from handlers.views.callbacks import AccountCancel, AccountChoice, AccountConfirm
 from handlers.views.keyboards import keyboard, pairs
@@ -57,9 +57,10 @@ async def choose_account(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     lang = user.language
     people = {p.id: p for p in await call(context, users.accounts, user.telegram_id)}
     target = people.get(picked.user_id)
-    await update.callback_query.answer()
-    if target is None:
+    if target is None:  # an old or forged button: the colleague is gone
+        await answer_stale(update, lang)
         return
+    await update.callback_query.answer()
     question = (
         N_("{wie} blokkeren? Hun open zaken gaan naar de teamleiders om te verdelen.")
         if picked.block

@@ -676,6 +676,15 @@ async def test_a_beheerder_blocks_a_colleague_and_the_teamleider_gets_their_item
     )  # nobody holds it: the teamleider sees it
 
 
+async def test_a_button_for_a_colleague_who_does_not_exist_says_so(bot: Bot, team: Team) -> None:
+    await team.admin.send("/blokkeren")
+    before = len(team.admin.texts)
+    await team.admin.press("", data="bl:99999:1")
+    answer = list(team.admin.fake.callback_answers.values())[-1]
+    assert answer.get("text") == "Deze knop werkt niet (meer)." and answer.get("show_alert") is True
+    assert len(team.admin.texts) == before  # no question asked, nothing changed
+
+
 async def test_a_new_teamleider_is_announced_to_the_others(bot: Bot, team: Team) -> None:
     await bot.join(3002, Role.TEAMLEIDER, None, "Tom TL")
     assert team.leader.last.text == "ℹ️ Nieuw aangemeld: Tom TL (teamleider)."

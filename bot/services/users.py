@@ -89,8 +89,9 @@ async def create_invite(
         name = (display_name or "").strip() or None
         if name is not None and len(name) > 80:
             raise DomainError(N_("De naam is te lang (hoogstens 80 tekens)."))
-        if name is not None and name_findings(name):
-            raise PrivacyRefused(name_findings(name))
+        findings = name_findings(name) if name is not None else ()
+        if findings:
+            raise PrivacyRefused(findings)
         code = "".join(secrets.choice(_ALPHABET) for _ in range(CODE_LENGTH))
         expires = deps.now() + timedelta(days=deps.config.uitnodiging_geldig_dagen)
         invite = Invite(
