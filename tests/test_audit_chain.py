@@ -103,3 +103,49 @@ def test_audit_controleer_on_the_command_line(
     assert main(["invite", "--rol", "klantmanager"]) == 0
     assert main(["audit", "controleer"]) == 0
     assert "Het auditlog is ongeschonden: 1 regel." in capsys.readouterr().out
+
+
+async def test_the_readme_bot_role_works_and_cannot_lift_the_guards(
+    session: AsyncSession, deps: Deps, people: People
+) -> None:
+    """The README's PostgreSQL set-up, run as written: a bot role that owns nothing."""
+    if session.bind.dialect.name != "postgresql":
+        pytest.skip("roles and grants are PostgreSQL's")
+    import os
+
+    from bot.db import create_engine, create_sessionmaker
+    from bot.services import users
+    from bot.vocabulary import Role
+
+    role = f"shb_bot_{os.getpid()}"
+    for statement in (
+        f"CREATE ROLE {role} LOGIN",
+        f"GRANT USAGE ON SCHEMA public TO {role}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+        f"REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM {role}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
+    ):
+        await session.execute(text(statement))
+    await session.commit()
+    bot_engine = create_engine(session.bind.url.set(username=role, password=None).render_as_string(False))
+    try:
+        async with create_sessionmaker(bot_engine)() as as_bot:
+            invite = await users.create_invite(
+                as_bot, deps, role=Role.KLANTMANAGER, actor_telegram_id=people.beheerder.telegram_id
+            )
+            assert invite.code
+            await _some_history(as_bot, deps, people)
+            assert (await check_chain(as_bot)).ok
+            for refused in (
+                "DELETE FROM audit_log",
+                "UPDATE audit_log SET action = 'x'",
+                "ALTER TABLE audit_log DISABLE TRIGGER USER",
+            ):
+                with pytest.raises(DBAPIError):
+                    await as_bot.execute(text(refused))
+                await as_bot.rollback()
+    finally:
+        await bot_engine.dispose()
+        for statement in (f"DROP OWNED BY {role}", f"DROP ROLE {role}"):
+            await session.execute(text(statement))
+        await session.commit()

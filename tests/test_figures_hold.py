@@ -149,6 +149,21 @@ async def test_closing_a_late_dossier_keeps_the_miss_and_the_quarter_stays_the_s
     )
 
 
+async def test_a_workers_own_figures_move_with_the_dossier_they_hand_over(
+    session: AsyncSession, deps: Deps, rostered: People, clock: FakeClock
+) -> None:
+    clock.set(D(2026, 11, 2))
+    late = await _dossier(session, deps, rostered, Category.VROEGSIGNALERING, D(2026, 11, 2))  # due 16-11
+    clock.set(D(2026, 12, 1))
+    q4 = parse_quarter("2026-K4")
+    km, bc = Scope(holder_id=rostered.klantmanager.id), Scope(holder_id=rostered.budgetcoach.id)
+    assert _figures(await compute(session, deps, q4, km)) == {"vroegsignalering": (1, 0, 0)}
+    assert _figures(await compute(session, deps, q4, bc)) == {}
+    await dossiers.hand_over(session, deps, rostered.teamleider.telegram_id, late, rostered.budgetcoach.id)
+    assert _figures(await compute(session, deps, q4, km)) == {}
+    assert _figures(await compute(session, deps, q4, bc)) == {"vroegsignalering": (1, 0, 0)}
+
+
 async def test_closing_within_the_term_lapses_and_counts_apart(
     session: AsyncSession, deps: Deps, rostered: People, clock: FakeClock
 ) -> None:
