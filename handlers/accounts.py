@@ -62,7 +62,7 @@ async def choose_account(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     await update.callback_query.answer()
     question = (
-        N_("{wie} blokkeren? Hun open zaken gaan naar de teamleiders om te verdelen.")
+        N_("{wie} blokkeren? De open zaken van deze collega gaan naar de teamleiders om te verdelen.")
         if picked.block
         else N_("{wie} weer toelaten?")
     )
