@@ -348,7 +348,10 @@ async def _accounts(settings: Settings, args: argparse.Namespace) -> int:
         return 1
     finally:
         await engine.dispose()
-    if change.user.active:
+    if not change.changed:
+        state = _("actief") if change.user.active else _("geblokkeerd")
+        print(_("{naam} was al {stand}; niets gewijzigd.", naam=change.user.display_name, stand=state))
+    elif change.user.active:
         print(_("{naam} kan de bot weer gebruiken.", naam=change.user.display_name))
     else:
         print(

@@ -91,6 +91,10 @@ async def confirm_account(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     user, picked = found
     change = await call(context, users.change_account, user.telegram_id, picked.user_id, not picked.block)
     lang, target = user.language, change.user
+    if not change.changed:  # a second tap: the first answer (and its count) stays as it was
+        already = N_("{wie} is al geblokkeerd.") if picked.block else N_("{wie} kan de bot al gebruiken.")
+        await update.callback_query.answer(t(lang, already, wie=_who(lang, target)))
+        return
     await update.callback_query.answer()
     if picked.block:
         done = t(

@@ -665,11 +665,21 @@ async def test_a_beheerder_blocks_a_colleague_and_the_teamleider_gets_their_item
     assert team.admin.last.text == "Niets gewijzigd."
     await team.admin.send("/blokkeren")
     await team.admin.press("🚫 Karel KM")
+    yes = dict(team.admin.last.buttons)["Ja, blokkeren"]
     await team.admin.press("Ja, blokkeren")
     assert (
         team.admin.last.text == "Karel KM (klantmanager) is geblokkeerd. Open zaken naar de teamleiders: 1."
     )
     assert "draag ze over: SH-2026-0001" in team.leader.last.text
+    told, confirmation = len(team.leader.texts), team.admin.last.text
+    async with bot.rt.sessionmaker() as session:
+        logged = await session.scalar(select(func.count()).select_from(AuditEntry))
+    await team.admin.press("", message=team.admin.last, data=yes)  # a second tap before the edit arrived
+    async with bot.rt.sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(AuditEntry)) == logged
+    answer = list(team.admin.fake.callback_answers.values())[-1]
+    assert answer.get("text") == "Karel KM (klantmanager) is al geblokkeerd."
+    assert team.admin.last.text == confirmation and len(team.leader.texts) == told
     assert "persoonlijke uitnodiging" in (await team.km.send("/zaken"))[0].text
     assert (
         "SH-2026-0001" in (await team.leader.send("/zaken"))[0].text

@@ -175,6 +175,8 @@ def test_gebruiker_lijst_blokkeer_en_deblokkeer(env: Path, capsys: pytest.Captur
     assert re.search(r"^\s+1\s+klantmanager\s+Karel KM\s+\(actief\)$", capsys.readouterr().out, re.MULTILINE)
     assert main(["gebruiker", "blokkeer", "1"]) == 0
     assert "Karel KM is geblokkeerd. Open zaken naar de teamleiders: -" in capsys.readouterr().out
+    assert main(["gebruiker", "blokkeer", "1"]) == 0  # again: said, nothing done
+    assert "Karel KM was al geblokkeerd; niets gewijzigd." in capsys.readouterr().out
     assert main(["gebruiker", "deblokkeer", "1"]) == 0
     assert "Karel KM kan de bot weer gebruiken." in capsys.readouterr().out
     assert main(["gebruiker", "blokkeer", "99"]) == 1

@@ -246,6 +246,7 @@ class AccountChange:
     user: User
     released: list[str]  # the blocked colleague's open items, now without a holder
     teamleiders: list[User]  # who redistribute them
+    changed: bool = True  # False: the account already was so (a second press): nothing done
 
 
 async def set_active(
@@ -270,6 +271,8 @@ async def change_account(
             raise DomainError(N_("Die gebruiker bestaat niet."))
         if actor is not None and user.id == actor.id and not active:
             raise NotAllowed(N_("Je kunt jezelf niet blokkeren."))
+        if user.active == active:  # a second press or a repeated command: no second audit entry
+            return AccountChange(user, [], [], changed=False)
         user.active = active
         released: list[str] = []
         if not active:
