@@ -83,21 +83,28 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("schrijf de kwartaalrapportage"),
         description=_(
             "Schrijf de kwartaalrapportage (cijfers per norm, categorie en wijkteam, en een "
-            "geanonimiseerde dossierlijst) als XLSX of als CSV-bestanden."
+            "geanonimiseerde dossierlijst) als XLSX of als CSV-bestanden, of de DDAS-levering "
+            "(schuldhulpverlening.json en vroegsignalering.json) in een map."
         ),
     )
     rapport.add_argument(
         "--kwartaal", required=True, metavar="JJJJ-KN", help=_("het kwartaal, bijvoorbeeld 2026-K3")
     )
     rapport.add_argument(
-        "--formaat", choices=["xlsx", "csv"], default="xlsx", help=_("xlsx (standaard) of csv")
+        "--formaat",
+        choices=["xlsx", "csv", "ddas"],
+        default="xlsx",
+        help=_("xlsx (standaard), csv of ddas"),
     )
     rapport.add_argument(
         "--uit",
         required=True,
         type=Path,
         metavar=_("BESTAND"),
-        help=_("het bestand; bij csv komt er per tabel een bestand naast met de tabelnaam"),
+        help=_(
+            "het bestand; bij csv komt er per tabel een bestand naast met de tabelnaam; "
+            "bij ddas een map voor de twee JSON-bestanden"
+        ),
     )
 
     db = sub.add_parser("db", help=_("database-onderhoud"), description=_("Database-onderhoud."))
@@ -404,22 +411,31 @@ async def _rapport(settings: Settings, args: argparse.Namespace) -> int:
     from bot.errors import DomainError
     from bot.periods import parse_quarter
     from bot.reportfiles import write
+    from bot.services import ddas_export
     from bot.services.common import Deps
     from bot.services.export import quarterly_sheets
 
+    config = settings.load_app_config()
+    deps = Deps.from_config(config, settings.timezone)
     try:
         period = parse_quarter(args.kwartaal)
+        ddas_export.check_period(deps, period)
     except DomainError as exc:
         print(exc.render(_Lang.code), file=sys.stderr)
         return 2
-    config = settings.load_app_config()
     engine, sessionmaker = await open_database(settings, config)
     try:
         async with sessionmaker() as session:
-            sheets = await quarterly_sheets(session, Deps.from_config(config, settings.timezone), period)
+            if args.formaat == "ddas":
+                paths = (await ddas_export.delivery(session, deps, period)).write(args.uit)
+            else:
+                paths = write(await quarterly_sheets(session, deps, period), args.uit, args.formaat)
+    except DomainError as exc:
+        print(exc.render(_Lang.code), file=sys.stderr)
+        return 2
     finally:
         await engine.dispose()
-    for path in write(sheets, args.uit, args.formaat):
+    for path in paths:
         print(_("Geschreven: {bestand}", bestand=str(path)))
     return 0
 

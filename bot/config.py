@@ -214,6 +214,26 @@ class Targets(_Strict):
     zelfredzaam_na_budgetbeheer: Annotated[float, Field(gt=0, le=1)] = 0.5
 
 
+class Ddas(_Strict):
+    """Who delivers the DDAS files: the municipality's CBS code and the supplier's code."""
+
+    gemeentecode: str = Field(pattern=r"^GM\d{4}$")
+    leverancier: str = Field(min_length=1, max_length=40)
+
+
+class Vroegsignalering(_Strict):
+    """The signaalpartners a vroegsignaal may come from, by name (a closed list)."""
+
+    organisaties: list[Annotated[str, Field(min_length=1, max_length=40)]] = []
+
+    @field_validator("organisaties")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        if len({v.casefold() for v in value}) != len(value):
+            raise ValueError("elke organisatie mag maar één keer voorkomen")
+        return value
+
+
 class AppConfig(_Strict):
     """The whole file."""
 
@@ -226,6 +246,8 @@ class AppConfig(_Strict):
     routering: Routing = Routing()
     planner: Planner = Planner()
     doelen: Targets = Targets()
+    ddas: Ddas | None = None  # needed for the DDAS delivery only
+    vroegsignalering: Vroegsignalering = Vroegsignalering()
     uitnodiging_geldig_dagen: Annotated[int, Field(ge=1, le=90)] = 7
     bewaartermijn_vrije_tekst_dagen: Annotated[int, Field(ge=1, le=3650)] = 90
     # free text of a dossier or vraag still open after this long goes too (12 months)

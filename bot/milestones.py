@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.config import NormConfig
+from bot.ddas import Eindresultaat, Uitstroomreden
 from bot.errors import DomainError, InvalidDate
 from bot.i18n import N_, Text
 from bot.vocabulary import (
@@ -16,7 +17,6 @@ from bot.vocabulary import (
     REPEATABLE,
     Beschikking,
     Category,
-    CloseReason,
     ContactWay,
     Dagdeel,
     Milestone,
@@ -180,12 +180,15 @@ def outcome_fields(
     contact_way: ContactWay | None,
     reached: bool | None,
     self_reliant: bool | None,
-    reason: CloseReason | None,
+    reason: Eindresultaat | Uitstroomreden | None,
     dagdeel: Dagdeel | None = None,
     beschikking: Beschikking | None = None,
+    traject: bool = True,
 ) -> dict[str, object]:
     """The outcome columns the milestone needs (contact way, dagdeel and reached; self-reliant;
-    reason). Only a conversation can reach the inwoner: a letter, card or message is an attempt."""
+    the DDAS reason for closing: an uitstroomreden for a schuldhulptraject, an eindresultaat for a
+    vroegsignaalzaak). Only a conversation can reach the inwoner: a letter, card or message is an
+    attempt."""
     fields: dict[str, object] = {}
     if kind in NEEDS_CONTACT:
         if contact_way is None:
@@ -207,9 +210,14 @@ def outcome_fields(
             raise DomainError(N_("Geef aan of de inwoner financieel zelfredzaam is."))
         fields["self_reliant"] = self_reliant
     if kind in NEEDS_REASON:
-        if reason is None:
-            raise DomainError(N_("Geef een reden voor het afsluiten."))
-        fields["reason"] = reason.value
+        if traject:
+            if not isinstance(reason, Uitstroomreden):
+                raise DomainError(N_("Kies waarom het schuldhulptraject eindigt."))
+            fields["reason"] = reason.value
+        else:
+            if not isinstance(reason, Eindresultaat):
+                raise DomainError(N_("Kies het eindresultaat van de vroegsignalering."))
+            fields["reason"] = reason.value
     if kind in NEEDS_OUTCOME:
         if beschikking is None:
             raise DomainError(N_("Geef aan of het een toelating of een afwijzing is."))

@@ -201,7 +201,13 @@ class Dossier(Base):
     created_at: Mapped[datetime] = mapped_column(index=True)
     acknowledged_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
-    close_reason: Mapped[str | None] = mapped_column(String(30))
+    # DDAS (bot.ddas): a vroegsignaal's partner, organisation and flags; how it ended
+    signaalpartner: Mapped[str | None] = mapped_column(String(30))
+    organisatie: Mapped[str | None] = mapped_column(String(40))
+    crisissignaal: Mapped[bool | None] = mapped_column(Boolean)
+    warme_overdracht: Mapped[bool | None] = mapped_column(Boolean)
+    eindresultaat: Mapped[str | None] = mapped_column(String(30))  # of a vroegsignaalzaak
+    uitstroomreden: Mapped[str | None] = mapped_column(String(30))  # of a schuldhulptraject
 
     milestones: Mapped[list[MilestoneRecord]] = relationship(
         back_populates="dossier", order_by="MilestoneRecord.day, MilestoneRecord.id"

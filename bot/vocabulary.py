@@ -250,29 +250,6 @@ class Dagdeel(StrEnum):
 DAGDEEL_LABELS = {Dagdeel.OCHTEND: N_("ochtend"), Dagdeel.MIDDAG: N_("middag"), Dagdeel.AVOND: N_("avond")}
 
 
-class CloseReason(StrEnum):
-    """Why a dossier was closed."""
-
-    AFGEROND = "afgerond"
-    GEEN_CONTACT = "geen_contact"
-    GEWEIGERD = "hulp_geweigerd"
-    DOORVERWEZEN = "doorverwezen"
-    VERHUISD = "verhuisd"
-    OVERLEDEN = "overleden"
-    OVERIG = "overig"
-
-
-CLOSE_REASON_LABELS = {
-    CloseReason.AFGEROND: N_("traject afgerond"),
-    CloseReason.GEEN_CONTACT: N_("geen contact gekregen"),
-    CloseReason.GEWEIGERD: N_("hulp geweigerd"),
-    CloseReason.DOORVERWEZEN: N_("doorverwezen"),
-    CloseReason.VERHUISD: N_("verhuisd"),
-    CloseReason.OVERLEDEN: N_("overleden"),
-    CloseReason.OVERIG: N_("andere reden"),
-}
-
-
 class Unit(StrEnum):
     """Units a norm's term is expressed in."""
 

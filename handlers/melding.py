@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CommandHandler, ContextTypes, ConversationHandler, MessageHandler
 
+from bot.ddas import Signaalpartner
 from bot.i18n import N_, Text
 from bot.rights import Action
 from bot.services import intake
@@ -25,22 +26,27 @@ from handlers.flows import (
     typed_day,
     typed_text,
 )
-from handlers.guards import domain_errors, pressed
+from handlers.guards import answer_stale, domain_errors, pressed
 from handlers.runtime import call, language, reply, runtime, user_data
 from handlers.views.callbacks import (
     ConfirmMelding,
+    CrisisChoice,
     MeldingCategory,
     MeldingDay,
     MeldingTeam,
+    OrganisationChoice,
+    PartnerChoice,
     SkipDescription,
+    SkipOrganisation,
     SkipRisNumber,
+    WarmChoice,
 )
 from handlers.views.cards import routed_line
 from handlers.views.keyboards import choice, day_buttons, keyboard, pairs
 from handlers.views.notify import announce_dossier
 from handlers.views.text import label, t
 
-CATEGORY, WIJKTEAM, DATE, RIS, DESCRIPTION, CONFIRM = range(6)
+CATEGORY, WIJKTEAM, DATE, RIS, PARTNER, ORGANISATION, CRISIS, WARM, DESCRIPTION, CONFIRM = range(10)
 KEY = "melding"
 
 
@@ -131,12 +137,112 @@ async def date_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 async def ris_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """The RIS number, checked before we go on."""
     _draft(context)["ris"] = intake.validate_ris_nummer(Category.VROEGSIGNALERING, typed_text(update))
-    return await _ask_description(update, context)
+    return await _ask_partner(update, context)
 
 
 async def ris_skip(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """No RIS number."""
     await clear_buttons(update)
+    return await _ask_partner(update, context)
+
+
+# -- a vroegsignaal's DDAS details: signaalpartner, organisation, crisis, warme overdracht -------
+
+
+async def _ask_partner(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    lang = language(context)
+    buttons = [(p.label, PartnerChoice(p)) for p in Signaalpartner]
+    await reply(
+        update, context, t(lang, "Van welke soort signaalpartner komt het signaal?"), choice(lang, buttons)
+    )
+    return PARTNER
+
+
+async def _accept_partner(update: Update, context: ContextTypes.DEFAULT_TYPE, partner: Signaalpartner) -> int:
+    _draft(context)["partner"] = partner.value
+    organisations = runtime(context).deps.config.vroegsignalering.organisaties
+    if not organisations:
+        return await _ask_crisis(update, context)
+    lang = language(context)
+    buttons = [(name, OrganisationChoice(i)) for i, name in enumerate(organisations)]
+    await reply(
+        update,
+        context,
+        t(lang, "Van welke organisatie? Of kies Overslaan."),
+        keyboard([*pairs(buttons, 2), [(label(lang, "Overslaan"), SkipOrganisation())]]),
+    )
+    return ORGANISATION
+
+
+async def partner_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """A signaalpartner button."""
+    picked = await pressed(update, context, PartnerChoice)
+    if picked is None:
+        return PARTNER
+    await clear_buttons(update)
+    return await _accept_partner(update, context, picked.partner)
+
+
+@domain_errors(PARTNER)
+async def partner_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """A signaalpartner typed by name; anything else is refused with the list."""
+    partner = intake.read_signaalpartner(typed_text(update), language(context))
+    return await _accept_partner(update, context, partner)
+
+
+async def organisation_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """An organisation from the configured list (a button from an older list changes nothing)."""
+    picked = await pressed(update, context, OrganisationChoice)
+    organisations = runtime(context).deps.config.vroegsignalering.organisaties
+    if picked is None or picked.index >= len(organisations):
+        if picked is not None:
+            await answer_stale(update, language(context))
+        return ORGANISATION
+    await clear_buttons(update)
+    _draft(context)["organisatie"] = organisations[picked.index]
+    return await _ask_crisis(update, context)
+
+
+async def organisation_skip(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """No organisation."""
+    await clear_buttons(update)
+    return await _ask_crisis(update, context)
+
+
+def _yes_no(lang: str, kind: type[CrisisChoice] | type[WarmChoice]) -> InlineKeyboardMarkup:
+    return choice(lang, [(N_("Ja"), kind(True)), (N_("Nee"), kind(False))])
+
+
+async def _ask_crisis(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    lang = language(context)
+    await reply(update, context, t(lang, "Is het een crisissignaal?"), _yes_no(lang, CrisisChoice))
+    return CRISIS
+
+
+async def crisis_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Crisissignaal: yes or no; then warme overdracht."""
+    picked = await pressed(update, context, CrisisChoice)
+    if picked is None:
+        return CRISIS
+    await clear_buttons(update)
+    _draft(context)["crisis"] = picked.yes
+    lang = language(context)
+    await reply(
+        update,
+        context,
+        t(lang, "Is het een warme overdracht (er is al contact met de inwoner)?"),
+        _yes_no(lang, WarmChoice),
+    )
+    return WARM
+
+
+async def warm_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Warme overdracht: yes or no; then the description."""
+    picked = await pressed(update, context, WarmChoice)
+    if picked is None:
+        return WARM
+    await clear_buttons(update)
+    _draft(context)["warm"] = picked.yes
     return await _ask_description(update, context)
 
 
@@ -185,6 +291,22 @@ async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     ]
     if data.get("ris"):
         lines.append(t(lang, "RIS-nummer: {nr}", nr=data["ris"]))
+    if data.get("partner"):
+        partner = Text(Signaalpartner(data["partner"]).label)
+        organisation = data.get("organisatie")
+        lines.append(
+            t(lang, "Signaalpartner: {soort} ({organisatie})", soort=partner, organisatie=organisation)
+            if organisation
+            else t(lang, "Signaalpartner: {soort}", soort=partner)
+        )
+    if "crisis" in data:
+        lines.append(
+            t(lang, "Crisissignaal: {antwoord}", antwoord=Text(N_("ja") if data["crisis"] else N_("nee")))
+        )
+    if "warm" in data:
+        lines.append(
+            t(lang, "Warme overdracht: {antwoord}", antwoord=Text(N_("ja") if data["warm"] else N_("nee")))
+        )
     if data.get("description"):
         lines.append(t(lang, "Omschrijving: {tekst}", tekst=data["description"]))
     buttons = [
@@ -213,6 +335,12 @@ async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         description=data.get("description"),
         wijkteam=data["wijkteam"],
         ris_nummer=data.get("ris"),
+        signaal=intake.Signaal(
+            Signaalpartner(data["partner"]) if data.get("partner") else None,
+            data.get("organisatie"),
+            data.get("crisis"),
+            data.get("warm"),
+        ),
     )
     user_data(context).pop(KEY, None)
     lines = [
@@ -263,6 +391,13 @@ def melding_conversation() -> ConversationHandler[Any]:
             WIJKTEAM: [button(pick_wijkteam, MeldingTeam)],
             DATE: [button(date_button, MeldingDay), MessageHandler(TEXT, date_text)],
             RIS: [button(ris_skip, SkipRisNumber), MessageHandler(TEXT, ris_text)],
+            PARTNER: [button(partner_button, PartnerChoice), MessageHandler(TEXT, partner_text)],
+            ORGANISATION: [
+                button(organisation_button, OrganisationChoice),
+                button(organisation_skip, SkipOrganisation),
+            ],
+            CRISIS: [button(crisis_button, CrisisChoice)],
+            WARM: [button(warm_button, WarmChoice)],
             DESCRIPTION: [button(description_skip, SkipDescription), MessageHandler(TEXT, description_text)],
             CONFIRM: [button(confirm, ConfirmMelding)],
         },

@@ -8,15 +8,14 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes, ConversationHandler, MessageHandler
 
+from bot.ddas import Eindresultaat, Uitstroomreden
 from bot.i18n import N_, Text
 from bot.milestones import NEEDS_CONTACT, NEEDS_OUTCOME, NEEDS_REASON, NEEDS_SELF_RELIANT
 from bot.services import dossiers
 from bot.services.dossiers import DossierView
 from bot.vocabulary import (
-    CLOSE_REASON_LABELS,
     Beschikking,
     Category,
-    CloseReason,
     ContactWay,
     Dagdeel,
     ItemKind,
@@ -39,9 +38,10 @@ from handlers.guards import domain_errors, pressed, pressed_by, registered
 from handlers.runtime import call, language, reply, runtime, user_data
 from handlers.views.callbacks import (
     BeschikkingChoice,
-    CloseReasonChoice,
+    Button,
     ContactWayChoice,
     DagdeelChoice,
+    EindresultaatChoice,
     HandOver,
     HandOverTo,
     MilestoneDay,
@@ -50,6 +50,7 @@ from handlers.views.callbacks import (
     ReachedChoice,
     RecordMilestone,
     SelfReliantChoice,
+    UitstroomChoice,
 )
 from handlers.views.cards import deadline_name, deadline_state, dossier_buttons, dossier_card, due_phrase
 from handlers.views.keyboards import choice, day_buttons, keyboard, pairs, vraag_buttons
@@ -199,14 +200,18 @@ async def hand_over(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 # -- recording a milestone: (way, reached | self-reliant | reason), then the date ---------------
 
 
+@domain_errors(END, alert=True, give_up=END, flow=KEY)
 async def start_milestone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """A milestone button: ask what the milestone needs."""
     found = await pressed_by(update, context, RecordMilestone)
     if found is None or update.callback_query is None:
         return END
+    user, picked = found
+    step: dict[str, Any] = {"ref": picked.ref, "kind": picked.kind.value}
+    if picked.kind in NEEDS_REASON:  # DDAS: a traject ends with an uitstroomreden, a vroegsignaal not
+        step["traject"] = await call(context, dossiers.closes_traject, user.telegram_id, picked.ref)
     await update.callback_query.answer()
-    _, picked = found
-    user_data(context)[KEY] = {"ref": picked.ref, "kind": picked.kind.value}
+    user_data(context)[KEY] = step
     return await _next_question(update, context)
 
 
@@ -254,8 +259,14 @@ async def _next_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await reply(update, context, t(lang, "Is de inwoner financieel zelfredzaam?"), choice(lang, reliant))
         return SELF_RELIANT
     if kind in NEEDS_REASON and "reason" not in step:
-        reasons = [(text, CloseReasonChoice(reason)) for reason, text in CLOSE_REASON_LABELS.items()]
-        await reply(update, context, t(lang, "Waarom sluit je {ref} af?", ref=ref), choice(lang, reasons))
+        reasons: list[tuple[str, Button]]
+        if step["traject"]:
+            reasons = [(r.label, UitstroomChoice(r)) for r in Uitstroomreden]
+            question = t(lang, "Waarom eindigt het schuldhulptraject {ref}?", ref=ref)
+        else:
+            reasons = [(r.label, EindresultaatChoice(r)) for r in Eindresultaat]
+            question = t(lang, "Wat is het eindresultaat van de vroegsignalering {ref}?", ref=ref)
+        await reply(update, context, question, choice(lang, reasons))
         return REASON
     await reply(
         update,
@@ -310,10 +321,16 @@ async def pick_self_reliant(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     return SELF_RELIANT if picked is None else await _answered(update, context, "self", picked.yes)
 
 
-async def pick_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """Why the dossier closes."""
-    picked = await pressed(update, context, CloseReasonChoice)
+async def pick_uitstroom(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Why the schuldhulptraject ends."""
+    picked = await pressed(update, context, UitstroomChoice)
     return REASON if picked is None else await _answered(update, context, "reason", picked.reason.value)
+
+
+async def pick_eindresultaat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """How the vroegsignaalzaak ended."""
+    picked = await pressed(update, context, EindresultaatChoice)
+    return REASON if picked is None else await _answered(update, context, "reason", picked.result.value)
 
 
 @domain_errors(DAY, give_up=END, flow=KEY)
@@ -344,7 +361,7 @@ async def _record(update: Update, context: ContextTypes.DEFAULT_TYPE, day: date)
         contact_way=ContactWay(step["way"]) if "way" in step else None,
         reached=step.get("reached"),
         self_reliant=step.get("self"),
-        reason=CloseReason(step["reason"]) if "reason" in step else None,
+        reason=_close_reason(step),
         dagdeel=Dagdeel(step["dagdeel"]) if "dagdeel" in step else None,
         beschikking=Beschikking(step["outcome"]) if "outcome" in step else None,
     )
@@ -373,6 +390,12 @@ async def _record(update: Update, context: ContextTypes.DEFAULT_TYPE, day: date)
     return END
 
 
+def _close_reason(step: dict[str, Any]) -> Eindresultaat | Uitstroomreden | None:
+    if "reason" not in step:
+        return None
+    return Uitstroomreden(step["reason"]) if step["traject"] else Eindresultaat(step["reason"])
+
+
 cancel = stopper(KEY)
 timed_out = stopper(KEY, message=TIMED_OUT)
 
@@ -388,7 +411,10 @@ def milestone_conversation() -> ConversationHandler[Any]:
             DAGDEEL: [button(pick_dagdeel, DagdeelChoice)],
             OUTCOME: [button(pick_outcome, BeschikkingChoice)],
             SELF_RELIANT: [button(pick_self_reliant, SelfReliantChoice)],
-            REASON: [button(pick_reason, CloseReasonChoice)],
+            REASON: [
+                button(pick_uitstroom, UitstroomChoice),
+                button(pick_eindresultaat, EindresultaatChoice),
+            ],
             DAY: [button(day_button, MilestoneDay), MessageHandler(TEXT, day_text)],
         },
         cancel,

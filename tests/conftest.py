@@ -174,3 +174,21 @@ async def _people(session: AsyncSession, deps: Deps) -> People:
         teamleider=await make_user(session, deps, 3001, "teamleider", None, "Tineke TL"),
         beheerder=await make_user(session, deps, 4001, "beheerder", None, "Ben Beheer"),
     )
+
+
+@pytest_asyncio.fixture
+async def rostered(session: AsyncSession, deps: Deps, people: People) -> People:
+    """The klantmanager on duty in Drunen every weekday."""
+    from bot.services import roster
+
+    for weekday in range(5):
+        await roster.set_weekly_duty(
+            session,
+            deps,
+            people.teamleider.telegram_id,
+            wijkteam="drunen",
+            weekday=weekday,
+            user_id=people.klantmanager.id,
+            on_duty=True,
+        )
+    return people

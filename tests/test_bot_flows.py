@@ -84,6 +84,10 @@ async def submit_melding(
             await p.send(ris)
         else:
             await p.press("Overslaan")
+        await p.press("energie")  # the signaalpartner (DDAS)
+        await p.press("Overslaan")  # no organisation
+        await p.press("Nee")  # no crisissignaal
+        await p.press("Nee")  # no warme overdracht
     if description:
         await p.send(description)
     else:
@@ -220,6 +224,8 @@ async def test_bad_ris_number_and_personal_data_are_refused_and_not_stored(bot: 
     await p.press("Vandaag")
     assert "RIS-nummer bestaat uit" in (await p.send("RIS 12; drop"))[0].text
     await p.send("RIS-77")
+    for step in ("energie", "Overslaan", "Nee", "Nee"):
+        await p.press(step)
     refused = await p.send("Mevrouw is bereikbaar op 06-12345678")
     assert "een telefoonnummer" in refused[0].text and "niet opgeslagen" in refused[0].text
     refused = await p.send("BSN 111222333")
@@ -245,7 +251,7 @@ async def test_annuleer_at_any_step_stores_nothing(bot: Bot, team: Team, steps: 
         lambda: p.press(p.last.buttons[0][0]),
         lambda: p.press("Vandaag"),
         lambda: p.send("RIS-1"),
-        lambda: p.send("Korte omschrijving"),
+        lambda: p.press("huur"),
     ]
     for action in actions[:steps]:
         await action()
@@ -358,7 +364,9 @@ async def test_pick_up_record_milestones_and_close(bot: Bot, team: Team, clock: 
     assert "financiële rust" in replies[0].text
 
     await km.press("Afsluiten")
-    await km.press("doorverwezen")
+    # financiële rust made it a schuldhulptraject: it ends with DDAS's uitstroomreden
+    assert km.last.text == "Waarom eindigt het schuldhulptraject SH-2026-0001?"
+    await km.press("hulp past niet")
     replies = await km.press("Vandaag")
     assert "afgesloten op woensdag 9 december 2026" in replies[0].text
     assert "Termijn" not in replies[0].text or "vervallen" in replies[0].text
@@ -376,6 +384,96 @@ async def test_pick_up_record_milestones_and_close(bot: Bot, team: Team, clock: 
         "financiele_rust",
         "afgesloten",
     ]
+    async with bot.rt.sessionmaker() as session:
+        dossier = (await session.scalars(select(Dossier))).one()
+    assert (dossier.uitstroomreden, dossier.eindresultaat) == ("niet_passend", None)
+
+
+async def test_a_vroegsignaal_from_melding_to_its_ddas_eindresultaat(bot: Bot, team: Team) -> None:
+    """DDAS at each step: the signaalpartner (typed or pressed; an unknown one refused), the
+    organisation from the configured list, crisis and warme overdracht; closing asks the
+    eindresultaat of a vroegsignaalzaak."""
+    p = team.partner
+    await p.send("/melding")
+    await p.press("vroegsignalering (RIS)")
+    await p.press(p.last.buttons[0][0])
+    await p.press("Vandaag")
+    asked = await p.send("RIS-2026-77")
+    assert asked[0].text == "Van welke soort signaalpartner komt het signaal?"
+    assert [b for b, _ in asked[0].buttons][:3] == ["energie", "huur", "hypotheek"]
+    refused = await p.send("gasbedrijf")
+    assert refused[0].text.startswith(
+        "Die signaalpartner ken ik niet. Kies er een met de knoppen: Energie, Huur"
+    )
+    asked = await p.send("Huur")  # the word of a button acts as the button
+    assert asked[0].text == "Van welke organisatie? Of kies Overslaan."
+    assert [b for b, _ in asked[0].buttons] == ["Woonveste", "O3", "Overslaan"]
+    await p.press("Woonveste")
+    assert p.last.text == "Is het een crisissignaal?"
+    await p.press("Ja")
+    assert p.last.text == "Is het een warme overdracht (er is al contact met de inwoner)?"
+    await p.press("Nee")
+    await p.press("Overslaan")
+    summary = p.last.text
+    assert "Signaalpartner: huur (Woonveste)" in summary
+    assert "Crisissignaal: ja" in summary and "Warme overdracht: nee" in summary
+    await p.press("Versturen")
+
+    km = team.km
+    await km.press("Oppakken")
+    await km.press("contactpoging")
+    await km.press("telefonisch")
+    await km.press("Ja")
+    await km.press("ochtend")
+    await km.press("Vandaag")
+    await km.press("Afsluiten")
+    assert km.last.text == "Wat is het eindresultaat van de vroegsignalering SH-2026-0001?"
+    assert [b for b, _ in km.last.buttons][:3] == [
+        "geen contact (meer) gekregen",
+        "inwoner wil geen hulp",
+        "(budget)advies of quick fix",
+    ]
+    await km.press("informatie gegeven")
+    replies = await km.press("Vandaag")
+    assert "afgesloten" in replies[0].text
+    async with bot.rt.sessionmaker() as session:
+        dossier = (await session.scalars(select(Dossier))).one()
+    assert (
+        dossier.signaalpartner,
+        dossier.organisatie,
+        dossier.crisissignaal,
+        dossier.warme_overdracht,
+        dossier.eindresultaat,
+        dossier.uitstroomreden,
+    ) == ("huur", "Woonveste", True, False, "informatie", None)
+
+
+async def test_a_traject_closes_with_its_ddas_uitstroomreden(bot: Bot, team: Team) -> None:
+    await submit_melding(team.partner, "nieuwe aanmelding")
+    km = team.km
+    await km.press("Oppakken")
+    await km.press("Afsluiten")
+    assert km.last.text == "Waarom eindigt het schuldhulptraject SH-2026-0001?"
+    assert [b for b, _ in km.last.buttons] == [
+        "traject afgerond",
+        "inwoner gaat zelf verder",
+        "aanvraag ingetrokken",
+        "niet verschenen, geen contact",
+        "hulp past niet",
+        "voldoet niet aan de voorwaarden",
+        "verhuisd",
+        "overleden",
+        "andere reden",
+    ]
+    await km.press("niet verschenen, geen contact")
+    await km.press("Vandaag")
+    async with bot.rt.sessionmaker() as session:
+        dossier = (await session.scalars(select(Dossier))).one()
+    assert (dossier.status, dossier.uitstroomreden, dossier.eindresultaat) == (
+        "afgesloten",
+        "niet_verschenen",
+        None,
+    )
 
 
 async def test_attempts_stop_the_vroegsignalering_deadline_only_once_the_inwoner_is_reached(

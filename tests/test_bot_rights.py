@@ -159,8 +159,8 @@ async def setting(
         await partner.press("vroegsignalering (RIS)")
         await partner.press(partner.last.buttons[0][0])
         await partner.press("Vandaag")
-        await partner.press("Overslaan")
-        await partner.press("Overslaan")
+        for step in ("Overslaan", "energie", "Overslaan", "Nee", "Nee", "Overslaan"):
+            await partner.press(step)
         await partner.press("Versturen")
         await partner.send("/vraag")
         await partner.press("schulden en schuldhulp")

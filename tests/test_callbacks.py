@@ -8,7 +8,8 @@ from datetime import date
 
 import pytest
 
-from bot.vocabulary import Beschikking, Category, CloseReason, ContactWay, Dagdeel, Milestone, VraagTopic
+from bot.ddas import Eindresultaat, Signaalpartner, Uitstroomreden
+from bot.vocabulary import Beschikking, Category, ContactWay, Dagdeel, Milestone, VraagTopic
 from handlers.views import callbacks as cb
 
 REF = "SH-2026-0042"
@@ -24,7 +25,13 @@ EXAMPLES: list[cb.Button] = [
     cb.DagdeelChoice(Dagdeel.AVOND),
     cb.BeschikkingChoice(Beschikking.AFWIJZING),
     cb.SelfReliantChoice(False),
-    cb.CloseReasonChoice(CloseReason.GEWEIGERD),
+    cb.EindresultaatChoice(Eindresultaat.BETAALD_NA),
+    cb.UitstroomChoice(Uitstroomreden.NIET_VERSCHENEN),
+    cb.PartnerChoice(Signaalpartner.CAK_EIGEN_BIJDRAGE),
+    cb.OrganisationChoice(99),
+    cb.SkipOrganisation(),
+    cb.CrisisChoice(True),
+    cb.WarmChoice(False),
     cb.MilestoneDay(1),
     cb.MeldingCategory(Category.BEDREIGENDE_SITUATIE),
     cb.MeldingTeam("heusden"),
@@ -109,6 +116,12 @@ def test_the_wire_format_stays_what_old_messages_carry() -> None:
         (cb.ReachedChoice, "msr:ja"),
         (cb.LanguageChoice, "taal:xx"),
         (cb.ConfirmMelding, "mk:maybe"),
+        (cb.PartnerChoice, "mp:Energie"),  # the bot's code, never DDAS's text
+        (cb.PartnerChoice, "mp:gas"),
+        (cb.OrganisationChoice, "mg:100"),
+        (cb.OrganisationChoice, "mg:-1"),
+        (cb.EindresultaatChoice, "mse:afgerond"),  # an uitstroomreden, not an eindresultaat
+        (cb.UitstroomChoice, "msu:hulp_geweigerd"),  # the close reason before DDAS
         (cb.SkipRisNumber, "mr:skip:now"),
         (cb.RosterEdit, "ro:e"),
         (cb.PickUp, "x" * 65),

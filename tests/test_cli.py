@@ -149,6 +149,32 @@ def test_rapport_writes_xlsx_and_csv(env: Path, tmp_path: Path, capsys: pytest.C
     assert "Geef een kwartaal zoals 2026-K3." in capsys.readouterr().err
 
 
+def test_rapport_ddas_writes_both_files_and_refuses_a_future_quarter(
+    env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from jsonschema import Draft202012Validator
+
+    from tests import ddas_schemas
+
+    folder = tmp_path / "ddas"
+    assert main(["rapport", "--kwartaal", "2026-K3", "--formaat", "ddas", "--uit", str(folder)]) == 0
+    assert capsys.readouterr().out.count("Geschreven:") == 2
+    for name, schema in (
+        ("schuldhulpverlening.json", ddas_schemas.SCHULDHULPVERLENING_V1_0),
+        ("vroegsignalering.json", ddas_schemas.VROEGSIGNALERING_V0_1),
+    ):
+        document = json.loads((folder / name).read_text(encoding="utf-8"))
+        validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+        assert list(validator.iter_errors(document)) == []
+        assert (document["startdatumLevering"], document["einddatumLevering"]) == ("2026-07-01", "2026-09-30")
+    assert main(["rapport", "--kwartaal", "2099-K1", "--formaat", "ddas", "--uit", str(folder)]) == 2
+    assert "2099-K1 is nog niet begonnen" in capsys.readouterr().err
+    assert main(["rapport", "--kwartaal", "2099-K1", "--uit", str(tmp_path / "r.xlsx")]) == 2
+    assert not (tmp_path / "r.xlsx").exists()
+
+
 def test_gebruiker_lijst_blokkeer_en_deblokkeer(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import asyncio
 

@@ -12,15 +12,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import AppConfig
+from bot.ddas import Eindresultaat, Uitstroomreden
 from bot.errors import DomainError
 from bot.models import Deadline, Dossier
 from bot.norms import first_dates, plan_deadlines
 from bot.periods import parse_quarter
-from bot.services import dossiers, intake, roster
+from bot.services import dossiers, intake
 from bot.services.common import Deps
 from bot.services.deadlines import ending
 from bot.services.kpi import Scope, compute
-from bot.vocabulary import Category, CloseReason, ContactWay, Dagdeel, DeadlineStatus, Milestone
+from bot.vocabulary import Category, ContactWay, Dagdeel, DeadlineStatus, Milestone
 from bot.workcalendar import WorkCalendar
 from tests.conftest import FakeClock, People
 
@@ -93,21 +94,6 @@ def test_budgetcoaching_is_met_only_with_a_self_reliant_inwoner(
 # -- services --------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-async def rostered(session: AsyncSession, deps: Deps, people: People) -> People:
-    for weekday in range(5):
-        await roster.set_weekly_duty(
-            session,
-            deps,
-            people.teamleider.telegram_id,
-            wijkteam="drunen",
-            weekday=weekday,
-            user_id=people.klantmanager.id,
-            on_duty=True,
-        )
-    return people
-
-
 async def _dossier(session: AsyncSession, deps: Deps, people: People, category: Category, day: date) -> str:
     result = await intake.create_melding(
         session, deps, people.partner.telegram_id, category=category, meldingsdatum=day
@@ -139,7 +125,7 @@ async def test_closing_a_late_dossier_keeps_the_miss_and_the_quarter_stays_the_s
     # closed and handed over afterwards: the past quarter is what it was
     await dossiers.hand_over(session, deps, rostered.teamleider.telegram_id, late, rostered.budgetcoach.id)
     await dossiers.close_dossier(
-        session, deps, rostered.budgetcoach.telegram_id, late, CloseReason.GEEN_CONTACT
+        session, deps, rostered.budgetcoach.telegram_id, late, Eindresultaat.GEEN_CONTACT
     )
     assert _figures(await compute(session, deps, q4, Scope())) == before
     rows = await _deadlines(session, late)
@@ -170,7 +156,9 @@ async def test_closing_within_the_term_lapses_and_counts_apart(
     clock.set(D(2026, 12, 2))
     ref = await _dossier(session, deps, rostered, Category.VROEGSIGNALERING, D(2026, 12, 2))  # due 16-12
     clock.set(D(2026, 12, 9))
-    await dossiers.close_dossier(session, deps, rostered.klantmanager.telegram_id, ref, CloseReason.VERHUISD)
+    await dossiers.close_dossier(
+        session, deps, rostered.klantmanager.telegram_id, ref, Eindresultaat.WIL_GEEN_HULP
+    )
     rows = await _deadlines(session, ref)
     assert (rows["vroegsignalering"].status, rows["vroegsignalering"].decided_on) == (
         DeadlineStatus.VERVALLEN,
@@ -190,7 +178,7 @@ async def test_a_closing_back_dated_to_the_due_date_after_it_passed_keeps_the_mi
     ref = await _dossier(session, deps, rostered, Category.VROEGSIGNALERING, D(2026, 12, 2))
     clock.set(D(2026, 12, 18))
     await dossiers.close_dossier(
-        session, deps, rostered.klantmanager.telegram_id, ref, CloseReason.VERHUISD, D(2026, 12, 16)
+        session, deps, rostered.klantmanager.telegram_id, ref, Eindresultaat.WIL_GEEN_HULP, D(2026, 12, 16)
     )
     assert (await _deadlines(session, ref))["vroegsignalering"].status == DeadlineStatus.NIET_GEHAALD
 
@@ -517,7 +505,7 @@ async def test_closing_a_dossier_in_budgetbeheer_counts_as_not_self_reliant(
     figures = await compute(session, deps, q4, Scope())
     assert (figures.budgetbeheer_ended, figures.budgetbeheer_running) == (0, 1)
     clock.set(D(2026, 11, 20))
-    await dossiers.close_dossier(session, deps, km, ref, CloseReason.GEWEIGERD)
+    await dossiers.close_dossier(session, deps, km, ref, Uitstroomreden.INGETROKKEN)
     figures = await compute(session, deps, q4, Scope())
     assert (figures.budgetbeheer_ended, figures.budgetbeheer_self_reliant, figures.budgetbeheer_running) == (
         1,

@@ -19,7 +19,7 @@ async def test_models_match_the_migrated_schema(engine: AsyncEngine) -> None:
 
     async with engine.connect() as conn:
         assert await conn.run_sync(diff) == []
-    assert await current_revision(engine) == "0006"
+    assert await current_revision(engine) == "0007"
 
 
 async def test_downgrade_and_upgrade_again(engine: AsyncEngine) -> None:
@@ -34,7 +34,7 @@ async def test_downgrade_and_upgrade_again(engine: AsyncEngine) -> None:
 
     async with engine.begin() as conn:
         await conn.run_sync(roundtrip)
-    assert await current_revision(engine) == "0006"
+    assert await current_revision(engine) == "0007"
 
 
 async def test_0004_brings_existing_rows_in_line_with_the_rules(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -115,3 +115,87 @@ async def test_0004_brings_existing_rows_in_line_with_the_rules(tmp_path) -> Non
     assert rows[(3, "budgetcoaching")] == ("niet_gehaald", "2026-12-01", None)
     assert str(stabilisatie) == str(date(2026, 11, 25))
     assert way == "kantoor"
+
+
+async def test_0007_gives_closed_dossiers_the_ddas_value_of_their_old_reason(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A traject gets the uitstroomreden its close reason stands for; a vroegsignaal that never
+    became one gets an eindresultaat only where the old reason is unambiguous; a downgrade puts
+    the nearest old reason back."""
+    from sqlalchemy import text
+
+    from bot.db import create_engine, upgrade
+
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/old.db")
+    await upgrade(engine, "0006")
+    now = "2026-12-20 09:00:00"
+    dossiers = [  # id, category, close reason, a traject step
+        (1, "nieuwe_aanmelding", "geen_contact", None),
+        (2, "vroegsignalering", "hulp_geweigerd", None),
+        (3, "vroegsignalering", "doorverwezen", None),
+        (4, "vroegsignalering", "verhuisd", "plan_van_aanpak"),
+        (5, "bedreigende_situatie", None, None),
+    ]
+    async with engine.begin() as conn:
+        await conn.execute(
+            text("INSERT INTO wijkteams (id, code, naam, actief) VALUES (1, 'drunen', 'Drunen', 1)")
+        )
+        await conn.execute(
+            text(
+                "INSERT INTO users (id, telegram_id, role, beheerder, display_name, language, active, unreachable,"
+                " created_at) VALUES (1, 11, 'klantmanager', 0, 'K', 'nl', 1, 0, :now)"
+            ),
+            {"now": now},
+        )
+        for dossier_id, category, reason, step in dossiers:
+            await conn.execute(
+                text(
+                    "INSERT INTO dossiers (id, ref, category, wijkteam_id, meldingsdatum, created_by_id, status,"
+                    " created_at, close_reason) VALUES (:id, :ref, :c, 1, '2026-11-02', 1, :s, :now, :r)"
+                ),
+                {
+                    "id": dossier_id,
+                    "ref": f"SH-2026-000{dossier_id}",
+                    "c": category,
+                    "s": "afgesloten" if reason else "opgepakt",
+                    "now": now,
+                    "r": reason,
+                },
+            )
+            if step:
+                await conn.execute(
+                    text(
+                        "INSERT INTO milestones (dossier_id, kind, day, recorded_at)"
+                        " VALUES (:d, :k, '2026-11-20', :now)"
+                    ),
+                    {"d": dossier_id, "k": step, "now": now},
+                )
+    await upgrade(engine)
+    async with engine.connect() as conn:
+        rows = (
+            await conn.execute(text("SELECT id, uitstroomreden, eindresultaat FROM dossiers ORDER BY id"))
+        ).all()
+    assert [tuple(r) for r in rows] == [
+        (1, "niet_verschenen", None),
+        (2, None, "wil_geen_hulp"),
+        (3, None, None),  # 'doorverwezen' could be either kind of referral: left empty
+        (4, "verhuisd", None),
+        (5, None, None),
+    ]
+
+    def down(connection):  # type: ignore[no-untyped-def]
+        cfg = alembic_config()
+        cfg.attributes["connection"] = connection
+        command.downgrade(cfg, "0006")
+
+    async with engine.begin() as conn:
+        await conn.run_sync(down)
+    async with engine.connect() as conn:
+        back = (await conn.execute(text("SELECT id, close_reason FROM dossiers ORDER BY id"))).all()
+    assert [tuple(r) for r in back] == [
+        (1, "geen_contact"),
+        (2, "hulp_geweigerd"),
+        (3, "overig"),
+        (4, "verhuisd"),
+        (5, None),
+    ]
+    await engine.dispose()

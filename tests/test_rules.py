@@ -10,10 +10,11 @@ import pytest
 
 from bot import milestones as rules
 from bot.config import AppConfig
+from bot.ddas import Eindresultaat, Uitstroomreden
 from bot.errors import DomainError, InvalidDate
 from bot.moments import ESCALATE, RESEND, daily_list_due, iso_week, pickup_moments, weekly_overview_due
 from bot.norms import verdict, within_term
-from bot.vocabulary import Audience, CloseReason, ContactWay, DeadlineStatus, Milestone, Verdict
+from bot.vocabulary import Audience, ContactWay, DeadlineStatus, Milestone, Verdict
 from bot.workcalendar import WorkCalendar
 from tests.conftest import AMS
 
@@ -112,7 +113,7 @@ def test_derived_milestones_are_never_recorded_directly() -> None:
             {"contact_way": "brief", "reached": False},
         ),
         (M.EINDE_BUDGETCOACHING, {"self_reliant": False}, {"self_reliant": False}),
-        (M.AFGESLOTEN, {"reason": CloseReason.VERHUISD}, {"reason": "verhuisd"}),
+        (M.AFGESLOTEN, {"reason": Uitstroomreden.VERHUISD}, {"reason": "verhuisd"}),
         (M.PLAN_VAN_AANPAK, {}, {}),
     ],
 )
@@ -125,11 +126,37 @@ def test_what_a_milestone_needs(
 
 @pytest.mark.parametrize(
     ("kind", "fragment"),
-    [(M.EERSTE_CONTACT, "contact"), (M.TOETS, "zelfredzaam"), (M.AFGESLOTEN, "reden")],
+    [(M.EERSTE_CONTACT, "contact"), (M.TOETS, "zelfredzaam"), (M.AFGESLOTEN, "traject eindigt")],
 )
 def test_a_missing_outcome_is_asked_for(kind: Milestone, fragment: str) -> None:
     with pytest.raises(DomainError, match=fragment):
         rules.outcome_fields(kind, contact_way=None, reached=None, self_reliant=None, reason=None)
+
+
+@pytest.mark.parametrize(
+    ("traject", "reason", "fragment"),
+    [
+        (True, Eindresultaat.GEEN_CONTACT, "waarom het schuldhulptraject eindigt"),
+        (False, Uitstroomreden.AFGEROND, "eindresultaat van de vroegsignalering"),
+        (False, None, "eindresultaat van de vroegsignalering"),
+    ],
+)
+def test_closing_takes_the_ddas_list_that_fits_the_dossier(
+    traject: bool, reason: Eindresultaat | Uitstroomreden | None, fragment: str
+) -> None:
+    with pytest.raises(DomainError, match=fragment):
+        rules.outcome_fields(
+            M.AFGESLOTEN, contact_way=None, reached=None, self_reliant=None, reason=reason, traject=traject
+        )
+    fields = rules.outcome_fields(
+        M.AFGESLOTEN,
+        contact_way=None,
+        reached=None,
+        self_reliant=None,
+        reason=Uitstroomreden.ZELF if traject else Eindresultaat.ADVIES,
+        traject=traject,
+    )
+    assert fields == {"reason": "zelf" if traject else "advies"}
 
 
 def test_a_reached_attempt_is_the_first_contact_and_the_last_criterion_completes_rust() -> None:

@@ -678,8 +678,8 @@ async def test_free_text_of_closed_dossiers_is_removed_after_the_retention_term(
     rostered: People,
     tg: tuple[FakeTelegram, ExtBot],
 ) -> None:
+    from bot.ddas import Uitstroomreden
     from bot.models import Dossier, Vraag
-    from bot.vocabulary import CloseReason
 
     _, bot = tg
     res = await intake.create_melding(
@@ -692,7 +692,7 @@ async def test_free_text_of_closed_dossiers_is_removed_after_the_retention_term(
     )
     await dossiers.acknowledge(session, deps, rostered.klantmanager.telegram_id, res.dossier.ref)
     await dossiers.close_dossier(
-        session, deps, rostered.klantmanager.telegram_id, res.dossier.ref, CloseReason.AFGEROND
+        session, deps, rostered.klantmanager.telegram_id, res.dossier.ref, Uitstroomreden.AFGEROND
     )
     vraag = await intake.create_vraag(session, deps, rostered.partner.telegram_id, text="Hoe werkt VISH?")
     await dossiers.answer_vraag(session, deps, rostered.klantmanager.telegram_id, vraag.vraag.ref, "Zo.")

@@ -9,6 +9,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.ddas import Uitstroomreden
 from bot.errors import DomainError, NotAllowed, NotFound
 from bot.models import AuditEntry, Deadline, Dossier, Invite, MilestoneRecord, Reminder, User, Vraag
 from bot.moments import OVERDUE
@@ -17,7 +18,6 @@ from bot.services import dossiers, intake, roster, users
 from bot.services.common import Deps
 from bot.vocabulary import (
     Category,
-    CloseReason,
     ContactWay,
     DeadlineStatus,
     DossierStatus,
@@ -312,7 +312,7 @@ async def test_full_vroegsignalering_trajectory(
     assert view.next_reminder is not None and view.next_reminder.deadline_id == sr.id
     assert M.MINNELIJKE_REGELING in view.recordable and M.STABILISATIE not in view.recordable
 
-    closed = await dossiers.close_dossier(session, deps, km, ref, CloseReason.DOORVERWEZEN)
+    closed = await dossiers.close_dossier(session, deps, km, ref, Uitstroomreden.NIET_PASSEND)
     assert closed.dossier.status == DossierStatus.AFGESLOTEN
     await session.refresh(sr)
     assert sr.status == DeadlineStatus.VERVALLEN

@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import milestones as rules
+from bot.ddas import Eindresultaat, Uitstroomreden, is_traject
 from bot.errors import DomainError, NotAllowed, NotFound
 from bot.i18n import N_
 from bot.models import Deadline, Dossier, MilestoneRecord, Reminder, User, Vraag, Wijkteam
@@ -38,7 +39,6 @@ from bot.vocabulary import (
     AuditAction,
     Beschikking,
     Category,
-    CloseReason,
     ContactWay,
     Dagdeel,
     DeadlineStatus,
@@ -328,7 +328,7 @@ async def record_milestone(
     contact_way: ContactWay | None = None,
     reached: bool | None = None,
     self_reliant: bool | None = None,
-    reason: CloseReason | None = None,
+    reason: Eindresultaat | Uitstroomreden | None = None,
     dagdeel: Dagdeel | None = None,
     beschikking: Beschikking | None = None,
 ) -> Recorded:
@@ -341,7 +341,8 @@ async def record_milestone(
         rules.refuse_derived(kind)
         facts = await dossier_facts(session, dossier)
         check_past_date(deps, day, dossier.meldingsdatum)
-        rules.check_recordable(kind, facts, day, Category(dossier.category))
+        category = Category(dossier.category)
+        rules.check_recordable(kind, facts, day, category)
         fields = rules.outcome_fields(
             kind,
             contact_way=contact_way,
@@ -350,6 +351,7 @@ async def record_milestone(
             reason=reason,
             dagdeel=dagdeel,
             beschikking=beschikking,
+            traject=is_traject(category, facts),
         )
         steps = rules.steps_for(kind, day, fields, facts)
         session.add_all(_milestone(deps, dossier, actor, step) for step in steps)
@@ -375,7 +377,11 @@ async def record_milestone(
 async def _close(
     session: AsyncSession, deps: Deps, dossier: Dossier, actor: User, reason: str, day: date
 ) -> list[Deadline]:
-    dossier.status, dossier.closed_at, dossier.close_reason = DossierStatus.AFGESLOTEN, deps.now(), reason
+    dossier.status, dossier.closed_at = DossierStatus.AFGESLOTEN, deps.now()
+    if reason in {r.value for r in Uitstroomreden}:
+        dossier.uitstroomreden = reason
+    else:
+        dossier.eindresultaat = reason
     await cancel_pickup_escalation(session, dossier=dossier)
     return await end_dossier_deadlines(session, deps, dossier, actor, day)
 
@@ -385,13 +391,23 @@ async def close_dossier(
     deps: Deps,
     actor_telegram_id: int,
     ref: str,
-    reason: CloseReason,
+    reason: Eindresultaat | Uitstroomreden,
     day: date | None = None,
 ) -> Recorded:
-    """Afsluiten with a reason; running deadlines lapse."""
+    """Afsluiten with DDAS's reason (bot.ddas); running deadlines lapse."""
     return await record_milestone(
         session, deps, actor_telegram_id, ref, Milestone.AFGESLOTEN, day, reason=reason
     )
+
+
+async def closes_traject(session: AsyncSession, deps: Deps, actor_telegram_id: int, ref: str) -> bool:
+    """Whether closing this dossier asks an uitstroomreden (a schuldhulptraject) rather than the
+    eindresultaat of a vroegsignaalzaak."""
+    async with transaction(session):
+        actor = await load_actor(session, actor_telegram_id)
+        dossier = await _dossier(session, actor, ref, handle=True)
+        _ensure_workable(dossier)
+        return is_traject(Category(dossier.category), await dossier_facts(session, dossier))
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """The kwartaalrapportage as tables: figures per norm (in total, per wijkteam, per category),
 intake, self-reliance, and an anonymised dossier list (dates only, no free text).
 
-Column names are Dutch camelCase (datumAanmelding, ...); they are not DDAS field names, and no
-DDAS delivery is made here.
+Column names are Dutch camelCase (datumAanmelding, ...); the closing reasons carry DDAS's own
+values and paths (uitstroom.reden, vroegsignaalzaak.resultaat). The DDAS delivery itself is
+bot.services.ddas_export.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import AppConfig
+from bot.ddas import Eindresultaat, Uitstroomreden
 from bot.models import Deadline, Dossier, MilestoneRecord, Wijkteam
 from bot.norms import verdict
 from bot.periods import Period
@@ -169,14 +171,15 @@ async def dossier_rows(session: AsyncSession, deps: Deps, period: Period) -> She
         "wijkteam",
         "datumAanmelding",
         *[column for _, column in MILESTONE_COLUMNS],
-        "redenEindeTraject",
+        "uitstroom.reden",
+        "vroegsignaalzaak.resultaat",
     ]
     header += [f"doorlooptijdDagen_{code}" for code in norms] + [f"binnenTermijn_{code}" for code in norms]
     dossiers = await _active_dossiers(session, deps, period)
     firsts, deadlines = await _dates_and_deadlines(session, [row[0] for row in dossiers])
     as_of = min(deps.today(), period.end)
     rows: list[Row] = []
-    for dossier_id, ref, category, team, meldingsdatum, reason in dossiers:
+    for dossier_id, ref, category, team, meldingsdatum, uitstroom, eindresultaat in dossiers:
         dates = firsts.get(dossier_id, {})
         cells = [_deadline_cells(deadlines.get(dossier_id, {}).get(code), as_of) for code in norms]
         rows.append(
@@ -186,7 +189,8 @@ async def dossier_rows(session: AsyncSession, deps: Deps, period: Period) -> She
                 team,
                 meldingsdatum,
                 *[dates.get(m.value) for m, _ in MILESTONE_COLUMNS],
-                reason,
+                Uitstroomreden(uitstroom).ddas if uitstroom else None,
+                Eindresultaat(eindresultaat).ddas if eindresultaat else None,
                 *[days for days, _ in cells],
                 *[within for _, within in cells],
             ]
@@ -194,9 +198,17 @@ async def dossier_rows(session: AsyncSession, deps: Deps, period: Period) -> She
     return Sheet("Dossiers", header, rows)
 
 
-async def _active_dossiers(session: AsyncSession, deps: Deps, period: Period) -> list[Any]:
-    """Every dossier open at some point in the period: reported by its end, not closed before it."""
+def active_in(deps: Deps, period: Period) -> ColumnElement[bool]:
+    """A dossier open at some point in the period: reported by its end, not closed before it."""
     period_start = datetime.combine(period.start, time(0), tzinfo=deps.calendar.tz)
+    return and_(
+        Dossier.meldingsdatum <= period.end,
+        or_(Dossier.closed_at.is_(None), Dossier.closed_at >= period_start),
+    )
+
+
+async def _active_dossiers(session: AsyncSession, deps: Deps, period: Period) -> list[Any]:
+    """Every dossier open at some point in the period."""
     active = (
         select(
             Dossier.id,
@@ -204,11 +216,11 @@ async def _active_dossiers(session: AsyncSession, deps: Deps, period: Period) ->
             Dossier.category,
             Wijkteam.code,
             Dossier.meldingsdatum,
-            Dossier.close_reason,
+            Dossier.uitstroomreden,
+            Dossier.eindresultaat,
         )
         .join(Wijkteam, Wijkteam.id == Dossier.wijkteam_id)
-        .where(Dossier.meldingsdatum <= period.end)
-        .where(or_(Dossier.closed_at.is_(None), Dossier.closed_at >= period_start))
+        .where(active_in(deps, period))
         .order_by(Dossier.ref)
     )
     return list(await session.execute(active))

@@ -10,8 +10,9 @@ from datetime import date, timedelta
 from sqlalchemy import func, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.ddas import Signaalpartner
 from bot.errors import DomainError, InvalidDate
-from bot.i18n import N_
+from bot.i18n import DEFAULT_LANGUAGE, N_, Text
 from bot.models import Deadline, Dossier, User, Vraag, Wijkteam
 from bot.norms import vraag_due
 from bot.privacy import Finding, PrivacyRefused, ensure_clean, screen
@@ -44,6 +45,16 @@ MAX_DESCRIPTION = 500
 MAX_QUESTION = 1000
 MELDING_MAX_AGE_DAYS = 366
 _RIS_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/-]{0,29}$")
+
+
+@dataclass(frozen=True)
+class Signaal:
+    """What DDAS records of a vroegsignaal besides its date: no personal data."""
+
+    partner: Signaalpartner | None = None
+    organisatie: str | None = None
+    crisissignaal: bool | None = None
+    warme_overdracht: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -144,6 +155,36 @@ def validate_meldingsdatum(deps: Deps, meldingsdatum: date) -> None:
         raise InvalidDate(N_("Die meldingsdatum ligt meer dan een jaar terug. Klopt het jaartal?"))
 
 
+def read_signaalpartner(text: str, lang: str = DEFAULT_LANGUAGE) -> Signaalpartner:
+    """A signaalpartner typed instead of pressed: its label (Dutch or the reader's), code or
+    DDAS name, in any case."""
+    wanted = " ".join(text.split()).casefold()
+    for partner in Signaalpartner:
+        names = {partner.value, partner.ddas, partner.label, Text(partner.label).render(lang)}
+        if wanted in {n.casefold() for n in names}:
+            return partner
+    raise DomainError(
+        N_("Die signaalpartner ken ik niet. Kies er een met de knoppen: {lijst}."),
+        lijst=", ".join(p.ddas for p in Signaalpartner),
+    )
+
+
+def validate_signaal(deps: Deps, category: Category, signaal: Signaal | None) -> Signaal | None:
+    """Signaal details only for vroegsignalering; the organisation from the configured list."""
+    if signaal is None or signaal == Signaal():
+        return None
+    if category is not Category.VROEGSIGNALERING:
+        raise DomainError(N_("Een signaalpartner hoort alleen bij vroegsignalering."))
+    if signaal.partner is not None and not isinstance(signaal.partner, Signaalpartner):
+        raise DomainError(N_("Die signaalpartner ken ik niet."))
+    if (
+        signaal.organisatie is not None
+        and signaal.organisatie not in deps.config.vroegsignalering.organisaties
+    ):
+        raise DomainError(N_("Kies een organisatie uit de lijst."))
+    return signaal
+
+
 def validate_ris_nummer(category: Category, ris_nummer: str | None) -> str | None:
     """A RIS number only for vroegsignalering, letters, digits, / and - only."""
     ris = (ris_nummer or "").strip() or None
@@ -200,6 +241,7 @@ async def create_melding(
     description: str | None = None,
     wijkteam: str | None = None,
     ris_nummer: str | None = None,
+    signaal: Signaal | None = None,
 ) -> MeldingResult:
     """Open a dossier for a referral, start its deadlines and route it."""
     async with transaction(session):
@@ -208,6 +250,7 @@ async def create_melding(
         team = await _team_for(session, actor, wijkteam)
         validate_meldingsdatum(deps, meldingsdatum)
         ris = validate_ris_nummer(category, ris_nummer)
+        signal = validate_signaal(deps, category, signaal) or Signaal()
         text = clean_text(
             description, MAX_DESCRIPTION, required=False, allowed=await known_names(session, deps)
         )
@@ -220,6 +263,10 @@ async def create_melding(
             wijkteam_id=team.id,
             meldingsdatum=meldingsdatum,
             ris_nummer=ris,
+            signaalpartner=signal.partner.value if signal.partner else None,
+            organisatie=signal.organisatie,
+            crisissignaal=signal.crisissignaal,
+            warme_overdracht=signal.warme_overdracht,
             description=text,
             created_by_id=actor.id,
             assignee_id=routed.decision.assignee_id,

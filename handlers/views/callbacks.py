@@ -14,12 +14,12 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
+from bot.ddas import Eindresultaat, Signaalpartner, Uitstroomreden
 from bot.i18n import LANGUAGES
 from bot.vocabulary import (
     DERIVED,
     Beschikking,
     Category,
-    CloseReason,
     ContactWay,
     Dagdeel,
     Milestone,
@@ -86,6 +86,7 @@ TEAM = _matching(r"[a-z0-9][a-z0-9_-]{0,39}")
 USER_ID = _bounded(1, 2**31 - 1)  # users.id is a 32-bit integer
 WEEKDAY = _bounded(0, 4)
 DAYS_AGO = _bounded(0, 1)
+ORGANISATION = _bounded(0, 99)  # a place in the configured list; the handler checks its length
 DAY = Codec[date](date.isoformat, _load_day)
 YES_NO = _flag("1", "0")
 LANGUAGE = _matching("|".join(LANGUAGES))
@@ -223,9 +224,19 @@ class SelfReliantChoice(Button):
 
 
 @dataclass(frozen=True)
-class CloseReasonChoice(Button):
-    PREFIX: ClassVar[str] = "msc"
-    reason: CloseReason = field(metadata=_meta(_enum(CloseReason)))
+class EindresultaatChoice(Button):
+    """How a vroegsignaalzaak ended (closing, DDAS)."""
+
+    PREFIX: ClassVar[str] = "mse"
+    result: Eindresultaat = field(metadata=_meta(_enum(Eindresultaat)))
+
+
+@dataclass(frozen=True)
+class UitstroomChoice(Button):
+    """Why a schuldhulptraject ended (closing, DDAS)."""
+
+    PREFIX: ClassVar[str] = "msu"
+    reason: Uitstroomreden = field(metadata=_meta(_enum(Uitstroomreden)))
 
 
 @dataclass(frozen=True)
@@ -263,6 +274,43 @@ class MeldingDay(DayButton):
 @dataclass(frozen=True)
 class SkipRisNumber(Button):
     PREFIX: ClassVar[str] = "mr:skip"
+
+
+@dataclass(frozen=True)
+class PartnerChoice(Button):
+    """The kind of signaalpartner of a vroegsignaal (DDAS)."""
+
+    PREFIX: ClassVar[str] = "mp"
+    partner: Signaalpartner = field(metadata=_meta(_enum(Signaalpartner)))
+
+
+@dataclass(frozen=True)
+class OrganisationChoice(Button):
+    """An organisation from the configured list, by its place in it."""
+
+    PREFIX: ClassVar[str] = "mg"
+    index: int = field(metadata=_meta(ORGANISATION))
+
+
+@dataclass(frozen=True)
+class SkipOrganisation(Button):
+    PREFIX: ClassVar[str] = "mgs"
+
+
+@dataclass(frozen=True)
+class CrisisChoice(Button):
+    """Whether the vroegsignaal is a crisissignaal."""
+
+    PREFIX: ClassVar[str] = "mx"
+    yes: bool = field(metadata=_meta(YES_NO))
+
+
+@dataclass(frozen=True)
+class WarmChoice(Button):
+    """Whether the vroegsignaal came with a warme overdracht."""
+
+    PREFIX: ClassVar[str] = "mh"
+    yes: bool = field(metadata=_meta(YES_NO))
 
 
 @dataclass(frozen=True)

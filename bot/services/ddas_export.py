@@ -1,0 +1,145 @@
+"""The DDAS delivery of a period: schuldhulpverlening.json (Uitwisselmodel v1.0) and
+vroegsignalering.json (Uitwisselmodel v0.1), built from the dossiers by bot.ddas.
+
+The state is the one at the end of the period: steps dated after it are left out, so a quarter
+delivered late says what it would have said on its last day.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import ddas
+from bot.errors import DomainError
+from bot.i18n import N_
+from bot.models import Dossier, MilestoneRecord
+from bot.periods import Period
+from bot.services.common import Deps, transaction
+from bot.services.export import active_in
+from bot.vocabulary import Category, Milestone
+
+SCHULDHULPVERLENING = "schuldhulpverlening.json"
+VROEGSIGNALERING = "vroegsignalering.json"
+_CHUNK = 5000  # ids per IN (...) list
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Both DDAS documents of one period."""
+
+    schuldhulpverlening: dict[str, Any]
+    vroegsignalering: dict[str, Any]
+
+    def write(self, folder: Path) -> list[Path]:
+        """Write both files into the folder (made when missing), UTF-8, readable indentation."""
+        folder.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name, document in (
+            (SCHULDHULPVERLENING, self.schuldhulpverlening),
+            (VROEGSIGNALERING, self.vroegsignalering),
+        ):
+            path = folder / name
+            path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            written.append(path)
+        return written
+
+
+def check_period(deps: Deps, period: Period) -> None:
+    """A report is of a period that has begun."""
+    if period.start > deps.today():
+        raise DomainError(
+            N_("{periode} is nog niet begonnen; kies een kwartaal tot en met het huidige."),
+            periode=period.label,
+        )
+
+
+async def delivery(session: AsyncSession, deps: Deps, period: Period) -> Delivery:
+    """The DDAS documents for every dossier open at some point in the period."""
+    settings = deps.config.ddas
+    if settings is None:
+        raise DomainError(
+            N_(
+                "Voor een DDAS-levering zijn de gemeentecode en de leverancierscode nodig: "
+                "vul [ddas] in de configuratie in."
+            )
+        )
+    check_period(deps, period)
+    async with transaction(session):
+        data = await _dossier_data(session, deps, period)
+    header = {
+        "startdatumLevering": period.start.isoformat(),
+        "einddatumLevering": period.end.isoformat(),
+        "aanleverdatumEnTijd": deps.now().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "codeGegevensleverancier": settings.leverancier,
+    }
+    trajecten = [t for d in data if (t := ddas.schuldhulptraject(d, settings.gemeentecode)) is not None]
+    signals = [d for d in data if d.category is Category.VROEGSIGNALERING]
+    return Delivery(
+        schuldhulpverlening={
+            **header,
+            "leveringen": [
+                {
+                    "teller": 1,
+                    "aanleverende_organisatie": {"gemeentecode": settings.gemeentecode},
+                    "schuldhulptrajecten": trajecten,
+                }
+            ],
+        },
+        vroegsignalering={
+            **header,
+            "vroegsignalen": [ddas.vroegsignaal(d) for d in signals],
+            "vroegsignaalzaken": [ddas.vroegsignaalzaak(d, settings.gemeentecode) for d in signals],
+        },
+    )
+
+
+async def _dossier_data(session: AsyncSession, deps: Deps, period: Period) -> list[ddas.DossierData]:
+    dossiers = list(
+        await session.scalars(select(Dossier).where(active_in(deps, period)).order_by(Dossier.ref))
+    )
+    steps: dict[int, list[ddas.Step]] = {}
+    ids = [d.id for d in dossiers]
+    for chunk in range(0, len(ids), _CHUNK):
+        rows = await session.scalars(
+            select(MilestoneRecord)
+            .where(
+                MilestoneRecord.dossier_id.in_(ids[chunk : chunk + _CHUNK]), MilestoneRecord.day <= period.end
+            )
+            .order_by(MilestoneRecord.day, MilestoneRecord.id)
+        )
+        for row in rows:
+            steps.setdefault(row.dossier_id, []).append(
+                ddas.Step(row.kind, row.day, row.contact_way, row.reached, row.dagdeel, row.uitkomst)
+            )
+    result = []
+    for dossier in dossiers:
+        own = steps.get(dossier.id, [])
+        closed = any(s.kind == Milestone.AFGESLOTEN for s in own)  # by the end of the period
+        result.append(
+            ddas.DossierData(
+                ref=dossier.ref,
+                category=Category(dossier.category),
+                meldingsdatum=dossier.meldingsdatum,
+                steps=own,
+                signaalpartner=ddas.Signaalpartner(dossier.signaalpartner)
+                if dossier.signaalpartner
+                else None,
+                organisatie=dossier.organisatie,
+                crisissignaal=dossier.crisissignaal,
+                warme_overdracht=dossier.warme_overdracht,
+                eindresultaat=(
+                    ddas.Eindresultaat(dossier.eindresultaat) if closed and dossier.eindresultaat else None
+                ),
+                uitstroomreden=(
+                    ddas.Uitstroomreden(dossier.uitstroomreden) if closed and dossier.uitstroomreden else None
+                ),
+            )
+        )
+    return result
