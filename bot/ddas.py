@@ -268,6 +268,8 @@ class DossierData:
     category: Category
     meldingsdatum: date
     steps: Sequence[Step]  # ordered by day
+    dossier_id: int = 0
+    wijkteam: str = ""  # its name
     signaalpartner: Signaalpartner | None = None
     organisatie: str | None = None
     crisissignaal: bool | None = None

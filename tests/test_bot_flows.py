@@ -696,6 +696,23 @@ async def test_status_for_teamleider_worker_and_others(bot: Bot, team: Team, clo
     )
     assert "Nieuw deze week: 1 melding, 0 vragen" in text
     assert "✅ Vroegsignalering: 1/1 = 100% | 1/1 = 100% (doel 80%) · mediaan 0 d, p80 0 d" in text
+    # the quarter's essentials: a vroegsignaal in, no traject yet (it became none)
+    assert (
+        "Trajecten nu: geen\nDit kwartaal: 1 vroegsignaal, 0 nieuwe trajecten, 0 trajecten afgesloten" in text
+    )
+    await submit_melding(team.partner, "nieuwe aanmelding")
+    await team.km.press("Oppakken")
+    await team.km.press("eerste contact")
+    await team.km.press("telefonisch")
+    await team.km.press("Vandaag")
+    text = (await team.leader.send("/status"))[0].text
+    assert (
+        "Trajecten nu: intake 1\nDit kwartaal: 1 vroegsignaal, 1 nieuw traject, 0 trajecten afgesloten"
+        in text
+    )
+    assert "Trajecten nu" in (await team.leader.send("/status drunen"))[0].text
+    assert "Trajecten nu" not in (await team.km.send("/status"))[0].text  # a worker's own cases
+    replies = await team.leader.send("/status")
     assert (
         replies[1].kind == "document"
         and replies[1].file is not None
@@ -703,7 +720,7 @@ async def test_status_for_teamleider_worker_and_others(bot: Bot, team: Team, clo
     )
     own = (await team.km.send("/status"))[0].text
     assert own.startswith("📊 Status – jouw zaken")
-    assert "Nieuw deze week: 1 melding" in own
+    assert "Nieuw deze week: 2 meldingen" in own
     assert "Nieuw deze week: 0 meldingen" in (await team.bc.send("/status"))[0].text
     assert "wijkteam vlijmen" in (await team.leader.send("/status vlijmen"))[0].text
     assert "Wijkteam 'atlantis' bestaat niet." in (await team.leader.send("/status atlantis"))[0].text
@@ -723,11 +740,15 @@ async def test_export_sends_an_xlsx_with_the_figures(bot: Bot, team: Team) -> No
     assert document.file is not None
     book = load_workbook(io.BytesIO(document.file))
     instroom = list(book["Instroom"].iter_rows(min_row=2, values_only=True))
-    assert instroom == [("melding", "aanmelding_derden", "drunen", 1)]
+    assert instroom == [("melding", "aanmelding derden", "Sociaal wijkteam Drunen", 1)]
     assert [r[0] for r in book["Dossiers"].iter_rows(min_row=2, values_only=True)] == ["SH-2026-0001"]
     assert (await team.admin.send("/export 2026-K3"))[-1].filename == "kwartaalrapportage-2026-K3.xlsx"
     assert (await team.km.send("/export"))[0].text == "Dat mag je met jouw rol niet doen."
     assert (await team.leader.send("/export 2026-K9"))[0].text == "Geef een kwartaal zoals 2026-K3."
+    future = await team.leader.send("/export 2027-K1")
+    assert [r.text for r in future] == [
+        "2027-K1 is nog niet begonnen; kies een kwartaal tot en met het huidige."
+    ]
 
 
 async def test_beheerder_invites_a_colleague_who_joins_with_the_link(bot: Bot, team: Team) -> None:

@@ -142,9 +142,10 @@ def test_rapport_writes_xlsx_and_csv(env: Path, tmp_path: Path, capsys: pytest.C
         main(["rapport", "--kwartaal", "2026-K3", "--formaat", "csv", "--uit", str(tmp_path / "r.csv")]) == 0
     )
     out = capsys.readouterr().out
-    assert "Geschreven:" in out and (tmp_path / "r-normen.csv").read_text(encoding="utf-8").startswith(
-        "norm;naamNorm"
-    )
+    raw = (tmp_path / "r-normen.csv").read_bytes()
+    assert "Geschreven:" in out and raw.startswith(b"\xef\xbb\xbfNorm;Doel;Beslist;")  # UTF-8 with BOM
+    lines = raw.decode("utf-8-sig").splitlines()
+    assert lines[1].startswith("Vroegsignalering;80,0%;0;0;;;")  # decimal comma, every active norm
     assert main(["rapport", "--kwartaal", "derde kwartaal", "--uit", str(target)]) == 2
     assert "Geef een kwartaal zoals 2026-K3." in capsys.readouterr().err
 

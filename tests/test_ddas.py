@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import ddas
 from bot.ddas import Eindresultaat, Signaalpartner, Uitstroomreden
+from bot.ddas_figures import Fase, fase, months
 from bot.errors import DomainError
 from bot.periods import parse_quarter
 from bot.services import dossiers, intake
@@ -370,3 +371,104 @@ def test_the_written_files_are_json_that_validates(tmp_path: Path) -> None:
         written, (schemas.SCHULDHULPVERLENING_V1_0, schemas.VROEGSIGNALERING_V0_1), strict=True
     ):
         assert problems(json.loads(path.read_text(encoding="utf-8")), schema) == []
+
+
+# -- the figures a municipality asks for -------------------------------------------------------------
+
+
+def _data(category: Category, *kinds: Milestone) -> ddas.DossierData:
+    steps = [ddas.Step(k.value, D(2026, 10, 1 + i)) for i, k in enumerate(kinds)]
+    return ddas.DossierData("SH-2026-0001", category, D(2026, 10, 1), steps)
+
+
+@pytest.mark.parametrize(
+    ("category", "kinds", "expected"),
+    [
+        (Category.NIEUWE_AANMELDING, (), Fase.AANMELDING),
+        (Category.NIEUWE_AANMELDING, (M.EERSTE_CONTACT,), Fase.INTAKE),
+        (Category.NIEUWE_AANMELDING, (M.EERSTE_CONTACT, M.BESCHIKKING), Fase.INTAKE),
+        (Category.NIEUWE_AANMELDING, (M.EERSTE_CONTACT, M.FR_VASTE_LASTEN), Fase.STABILISATIE),
+        (Category.AANMELDING_DERDEN, (M.EERSTE_CONTACT, M.START_BUDGETCOACHING), Fase.BUDGETCOACHING),
+        (
+            Category.AANMELDING_DERDEN,
+            (M.EERSTE_CONTACT, M.START_BUDGETCOACHING, M.EINDE_BUDGETCOACHING),
+            Fase.STABILISATIE,
+        ),
+        (Category.BEDREIGENDE_SITUATIE, (M.EERSTE_CONTACT, M.START_BUDGETBEHEER), Fase.BUDGETBEHEER),
+        (Category.NIEUWE_AANMELDING, (M.START_BUDGETBEHEER, M.START_SCHULDREGELING), Fase.SCHULDREGELING),
+        (Category.NIEUWE_AANMELDING, (M.START_SCHULDREGELING, M.AANMELDING_WSNP), Fase.WSNP),
+        (Category.NIEUWE_AANMELDING, (M.START_SCHULDREGELING, M.EINDE_SCHULDREGELING), Fase.NAZORG),
+        (Category.VROEGSIGNALERING, (M.EERSTE_CONTACT,), None),  # a vroegsignaal, no traject (yet)
+        (Category.VROEGSIGNALERING, (M.EERSTE_CONTACT, M.PLAN_VAN_AANPAK), Fase.STABILISATIE),
+        (Category.NIEUWE_AANMELDING, (M.EERSTE_CONTACT, M.AFGESLOTEN), None),  # closed
+    ],
+)
+def test_the_phase_of_an_open_traject(
+    category: Category, kinds: tuple[Milestone, ...], expected: Fase | None
+) -> None:
+    assert fase(_data(category, *kinds)) is expected
+
+
+def test_months_of_a_period() -> None:
+    assert months(parse_quarter("2026-K4")) == [D(2026, 10, 1), D(2026, 11, 1), D(2026, 12, 1)]
+
+
+async def test_the_quarter_sheets_count_phases_production_and_the_ddas_outcomes(
+    session: AsyncSession, deps: Deps, rostered: People, clock: FakeClock
+) -> None:
+    from bot.services.export import quarterly_sheets
+
+    await _quarter(session, deps, rostered, clock)
+    clock.set(D(2027, 1, 4))
+    sheets = {s.name: s for s in await quarterly_sheets(session, deps, parse_quarter("2026-K4"))}
+
+    def table(name: str) -> dict[object, list[object]]:
+        return {row[0]: row[1:] for row in sheets[name].rows}
+
+    assert sheets["Trajecten per fase"].header == ["Fase", "Aantal op 31-12-2026"]
+    assert table("Trajecten per fase") == {
+        "aanmelding": [0],
+        "intake": [0],
+        "stabilisatie": [0],
+        "schuldregeling": [1],  # C; B and D are closed, A never became a traject
+        "budgetbeheer": [0],
+        "budgetcoaching": [0],
+        "WSNP": [0],
+        "nazorg": [1],  # E
+    }
+    assert sheets["Productie per maand"].header == [
+        "Product",
+        "oktober 2026",
+        "november 2026",
+        "december 2026",
+        "Totaal",
+    ]
+    assert table("Productie per maand") == {
+        "nieuwe vroegsignalen": [2, 0, 0, 2],
+        "nieuwe schuldhulptrajecten": [4, 0, 0, 4],  # B (from its first contact), C, D, E
+        "start budgetbeheer": [1, 0, 0, 1],
+        "start budgetcoaching": [1, 0, 0, 1],
+        "start schuldregeling": [1, 1, 0, 2],
+        "verzoek dwangakkoord": [0, 1, 0, 1],
+        "aanmelding WSNP": [0, 0, 0, 0],
+        "start nazorg": [0, 0, 1, 1],
+    }
+    partners = table("Signaalpartners")
+    assert (partners["Huur"], partners["Energie"], partners["Water"], partners["(niet vastgelegd)"]) == (
+        [1],
+        [1],
+        [0],
+        [0],
+    )
+    attempts = table("Contactpogingen")
+    assert attempts["Brief"] == [1, 0, 0.0]
+    assert attempts["Telefoon"] == [1, 1, 1.0]
+    assert attempts["Huisbezoek"] == [1, 1, 1.0]
+    assert attempts["Mail"] == [0, 0, None]
+    results = table("Eindresultaten")
+    assert results["(Budget)advies en/of quick fix"] == [1]
+    assert results["Verwijzing financieel"] == [1]
+    assert sum(n for (n,) in results.values()) == 2  # type: ignore[misc]
+    reasons = table("Uitstroomredenen")
+    assert (reasons["Afgerond"], reasons["Voldoet niet"], reasons["Zelf"]) == ([1], [1], [0])
+    assert sheets["Contactpogingen"].percent == frozenset({"Aandeel bereikt"})

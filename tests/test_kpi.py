@@ -234,6 +234,8 @@ async def test_status_text_marks_targets(session: AsyncSession, deps: Deps, data
 async def test_quarterly_xlsx_holds_the_figures(
     session: AsyncSession, deps: Deps, data: dict[str, int]
 ) -> None:
+    """A workbook a teamleider opens without help: names, percentages, frozen headers, widths, every
+    active norm (also without data), and the running deadlines without a lead time."""
     import io
 
     from openpyxl import load_workbook
@@ -248,32 +250,52 @@ async def test_quarterly_xlsx_holds_the_figures(
         "Normen per categorie",
         "Instroom",
         "Zelfredzaamheid",
+        "Trajecten per fase",
+        "Productie per maand",
+        "Signaalpartners",
+        "Contactpogingen",
+        "Eindresultaten",
+        "Uitstroomredenen",
         "Dossiers",
         "Toelichting",
     ]
-    norms = {row[0]: row for row in book["Normen"].iter_rows(min_row=2, values_only=True)}
-    assert norms["vroegsignalering"][1:] == ("Vroegsignalering", 0.8, 4, 2, 0.5, "nee", 14, 15, 0)
-    assert norms["aanmelding_derden"][3:7] == (1, 1, 1.0, "ja")
+    for ws in book.worksheets:
+        assert ws.freeze_panes == "A2" and all(c.font.bold for c in ws[1])
+        assert all(ws.column_dimensions[c.column_letter].width >= min(len(str(c.value)), 60) for c in ws[1])
+    sheet = book["Normen"]
+    norms = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    with_term = [n.naam for n in deps.config.active_norms.values() if n.termijn is not None]
+    assert list(norms) == [*with_term[:6], "Budget- / inkomensbeheer (toetsen)", *with_term[6:]]
+    vs = norms["Vroegsignalering"]
+    assert [c.value for c in vs[1:]] == [0.8, 4, 2, 0.5, "nee", 14, 15, 0]
+    assert (vs[1].number_format, vs[4].number_format) == ("0%", "0%")  # shown as 80% and 50%
+    assert [c.value for c in norms["Aanmelding derden"][2:6]] == [1, 1, 1.0, "ja"]
+    assert [c.value for c in norms["Wgs: beschikking"][2:6]] == [0, 0, None, None]  # no data, still listed
     per_team = {(r[0], r[1]): r for r in book["Normen per wijkteam"].iter_rows(min_row=2, values_only=True)}
-    assert per_team[("vlijmen", "aanmelding_derden")][4:6] == (1, 1)
-    assert ("vlijmen", "vroegsignalering") not in per_team
+    assert per_team[("Sociaal wijkteam Vlijmen", "Aanmelding derden")][3:5] == (1, 1)
+    assert per_team[("Sociaal wijkteam Vlijmen", "Vroegsignalering")][3:5] == (0, 0)
+    per_category = {(r[0], r[1]) for r in book["Normen per categorie"].iter_rows(min_row=2, values_only=True)}
+    assert ("vroegsignalering (RIS)", "Vroegsignalering") in per_category
+    assert ("nieuwe aanmelding", "Vroegsignalering") not in per_category  # does not apply
     header = [c.value for c in book["Dossiers"][1]]
     rows = {
         r[0]: dict(zip(header, r, strict=True))
         for r in book["Dossiers"].iter_rows(min_row=2, values_only=True)
     }
     assert set(rows) == set("ABCDEFGHIJKL")  # every dossier still open at some point in the quarter
-    assert rows["A"]["datumAanmelding"].date() == D(2026, 11, 2)
-    assert (rows["A"]["doorlooptijdDagen_vroegsignalering"], rows["A"]["binnenTermijn_vroegsignalering"]) == (
-        14,
-        "ja",
-    )
-    assert (rows["C"]["doorlooptijdDagen_vroegsignalering"], rows["C"]["binnenTermijn_vroegsignalering"]) == (
-        57,
-        "nee",
-    )
-    assert rows["G"]["binnenTermijn_vroegsignalering"] is None  # lapsed
+    assert {"intake.startdatum", "planVanAanpak.datumAfronding", "uitstroom.reden"} <= set(header)
+    assert rows["A"]["meldingsdatum"].date() == D(2026, 11, 2)
+    assert rows["A"]["Categorie"] == "vroegsignalering (RIS)"
+    lead, within = "Doorlooptijd (dagen): Vroegsignalering", "Binnen termijn: Vroegsignalering"
+    assert (rows["A"][lead], rows["A"][within]) == (14, "ja")
+    assert (rows["C"][lead], rows["C"][within]) == (None, "nee, loopt nog")  # overdue, still open
+    assert rows["G"][within] is None  # lapsed
+    running = [r for r in rows.values() if r[within] in ("loopt", "nee, loopt nog")]
+    assert running and all(r[lead] is None for r in running)  # no lead time while it runs
     assert not any(h in header for h in ("omschrijving", "description", "risNummer", "naam"))
+    notes = {r[0]: r[1] for r in book["Toelichting"].iter_rows(min_row=2, values_only=True)}
+    assert notes["kolom datumFinancieleRust"].startswith("Geen DDAS-veld")
+    assert sum(1 for k in notes if k.startswith("norm ")) == len(deps.config.active_norms)
 
 
 async def test_the_sql_forms_of_the_deadline_rule_agree_with_the_rule(

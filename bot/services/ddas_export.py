@@ -13,21 +13,18 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import ddas
 from bot.errors import DomainError
 from bot.i18n import N_
-from bot.models import Dossier, MilestoneRecord
 from bot.periods import Period
 from bot.services.common import Deps, transaction
-from bot.services.export import active_in
-from bot.vocabulary import Category, Milestone
+from bot.services.reportdata import dossier_data
+from bot.vocabulary import Category
 
 SCHULDHULPVERLENING = "schuldhulpverlening.json"
 VROEGSIGNALERING = "vroegsignalering.json"
-_CHUNK = 5000  # ids per IN (...) list
 
 
 @dataclass(frozen=True)
@@ -72,7 +69,7 @@ async def delivery(session: AsyncSession, deps: Deps, period: Period) -> Deliver
         )
     check_period(deps, period)
     async with transaction(session):
-        data = await _dossier_data(session, deps, period)
+        data = await dossier_data(session, deps, period)
     header = {
         "startdatumLevering": period.start.isoformat(),
         "einddatumLevering": period.end.isoformat(),
@@ -98,48 +95,3 @@ async def delivery(session: AsyncSession, deps: Deps, period: Period) -> Deliver
             "vroegsignaalzaken": [ddas.vroegsignaalzaak(d, settings.gemeentecode) for d in signals],
         },
     )
-
-
-async def _dossier_data(session: AsyncSession, deps: Deps, period: Period) -> list[ddas.DossierData]:
-    dossiers = list(
-        await session.scalars(select(Dossier).where(active_in(deps, period)).order_by(Dossier.ref))
-    )
-    steps: dict[int, list[ddas.Step]] = {}
-    ids = [d.id for d in dossiers]
-    for chunk in range(0, len(ids), _CHUNK):
-        rows = await session.scalars(
-            select(MilestoneRecord)
-            .where(
-                MilestoneRecord.dossier_id.in_(ids[chunk : chunk + _CHUNK]), MilestoneRecord.day <= period.end
-            )
-            .order_by(MilestoneRecord.day, MilestoneRecord.id)
-        )
-        for row in rows:
-            steps.setdefault(row.dossier_id, []).append(
-                ddas.Step(row.kind, row.day, row.contact_way, row.reached, row.dagdeel, row.uitkomst)
-            )
-    result = []
-    for dossier in dossiers:
-        own = steps.get(dossier.id, [])
-        closed = any(s.kind == Milestone.AFGESLOTEN for s in own)  # by the end of the period
-        result.append(
-            ddas.DossierData(
-                ref=dossier.ref,
-                category=Category(dossier.category),
-                meldingsdatum=dossier.meldingsdatum,
-                steps=own,
-                signaalpartner=ddas.Signaalpartner(dossier.signaalpartner)
-                if dossier.signaalpartner
-                else None,
-                organisatie=dossier.organisatie,
-                crisissignaal=dossier.crisissignaal,
-                warme_overdracht=dossier.warme_overdracht,
-                eindresultaat=(
-                    ddas.Eindresultaat(dossier.eindresultaat) if closed and dossier.eindresultaat else None
-                ),
-                uitstroomreden=(
-                    ddas.Uitstroomreden(dossier.uitstroomreden) if closed and dossier.uitstroomreden else None
-                ),
-            )
-        )
-    return result

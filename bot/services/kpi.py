@@ -24,12 +24,14 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, se
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import AppConfig
+from bot.ddas_figures import ChainSummary, summary
 from bot.errors import NotAllowed
 from bot.models import Deadline, Dossier, MilestoneRecord, User, Vraag, Wijkteam
 from bot.periods import Period, previous_weeks, quarter_of, week_of
 from bot.rights import Action, may
 from bot.services.common import Deps, load_actor, transaction, user_roles, wijkteam_by_code
 from bot.services.deadlines import overdue_sql, within_term_sql
+from bot.services.reportdata import dossier_data
 from bot.vocabulary import DeadlineStatus, DossierStatus, Milestone
 
 TOETS_SUFFIX = ":toets"
@@ -117,6 +119,7 @@ class Figures:
     budgetbeheer_ended: int = 0
     budgetbeheer_self_reliant: int = 0
     budgetbeheer_running: int = 0  # the base still to come: trajecten running on the report date
+    chain: ChainSummary | None = None  # phases and DDAS counts, for a team's quarter in /status
 
     @property
     def self_reliance(self) -> float | None:
@@ -392,6 +395,10 @@ async def status_report(
     today = deps.today()
     week = await compute(session, deps, week_of(today), scope, other=other)
     quarter = await compute(session, deps, quarter_of(today), scope, other=other)
+    if scope.holder_id is None:  # a team's view: where its trajecten stand
+        quarter.chain = summary(
+            await dossier_data(session, deps, quarter.period, *scope.dossier_filter()), quarter.period
+        )
     trend = []
     for period in previous_weeks(today, TREND_WEEKS):
         figures = Figures(period, today)

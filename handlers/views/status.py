@@ -64,8 +64,28 @@ def status_text(lang: str, config: AppConfig, scope_label: str, week: Figures, q
         + " · "
         + tn(lang, "nog {n} traject loopt", "nog {n} trajecten lopen", quarter.budgetbeheer_running)
     )
+    lines += _chain(lang, quarter)
     lines += _overdue(lang, config, quarter)
     return "\n".join(lines)
+
+
+def _chain(lang: str, quarter: Figures) -> list[str]:
+    """Where the open trajecten stand, and what the quarter brought in and saw end."""
+    chain = quarter.chain
+    if chain is None:
+        return []
+    phases = [f"{Text(f.label).render(lang)} {n}" for f, n in chain.phases.items() if n]
+    return [
+        "",
+        t(lang, "<b>Trajecten nu</b>: {fasen}", fasen=" · ".join(phases) if phases else t(lang, "geen")),
+        t(
+            lang,
+            "Dit kwartaal: {signalen}, {trajecten}, {uitstroom}",
+            signalen=tn(lang, "{n} vroegsignaal", "{n} vroegsignalen", chain.new_signals),
+            trajecten=tn(lang, "{n} nieuw traject", "{n} nieuwe trajecten", chain.new_trajecten),
+            uitstroom=tn(lang, "{n} traject afgesloten", "{n} trajecten afgesloten", chain.ended),
+        ),
+    ]
 
 
 def _heading(lang: str, scope_label: str, week: Figures, quarter: Figures) -> list[str]:
