@@ -54,7 +54,7 @@ from handlers.views.callbacks import (
 )
 from handlers.views.cards import deadline_name, deadline_state, dossier_buttons, dossier_card, due_phrase
 from handlers.views.keyboards import choice, day_buttons, keyboard, pairs, vraag_buttons
-from handlers.views.notify import deliver, tell_new_holder
+from handlers.views.notify import deliver, tell_about_hand_over, tell_new_holder, tell_sender_of_step
 from handlers.views.text import label, t
 
 MAX_LISTED_BUTTONS = 20
@@ -195,6 +195,7 @@ async def hand_over(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         t(user.language, "{ref} is overgedragen aan {naam}.", ref=moved.ref, naam=moved.new.display_name)
     )
     await tell_new_holder(context.bot, rt.deps.config, user, moved)
+    await tell_about_hand_over(context.bot, user, moved)
 
 
 # -- recording a milestone: (way, reached | self-reliant | reason), then the date ---------------
@@ -387,6 +388,7 @@ async def _record(update: Update, context: ContextTypes.DEFAULT_TYPE, day: date)
     await reply(update, context, "\n".join(lines))
     if kind is not Milestone.AFGESLOTEN:
         await _send_card(update, context, recorded.view)
+    await tell_sender_of_step(context.bot, recorded, day)
     return END
 
 

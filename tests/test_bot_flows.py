@@ -569,6 +569,38 @@ async def test_a_picked_up_dossier_handed_over_opens_straight_away(bot: Bot, tea
     assert ("eerste contact", "ms:SH-2026-0001:eerste_contact") in team.bc.last.buttons
 
 
+async def test_the_sender_and_the_previous_holder_hear_what_became_of_the_dossier(
+    bot: Bot, team: Team
+) -> None:
+    """One short message each, with the dossier number: the first contact, a hand-over (to whom),
+    and the closing with its reason so the wijkteam can follow up."""
+    partner, km, bc = team.partner, team.km, team.bc
+    await submit_melding(partner, "nieuwe aanmelding")
+    await km.press("Oppakken")
+    await km.press("eerste contact")
+    await km.press("telefonisch")
+    await km.press("Vandaag")
+    assert partner.last.text == "SH-2026-0001: eerste contact met de inwoner op woensdag 2 december 2026."
+    await team.leader.send("/zaak SH-2026-0001")
+    await team.leader.press("x", team.leader.last, data="ho:SH-2026-0001")
+    await team.leader.press("Bea BC")
+    assert partner.last.text == "SH-2026-0001 is overgedragen aan Bea BC."
+    assert (
+        km.last.text == "Tineke TL heeft SH-2026-0001 overgedragen aan Bea BC; je hebt er geen werk meer aan."
+    )
+    await bc.send("/zaak SH-2026-0001")
+    before = len(bot.fake.sent_to(partner.user_id))
+    await bc.press("plan van aanpak")  # the worker's business: the partner is not told
+    await bc.press("Vandaag")
+    await bc.press("Afsluiten")
+    await bc.press("niet verschenen, geen contact")
+    await bc.press("Vandaag")
+    sent = bot.fake.sent_to(partner.user_id)[before:]
+    assert [m.text for m in sent] == [
+        "SH-2026-0001 is afgesloten op woensdag 2 december 2026: niet verschenen, geen contact."
+    ]
+
+
 async def test_zaken_and_zaak(bot: Bot, team: Team) -> None:
     assert (await team.km.send("/zaken"))[0].text == "Je hebt geen open zaken."
     await submit_melding(team.partner, "aanmelding derden")

@@ -235,7 +235,10 @@ def test_a_dossier_row_shows_days_and_binnen_termijn_per_verdict() -> None:
         "nee",
     )
     # no lead time while a termijn runs, also once it is past its due date
-    assert _deadline_cells(row(DeadlineStatus.LOPEND, D(2026, 12, 8), None), as_of) == (None, "nee, loopt nog")
+    assert _deadline_cells(row(DeadlineStatus.LOPEND, D(2026, 12, 8), None), as_of) == (
+        None,
+        "nee, loopt nog",
+    )
     assert _deadline_cells(row(DeadlineStatus.LOPEND, D(2026, 12, 9), None), as_of) == (None, "loopt")
     ended = row(DeadlineStatus.NIET_GEHAALD, D(2026, 11, 15), None)
     ended.decided_on = D(2026, 11, 15)

@@ -237,6 +237,7 @@ class HandedOver:
     vraag: Vraag | None
     wijkteam: str  # the wijkteam's name
     asker: User | None  # of a vraag
+    sender: User | None = None  # who sent the melding or asked the vraag, to tell
 
 
 async def hand_over(
@@ -271,7 +272,8 @@ async def hand_over(
         )
         team = await session.get(Wijkteam, item.wijkteam_id)
         asker = await session.get(User, vraag.asker_id) if vraag else None
-    return HandedOver(item.ref, previous, target, dossier, vraag, team.naam if team else "", asker)
+        sender = asker if dossier is None else await session.get(User, dossier.created_by_id)
+    return HandedOver(item.ref, previous, target, dossier, vraag, team.naam if team else "", asker, sender)
 
 
 async def colleagues(session: AsyncSession, deps: Deps, actor_telegram_id: int) -> list[User]:
@@ -315,6 +317,8 @@ class Recorded:
     kinds: list[Milestone]  # what was stored, including what it completed (eerste contact, rust)
     deadlines: list[Deadline]  # deadlines started, moved, stopped or lapsed by it
     view: DossierView  # the card after the step
+    sender: User | None = None  # who sent the melding: told of the first contact and the closing
+    by: User | None = None  # who recorded it
 
 
 async def record_milestone(
@@ -371,7 +375,8 @@ async def record_milestone(
         else:
             deadlines = await sync_dossier_deadlines(session, deps, dossier, actor, day)
         view = await _view(session, actor, dossier)
-    return Recorded(dossier, [step.kind for step in steps], deadlines, view)
+        sender = await session.get(User, dossier.created_by_id)
+    return Recorded(dossier, [step.kind for step in steps], deadlines, view, sender, actor)
 
 
 async def _close(

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING
 
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import Forbidden, TelegramError
 
 from bot.config import AppConfig
-from bot.services.dossiers import Answered, HandedOver
+from bot.ddas import Eindresultaat, Uitstroomreden
+from bot.i18n import Text
+from bot.services.dossiers import Answered, HandedOver, Recorded
+from bot.vocabulary import Milestone
 from handlers.views.cards import dossier_notification, vraag_notification
 from handlers.views.keyboards import new_item_buttons, open_dossier_button
 from handlers.views.text import escape, split_message, t
@@ -137,6 +141,57 @@ async def tell_new_holder(bot: Bot, config: AppConfig, by: User, moved: HandedOv
     elif moved.vraag is not None:
         body = vraag_notification(lang, moved.vraag, moved.wijkteam, moved.asker, None)
         await deliver(bot, new, f"{head}\n\n{body}", new_item_buttons(lang, moved.ref, is_vraag=True))
+
+
+async def tell_about_hand_over(bot: Bot, by: User, moved: HandedOver) -> None:
+    """The sender of the item and its previous holder hear who has it now (not whoever did it)."""
+    told = {by.id, moved.new.id}
+    sender, previous = moved.sender, moved.previous
+    if sender is not None and sender.id not in told and sender.active:
+        told.add(sender.id)
+        text = t(
+            sender.language, "{ref} is overgedragen aan {naam}.", ref=moved.ref, naam=moved.new.display_name
+        )
+        await deliver(bot, sender, text)
+    if previous is not None and previous.id not in told and previous.active:
+        text = t(
+            previous.language,
+            "{door} heeft {ref} overgedragen aan {naam}; je hebt er geen werk meer aan.",
+            door=by.display_name,
+            ref=moved.ref,
+            naam=moved.new.display_name,
+        )
+        await deliver(bot, previous, text)
+
+
+def _closing_reason(recorded: Recorded) -> Text | None:
+    dossier = recorded.dossier
+    if dossier.uitstroomreden:
+        return Text(Uitstroomreden(dossier.uitstroomreden).label)
+    if dossier.eindresultaat:
+        return Text(Eindresultaat(dossier.eindresultaat).label)
+    return None
+
+
+async def tell_sender_of_step(bot: Bot, recorded: Recorded, day: date) -> None:
+    """The colleague who sent the melding hears of the first contact and of the closing (with its
+    reason, so the wijkteam can follow up); one short message each."""
+    sender, by = recorded.sender, recorded.by
+    if sender is None or (by is not None and sender.id == by.id) or not sender.active:
+        return
+    lang, ref = sender.language, recorded.dossier.ref
+    if Milestone.AFGESLOTEN in recorded.kinds:
+        reason = _closing_reason(recorded)
+        text = (
+            t(lang, "{ref} is afgesloten op {datum}: {reden}.", ref=ref, datum=day, reden=reason)
+            if reason is not None
+            else t(lang, "{ref} is afgesloten op {datum}.", ref=ref, datum=day)
+        )
+        await deliver(bot, sender, text)
+    elif Milestone.EERSTE_CONTACT in recorded.kinds:
+        await deliver(
+            bot, sender, t(lang, "{ref}: eerste contact met de inwoner op {datum}.", ref=ref, datum=day)
+        )
 
 
 def answer_relay(answered: Answered) -> str:
