@@ -228,8 +228,9 @@ def holidays_line(config: AppConfig, tz: str) -> str:
     calendar = Deps.from_config(config, tz).calendar
     year = datetime.now(ZoneInfo(tz)).year
     days = [date(year, 1, 1) + timedelta(days=n) for n in range(366)]
+    closure = _("sluitingsdag")  # outside the f-string, where the catalog extractor finds it
     off = [
-        f"{format_date(d, _Lang.code)} ({calendar.holiday_name(d) or _('sluitingsdag')})"
+        f"{format_date(d, _Lang.code)} ({calendar.holiday_name(d) or closure})"
         for d in days
         if d.year == year and d.weekday() < 5 and not calendar.is_working_day(d)
     ]

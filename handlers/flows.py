@@ -4,12 +4,14 @@ or a typed date)."""
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from collections.abc import Callable, Coroutine, Sequence
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -22,7 +24,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.dates import parse_date
-from bot.i18n import N_
+from bot.i18n import N_, Text
 from bot.rights import Action
 from handlers import CONVERSATION_TIMEOUT
 from handlers.guards import Callback, pressed, registered
@@ -40,6 +42,8 @@ STOPPED = N_("Gestopt. Er is niets opgeslagen.")
 TIMED_OUT = N_("Gestopt omdat het te lang stil bleef. Er is niets opgeslagen.")
 
 Handlers = Sequence[BaseHandler[Any, Any, Any]]
+T = TypeVar("T")
+ASKED = "_asked"  # in a draft: the message id of the question whose buttons are still showing
 
 
 def conversation(
@@ -131,3 +135,33 @@ def typed_day(update: Update, today: date) -> date:
 def typed_text(update: Update) -> str:
     assert update.message is not None and update.message.text is not None
     return update.message.text
+
+
+async def ask(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, key: str, text: str, markup: InlineKeyboardMarkup
+) -> None:
+    """Ask a question with buttons that may also be answered by typing; remember it, so a typed
+    answer can take its buttons away."""
+    message = await reply(update, context, text, markup)
+    draft(context, key)[ASKED] = message.message_id
+
+
+async def clear_asked(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str) -> None:
+    """A typed answer was taken: the question's buttons go (an edited or deleted message is fine)."""
+    message_id = draft(context, key).pop(ASKED, None)
+    if message_id is None or update.effective_chat is None:
+        return
+    with contextlib.suppress(BadRequest):
+        await context.bot.edit_message_reply_markup(update.effective_chat.id, message_id, reply_markup=None)
+
+
+def typed_choice(update: Update, lang: str, options: Sequence[tuple[str, T]]) -> T | None:
+    """The option whose button label (a msgid) was typed instead of pressed: in the reader's
+    language or in Dutch, in any case, with or without the part in brackets; None otherwise."""
+    wanted = " ".join(typed_text(update).split()).casefold()
+    for msgid, value in options:
+        names = {msgid, Text(msgid).render(lang)}
+        names |= {name.split(" (")[0] for name in names}
+        if wanted in {name.casefold() for name in names}:
+            return value
+    return None

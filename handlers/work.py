@@ -23,18 +23,22 @@ from bot.vocabulary import (
     VraagTopic,
 )
 from handlers.flows import (
+    ASKED,
     END,
     TEXT,
     TIMED_OUT,
+    ask,
     button,
+    clear_asked,
     clear_buttons,
     conversation,
     day_pressed,
     draft,
     stopper,
+    typed_choice,
     typed_day,
 )
-from handlers.guards import domain_errors, pressed, pressed_by, registered
+from handlers.guards import answer_stale, domain_errors, pressed, pressed_by, registered
 from handlers.runtime import call, language, reply, runtime, user_data
 from handlers.views.callbacks import (
     BeschikkingChoice,
@@ -260,15 +264,7 @@ async def _next_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await reply(update, context, t(lang, "Is de inwoner financieel zelfredzaam?"), choice(lang, reliant))
         return SELF_RELIANT
     if kind in NEEDS_REASON and "reason" not in step:
-        reasons: list[tuple[str, Button]]
-        if step["traject"]:
-            reasons = [(r.label, UitstroomChoice(r)) for r in Uitstroomreden]
-            question = t(lang, "Waarom eindigt het schuldhulptraject {ref}?", ref=ref)
-        else:
-            reasons = [(r.label, EindresultaatChoice(r)) for r in Eindresultaat]
-            question = t(lang, "Wat is het eindresultaat van de vroegsignalering {ref}?", ref=ref)
-        await reply(update, context, question, choice(lang, reasons))
-        return REASON
+        return await _ask_reason(update, context)
     await reply(
         update,
         context,
@@ -283,10 +279,40 @@ async def _next_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     return DAY
 
 
+async def _ask_reason(update: Update, context: ContextTypes.DEFAULT_TYPE, prefix: str | None = None) -> int:
+    """Closing: DDAS's uitstroomreden of a traject, or the eindresultaat of a vroegsignaal."""
+    step, lang = draft(context, KEY), language(context)
+    ref = step["ref"]
+    buttons: list[tuple[str, Button]] = [
+        (text, UitstroomChoice(r) if isinstance(r, Uitstroomreden) else EindresultaatChoice(r))
+        for text, r in _reasons(step["traject"])
+    ]
+    question = (
+        t(lang, "Waarom eindigt het schuldhulptraject {ref}?", ref=ref)
+        if step["traject"]
+        else t(lang, "Wat is het eindresultaat van de vroegsignalering {ref}?", ref=ref)
+    )
+    await ask(
+        update, context, KEY, question if prefix is None else f"{prefix}\n{question}", choice(lang, buttons)
+    )
+    return REASON
+
+
+async def _answered_typed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, field: str, value: object
+) -> int:
+    """Keep a typed choice; the question's buttons go; on to the next question."""
+    await clear_asked(update, context, KEY)
+    draft(context, KEY)[field] = value
+    return await _next_question(update, context)
+
+
 async def _answered(update: Update, context: ContextTypes.DEFAULT_TYPE, field: str, value: object) -> int:
     """Keep a choice; its buttons go; on to the next question."""
     await clear_buttons(update)
-    draft(context, KEY)[field] = value
+    step = draft(context, KEY)
+    step.pop(ASKED, None)
+    step[field] = value
     return await _next_question(update, context)
 
 
@@ -323,15 +349,40 @@ async def pick_self_reliant(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
 
 async def pick_uitstroom(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """Why the schuldhulptraject ends."""
+    """Why the schuldhulptraject ends (a button of the other list, kept from earlier, does nothing)."""
     picked = await pressed(update, context, UitstroomChoice)
-    return REASON if picked is None else await _answered(update, context, "reason", picked.reason.value)
+    if picked is None:
+        return REASON
+    if not draft(context, KEY).get("traject"):
+        await answer_stale(update, language(context))
+        return REASON
+    return await _answered(update, context, "reason", picked.reason.value)
 
 
 async def pick_eindresultaat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """How the vroegsignaalzaak ended."""
+    """How the vroegsignaalzaak ended (a button of the other list does nothing)."""
     picked = await pressed(update, context, EindresultaatChoice)
-    return REASON if picked is None else await _answered(update, context, "reason", picked.result.value)
+    if picked is None:
+        return REASON
+    if draft(context, KEY).get("traject") is not False:
+        await answer_stale(update, language(context))
+        return REASON
+    return await _answered(update, context, "reason", picked.result.value)
+
+
+def _reasons(traject: bool) -> list[tuple[str, Eindresultaat | Uitstroomreden]]:
+    if traject:
+        return [(r.label, r) for r in Uitstroomreden]
+    return [(r.label, r) for r in Eindresultaat]
+
+
+async def typed_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """A reason typed by its label acts as its button; anything else asks again."""
+    step = draft(context, KEY)
+    found = typed_choice(update, language(context), _reasons(bool(step.get("traject"))))
+    if found is None:
+        return await _ask_reason(update, context, t(language(context), "Kies een van de knoppen."))
+    return await _answered_typed(update, context, "reason", found.value)
 
 
 @domain_errors(DAY, give_up=END, flow=KEY)
@@ -416,6 +467,7 @@ def milestone_conversation() -> ConversationHandler[Any]:
             REASON: [
                 button(pick_uitstroom, UitstroomChoice),
                 button(pick_eindresultaat, EindresultaatChoice),
+                MessageHandler(TEXT, typed_reason),
             ],
             DAY: [button(day_button, MilestoneDay), MessageHandler(TEXT, day_text)],
         },

@@ -402,10 +402,14 @@ async def test_a_vroegsignaal_from_melding_to_its_ddas_eindresultaat(bot: Bot, t
     assert asked[0].text == "Van welke soort signaalpartner komt het signaal?"
     assert [b for b, _ in asked[0].buttons][:3] == ["energie", "huur", "hypotheek"]
     refused = await p.send("gasbedrijf")
-    assert refused[0].text.startswith(
-        "Die signaalpartner ken ik niet. Kies er een met de knoppen: Energie, Huur"
+    assert refused[0].text == (
+        "Die signaalpartner ken ik niet. Kies er een met de knoppen.\n"
+        "Van welke soort signaalpartner komt het signaal?"
     )
+    assert len(refused[0].buttons) == 11  # asked again, with its buttons
+    assert asked[0].buttons == []  # the old question's buttons are gone
     asked = await p.send("Huur")  # the word of a button acts as the button
+    assert refused[0].buttons == []
     assert asked[0].text == "Van welke organisatie? Of kies Overslaan."
     assert [b for b, _ in asked[0].buttons] == ["Woonveste", "O3", "Overslaan"]
     await p.press("Woonveste")
@@ -446,6 +450,78 @@ async def test_a_vroegsignaal_from_melding_to_its_ddas_eindresultaat(bot: Bot, t
         dossier.eindresultaat,
         dossier.uitstroomreden,
     ) == ("huur", "Woonveste", True, False, "informatie", None)
+
+
+async def test_typing_the_word_of_a_button_acts_as_the_button_and_anything_else_asks_again(
+    bot: Bot, team: Team
+) -> None:
+    p = team.partner
+    await p.send("/melding")
+    await p.press("vroegsignalering (RIS)")
+    await p.press(p.last.buttons[0][0])
+    await p.send("1-12-2026")  # typed: the Vandaag/Gisteren buttons go
+    assert all(m.buttons == [] for m in bot.fake.sent_to(p.user_id)[:-1])
+    await p.send("overslaan")
+    await p.send("energie")
+    asked = await p.send("Woonveste B.V.")
+    assert (
+        asked[0].text
+        == "Kies een organisatie met de knoppen, of Overslaan.\nVan welke organisatie? Of kies Overslaan."
+    )
+    asked = await p.send("woonveste")
+    assert asked[0].text == "Is het een crisissignaal?"
+    again = await p.send("misschien")
+    assert again[0].text == "Kies Ja of Nee.\nIs het een crisissignaal?"
+    assert [b for b, _ in again[0].buttons] == ["Ja", "Nee"] and asked[0].buttons == []
+    await p.send("JA")
+    await p.send("nee")
+    await p.send("Overslaan")
+    summary = p.last.text
+    assert "Signaalpartner: energie (Woonveste)" in summary and "Crisissignaal: ja" in summary
+    again = await p.send("klopt")
+    assert again[0].text.startswith("Kies Versturen of Annuleren.\nKlopt dit?")
+    replies = await p.send("versturen")
+    assert replies[0].text.startswith("✅ Melding verstuurd: SH-2026-0001")
+    assert all(m.buttons == [] for m in bot.fake.sent_to(p.user_id))  # no dead buttons left
+    async with bot.rt.sessionmaker() as session:
+        dossier = (await session.scalars(select(Dossier))).one()
+    assert (dossier.meldingsdatum, dossier.signaalpartner, dossier.organisatie, dossier.crisissignaal) == (
+        date(2026, 12, 1),
+        "energie",
+        "Woonveste",
+        True,
+    )
+
+
+async def test_a_close_button_of_the_other_list_does_nothing(bot: Bot, team: Team) -> None:
+    """An eindresultaat kept on screen from before the vroegsignaal became a traject cannot close
+    the traject; the uitstroomreden can also be typed."""
+    await submit_melding(team.partner, "vroegsignalering (RIS)")
+    km = team.km
+    await km.press("Oppakken")
+    await km.press("Afsluiten")
+    old_list = km.last
+    assert old_list.text == "Wat is het eindresultaat van de vroegsignalering SH-2026-0001?"
+    await km.send("/annuleer")
+    await km.send("/zaak SH-2026-0001")
+    for step in ("eerste contact", "telefonisch", "Vandaag", "plan van aanpak", "Vandaag", "Afsluiten"):
+        await km.press(step)
+    assert km.last.text == "Waarom eindigt het schuldhulptraject SH-2026-0001?"
+    await km.press("informatie gegeven", old_list)
+    answer = list(bot.fake.callback_answers.values())[-1]
+    assert answer["text"] == "Deze knop werkt niet (meer)."
+    again = await km.send("weet ik niet")
+    assert again[0].text == "Kies een van de knoppen.\nWaarom eindigt het schuldhulptraject SH-2026-0001?"
+    asked = await km.send("hulp past niet")
+    assert asked[0].text.startswith("SH-2026-0001 – afgesloten: op welke datum?")
+    await km.press("Vandaag")
+    async with bot.rt.sessionmaker() as session:
+        dossier = (await session.scalars(select(Dossier))).one()
+    assert (dossier.status, dossier.uitstroomreden, dossier.eindresultaat) == (
+        "afgesloten",
+        "niet_passend",
+        None,
+    )
 
 
 async def test_a_traject_closes_with_its_ddas_uitstroomreden(bot: Bot, team: Team) -> None:

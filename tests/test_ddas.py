@@ -68,26 +68,6 @@ def test_the_conformance_schemas_check_formats_and_closed_objects() -> None:
     assert problems({**header, "vroegsignalen": [signal]}, schemas.VROEGSIGNALERING_V0_1)
 
 
-@pytest.mark.parametrize(
-    ("typed", "expected"),
-    [
-        ("huur", Signaalpartner.HUUR),
-        ("  CAK   Zorgverzekeringen ", Signaalpartner.CAK_ZORGVERZEKERINGEN),
-        ("zorgverzekeraar", Signaalpartner.ZORG),
-        ("Dienst Toeslagen", Signaalpartner.DIENST_TOESLAGEN),
-    ],
-)
-def test_a_typed_signaalpartner_is_read_by_its_name(typed: str, expected: Signaalpartner) -> None:
-    assert intake.read_signaalpartner(typed) is expected
-
-
-def test_an_unknown_signaalpartner_is_refused_in_dutch() -> None:
-    with pytest.raises(DomainError) as refused:
-        intake.read_signaalpartner("gasbedrijf")
-    message = refused.value.render("nl")
-    assert message.startswith("Die signaalpartner ken ik niet. Kies er een met de knoppen: Energie, Huur")
-
-
 def test_a_vroegsignaal_becomes_a_traject_with_its_first_step_of_schuldhulp() -> None:
     contact = {M.EERSTE_CONTACT.value: [D(2026, 10, 7)]}
     assert ddas.traject_start(Category.VROEGSIGNALERING, D(2026, 10, 1), contact) is None
@@ -117,7 +97,9 @@ async def _open(
 
 
 async def _quarter(session: AsyncSession, deps: Deps, people: People, clock: FakeClock) -> list[str]:
-    """Five dossiers through every phase; every DDAS enumeration used at least once."""
+    """Five dossiers through intake, stabilisatie, schuldregeling, begeleiding, nazorg and uitstroom;
+    every kind of DDAS enumeration (signaalpartner, signaalstatus, eindresultaat, uitstroomreden,
+    contactsoort, dagdeel, beschikkingssoort, begeleidingssoort) used at least once."""
     km = people.klantmanager.telegram_id
     signal_a = intake.Signaal(Signaalpartner.HUUR, "Woonveste", True, False)
     a = await _open(session, deps, people, clock, Category.VROEGSIGNALERING, D(2026, 10, 5), signal_a)
@@ -181,12 +163,15 @@ async def _quarter(session: AsyncSession, deps: Deps, people: People, clock: Fak
 
 
 async def test_a_quarter_exports_as_valid_ddas_with_every_value_in_its_place(
-    session: AsyncSession, deps: Deps, rostered: People, clock: FakeClock
+    session: AsyncSession, deps: Deps, rostered: People, clock: FakeClock, tmp_path: Path
 ) -> None:
     a, b, c, d, e = await _quarter(session, deps, rostered, clock)
     clock.set(D(2027, 1, 4), time(9, 0))
     result = await delivery(session, deps, parse_quarter("2026-K4"))
-    shv, vs = result.schuldhulpverlening, result.vroegsignalering
+    shv_path, vs_path = result.write(tmp_path)
+    shv = json.loads(shv_path.read_text(encoding="utf-8"))  # the files as written
+    vs = json.loads(vs_path.read_text(encoding="utf-8"))
+    assert (shv, vs) == (result.schuldhulpverlening, result.vroegsignalering)
     assert problems(shv, schemas.SCHULDHULPVERLENING_V1_0) == []
     assert problems(vs, schemas.VROEGSIGNALERING_V0_1) == []
 
@@ -238,21 +223,33 @@ async def test_a_quarter_exports_as_valid_ddas_with_every_value_in_its_place(
         },
         "begeleiding": [{"startdatum": "2026-10-28", "soort": "Budgetbeheer"}],
     }
-    assert trajecten[d]["aanmelding"] == {
+    assert trajecten[d] == {  # a crisis, no toekenningsdatum after an afwijzing
+        "omschrijving": d,
+        "gemeentecode": "GM0797",
         "startdatum": "2026-10-02",
-        "einddatum": "2026-10-02",
-        "crisisinterventie": True,
+        "einddatum": "2026-10-12",
+        "client": [{}],
+        "aanmelding": {"startdatum": "2026-10-02", "einddatum": "2026-10-02", "crisisinterventie": True},
+        "intake": {
+            "startdatum": "2026-10-02",
+            "einddatum": "2026-10-09",
+            "beschikkingsdatum": "2026-10-09",
+            "beschikkingssoort": "Afwijzingsbeschikking",
+        },
+        "uitstroom": {"datum": "2026-10-12", "reden": "Voldoet niet"},
     }
-    assert trajecten[d]["intake"]["beschikkingssoort"] == "Afwijzingsbeschikking"
-    assert "toekenningsdatum" not in trajecten[d]
-    assert trajecten[d]["uitstroom"] == {"datum": "2026-10-12", "reden": "Voldoet niet"}
-    assert trajecten[e]["schuldregeling"] == {
-        "datum": "2026-10-19",
-        "toegekend": "2026-11-02",
-        "dwangakkoord": False,
+    assert trajecten[e] == {  # still open: no einddatum, no uitstroom
+        "omschrijving": e,
+        "gemeentecode": "GM0797",
+        "startdatum": "2026-10-01",
+        "client": [{}],
+        "aanmelding": {"startdatum": "2026-10-01", "einddatum": "2026-10-02", "crisisinterventie": False},
+        "intake": {"startdatum": "2026-10-02"},
+        "planVanAanpak": {"datumAfronding": "2026-10-09"},
+        "stabilisatie": {"startdatum": "2026-10-09", "einddatum": "2026-10-09"},
+        "schuldregeling": {"datum": "2026-10-19", "toegekend": "2026-11-02", "dwangakkoord": False},
+        "nazorg": {"startdatum": "2026-12-01", "einddatum": "2026-12-03"},
     }
-    assert trajecten[e]["nazorg"] == {"startdatum": "2026-12-01", "einddatum": "2026-12-03"}
-    assert "uitstroom" not in trajecten[e] and "einddatum" not in trajecten[e]
 
     assert vs["vroegsignalen"] == [
         {

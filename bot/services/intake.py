@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.ddas import Signaalpartner
 from bot.errors import DomainError, InvalidDate
-from bot.i18n import DEFAULT_LANGUAGE, N_, Text
+from bot.i18n import N_
 from bot.models import Deadline, Dossier, User, Vraag, Wijkteam
 from bot.norms import vraag_due
 from bot.privacy import Finding, PrivacyRefused, ensure_clean, screen
@@ -153,20 +153,6 @@ def validate_meldingsdatum(deps: Deps, meldingsdatum: date) -> None:
     check_past_date(deps, meldingsdatum)
     if meldingsdatum < deps.today() - timedelta(days=MELDING_MAX_AGE_DAYS):
         raise InvalidDate(N_("Die meldingsdatum ligt meer dan een jaar terug. Klopt het jaartal?"))
-
-
-def read_signaalpartner(text: str, lang: str = DEFAULT_LANGUAGE) -> Signaalpartner:
-    """A signaalpartner typed instead of pressed: its label (Dutch or the reader's), code or
-    DDAS name, in any case."""
-    wanted = " ".join(text.split()).casefold()
-    for partner in Signaalpartner:
-        names = {partner.value, partner.ddas, partner.label, Text(partner.label).render(lang)}
-        if wanted in {n.casefold() for n in names}:
-            return partner
-    raise DomainError(
-        N_("Die signaalpartner ken ik niet. Kies er een met de knoppen: {lijst}."),
-        lijst=", ".join(p.ddas for p in Signaalpartner),
-    )
 
 
 def validate_signaal(deps: Deps, category: Category, signaal: Signaal | None) -> Signaal | None:
