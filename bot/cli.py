@@ -291,7 +291,7 @@ async def _invite(settings: Settings, args: argparse.Namespace) -> int:
     if username:
         print(_("Link: https://t.me/{bot}?start={code}", bot=username.lstrip("@"), code=result.code))
     else:
-        print(_("De collega stuurt de bot: /start {code}", code=format_code(result.code)))
+        print(_("De collega stuurt de bot het bericht: /start {code}", code=format_code(result.code)))
     return 0
 
 

@@ -57,7 +57,7 @@ FINDING_HINTS = {
     Finding.POSTCODE: N_("Noem alleen de kern of het wijkteam, zonder postcode."),
     Finding.GEBOORTEDATUM: N_("Noem hoogstens de leeftijd, bijvoorbeeld 'inwoner (45)'."),
 }
-DEFAULT_HINT = N_("Laat het weg en gebruik alleen het dossiernummer.")
+DEFAULT_HINT = N_("Laat het weg: beschrijf de situatie zonder gegevens die naar de inwoner leiden.")
 
 # -- normalising ----------------------------------------------------------------------------------
 
@@ -509,8 +509,8 @@ class PrivacyRefused(DomainError):
         first = findings[0]
         super().__init__(
             N_(
-                "Je tekst lijkt {wat} te bevatten. Telegram is niet versleuteld en de bot bewaart "
-                "geen persoonsgegevens van inwoners. Je bericht is niet opgeslagen. {hint}"
+                "Je tekst lijkt {wat} te bevatten. Chats met een bot zijn niet end-to-end versleuteld en "
+                "de bot bewaart geen persoonsgegevens van inwoners. Je bericht is niet opgeslagen. {hint}"
             ),
             wat=Text(FINDING_LABELS[first]),
             hint=Text(FINDING_HINTS.get(first, DEFAULT_HINT)),

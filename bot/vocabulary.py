@@ -140,7 +140,7 @@ MILESTONE_LABELS = {
     Milestone.AANBOD_EERSTE_GESPREK: N_("aanbod eerste gesprek"),
     Milestone.EERSTE_CONTACT: N_("eerste contact"),
     Milestone.BESCHIKKING: N_("beschikking"),
-    Milestone.FR_SCHULDEN_STABIEL: N_("schulden lopen niet verder op"),
+    Milestone.FR_SCHULDEN_STABIEL: N_("schulden stabiel"),
     Milestone.FR_VASTE_LASTEN: N_("vaste lasten worden maandelijks betaald"),
     Milestone.FR_SCHULDEISERS: N_("schuldeisers weten van de schuldhulp (VISH)"),
     Milestone.FINANCIELE_RUST: N_("financiële rust"),

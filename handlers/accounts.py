@@ -148,5 +148,5 @@ async def tell_overseers(context: ContextTypes.DEFAULT_TYPE, newcomer: User) -> 
         await deliver(
             context.bot,
             person,
-            t(person.language, "ℹ️ Nieuw aangemeld: {wie}.", wie=_who(person.language, newcomer)),
+            t(person.language, "ℹ️ Nieuw geregistreerd: {wie}.", wie=_who(person.language, newcomer)),
         )

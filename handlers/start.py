@@ -99,7 +99,7 @@ async def _register(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         context,
         t(
             user.language,
-            "Welkom, {naam}! Je bent aangemeld als {rol} (wijkteam: {wijkteam}).",
+            "Welkom, {naam}! Je bent geregistreerd als {rol} (wijkteam: {wijkteam}).",
             naam=user.display_name,
             rol=Text(Role(user.role).label),
             wijkteam=user.wijkteam.naam if user.wijkteam else "-",

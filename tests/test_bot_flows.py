@@ -110,7 +110,7 @@ async def test_join_with_deep_link_code_sets_role_and_commands(bot: Bot) -> None
     anna = Client(bot.app, bot.fake, 6001)
     replies = await anna.send(f"/start {code}")
     assert (
-        "Welkom, Anna! Je bent aangemeld als medewerker voorliggend veld (wijkteam: Sociaal wijkteam Drunen)."
+        "Welkom, Anna! Je bent geregistreerd als medewerker voorliggend veld (wijkteam: Sociaal wijkteam Drunen)."
         in replies[0].text
     )
     assert "/melding" in replies[1].text and "/zaak " not in replies[1].text
@@ -145,7 +145,7 @@ async def test_default_commands_per_language(bot: Bot) -> None:
     default = bot.fake.commands[('{"type": "default"}', "")]
     english = bot.fake.commands[('{"type": "default"}', "en")]
     assert [c["command"] for c in default] == ["start", "help"]
-    assert default[0]["description"] == "aanmelden met je uitnodigingscode"
+    assert default[0]["description"] == "je registreren met je uitnodigingscode"
     assert english[0]["description"] == "register with your invite code"
 
 
@@ -356,7 +356,7 @@ async def test_pick_up_record_milestones_and_close(bot: Bot, team: Team, clock: 
     )
     assert "Termijn Vroegsignalering: ✅ gehaald op dinsdag 8 december 2026" in replies[0].text
 
-    for step in ("schulden lopen niet verder op", "vaste lasten worden maandelijks betaald"):
+    for step in ("schulden stabiel", "vaste lasten worden maandelijks betaald"):
         await km.press(step)
         await km.press("Vandaag")
     await km.press("schuldeisers weten van de schuldhulp (VISH)")
@@ -871,7 +871,7 @@ async def test_beheerder_invites_a_colleague_who_joins_with_the_link(bot: Bot, t
     newcomer = Client(bot.app, bot.fake, 7007, "Nina")
     welcome = await newcomer.send("/start " + link.split("start=")[1])
     assert welcome[0].text.startswith(
-        "Welkom, Nina! Je bent aangemeld als klantmanager (wijkteam: Sociaal wijkteam Vlijmen)."
+        "Welkom, Nina! Je bent geregistreerd als klantmanager (wijkteam: Sociaal wijkteam Vlijmen)."
     )
     assert "Gebruik: /uitnodigen ROL [WIJKTEAM]" in (await team.admin.send("/uitnodigen directeur"))[0].text
     assert "hoort bij een wijkteam" in (await team.admin.send("/uitnodigen partner"))[0].text
@@ -924,8 +924,8 @@ async def test_a_button_for_a_colleague_who_does_not_exist_says_so(bot: Bot, tea
 
 async def test_a_new_teamleider_is_announced_to_the_others(bot: Bot, team: Team) -> None:
     await bot.join(3002, Role.TEAMLEIDER, None, "Tom TL")
-    assert team.leader.last.text == "ℹ️ Nieuw aangemeld: Tom TL (teamleider)."
-    assert team.admin.last.text == "ℹ️ Nieuw aangemeld: Tom TL (teamleider)."
+    assert team.leader.last.text == "ℹ️ Nieuw geregistreerd: Tom TL (teamleider)."
+    assert team.admin.last.text == "ℹ️ Nieuw geregistreerd: Tom TL (teamleider)."
 
 
 async def test_a_telegram_name_with_a_phone_number_is_replaced_and_the_beheerder_told(

@@ -87,7 +87,7 @@ async def test_expired_wrong_and_repeated_registration_are_refused(
     fresh = await users.create_invite(session, deps, role=Role.KLANTMANAGER)
     await users.register(session, deps, 600, fresh.code, fallback_name="x")
     again = await users.create_invite(session, deps, role=Role.KLANTMANAGER)
-    with pytest.raises(DomainError, match="al aangemeld"):
+    with pytest.raises(DomainError, match="al geregistreerd"):
         await users.register(session, deps, 600, again.code, fallback_name="x")
     assert await count(session, User) == 1
 
@@ -117,7 +117,7 @@ async def test_only_a_beheerder_invites_in_the_bot(session: AsyncSession, deps: 
 async def test_unregistered_and_blocked_accounts_are_refused(
     session: AsyncSession, deps: Deps, people: People
 ) -> None:
-    with pytest.raises(NotAllowed, match="nog niet aangemeld"):
+    with pytest.raises(NotAllowed, match="nog niet geregistreerd"):
         await intake.create_vraag(session, deps, 99999, text="Vraag over beslag")
     await users.set_active(session, deps, people.beheerder.telegram_id, people.partner.id, False)
     with pytest.raises(NotAllowed, match="geblokkeerd"):

@@ -97,7 +97,10 @@ async def load_actor(session: AsyncSession, telegram_id: int) -> User:
     user = await session.scalar(select(User).where(User.telegram_id == telegram_id))
     if user is None:
         raise NotAllowed(
-            N_("Je bent nog niet aangemeld. Vraag je teamleider of de beheerder om een uitnodiging.")
+            N_(
+                "Je bent nog niet geregistreerd bij de bot. Vraag je teamleider of de beheerder om "
+                "een uitnodiging."
+            )
         )
     if not user.active:
         raise NotAllowed(N_("Je account is geblokkeerd. Neem contact op met de beheerder."))

@@ -84,7 +84,9 @@ async def create_invite(
             actor = await load_actor(session, actor_telegram_id)
             require(actor, Action.MANAGE_USERS)
         if role is Role.PARTNER and not wijkteam:
-            raise DomainError(N_("Een medewerker voorliggend veld hoort bij een wijkteam: geef het op."))
+            raise DomainError(
+                N_("Een medewerker voorliggend veld hoort bij een wijkteam: noem het wijkteam.")
+            )
         team = await wijkteam_by_code(session, wijkteam) if wijkteam else None
         name = (display_name or "").strip() or None
         if name is not None and len(name) > 80:
@@ -131,7 +133,7 @@ async def register(
     async with transaction(session):
         existing = await session.scalar(select(User).where(User.telegram_id == telegram_id))
         if existing is not None:
-            raise DomainError(N_("Je bent al aangemeld. Typ /help voor wat je kunt doen."))
+            raise DomainError(N_("Je bent al geregistreerd. Typ /help voor wat je kunt doen."))
         invite = await session.scalar(
             select(Invite).where(Invite.code_hash == hash_code(code)).with_for_update()
         )

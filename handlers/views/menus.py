@@ -36,7 +36,7 @@ COMMANDS: list[tuple[str, str, Action | None]] = [
 ]
 
 PUBLIC = [
-    ("start", N_("aanmelden met je uitnodigingscode")),
+    ("start", N_("je registreren met je uitnodigingscode")),
     ("help", N_("uitleg")),
 ]
 
