@@ -11,6 +11,7 @@ class Action(StrEnum):
     SUBMIT_VRAAG = "submit_vraag"
     SUBMIT_MELDING = "submit_melding"
     HANDLE_ITEMS = "handle_items"  # pick up, hand over, record milestones, answer
+    VIEW_ITEMS = "view_items"  # /zaken and /zaak: what one sent or handles
     VIEW_ALL = "view_all"  # every wijkteam's dossiers
     VIEW_STATUS = "view_status"
     VIEW_ROSTER = "view_roster"
@@ -26,6 +27,7 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.SUBMIT_VRAAG: frozenset({Role.PARTNER}),
     Action.SUBMIT_MELDING: frozenset({Role.PARTNER, *_WORKERS}),
     Action.HANDLE_ITEMS: _WORKERS,
+    Action.VIEW_ITEMS: frozenset({Role.PARTNER, *_WORKERS}),
     Action.VIEW_ALL: frozenset({Role.TEAMLEIDER}),
     Action.VIEW_STATUS: _WORKERS,
     Action.VIEW_ROSTER: frozenset({*_WORKERS, Role.BEHEERDER}),

@@ -11,6 +11,7 @@ from telegram.ext import ContextTypes, ConversationHandler, MessageHandler
 from bot.ddas import Eindresultaat, Uitstroomreden
 from bot.i18n import N_, Text
 from bot.milestones import NEEDS_CONTACT, NEEDS_OUTCOME, NEEDS_REASON, NEEDS_SELF_RELIANT
+from bot.rights import Action, may, roles_of
 from bot.services import dossiers
 from bot.services.dossiers import DossierView
 from bot.vocabulary import (
@@ -79,11 +80,18 @@ async def list_my_items(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await reply(update, context, t(lang, "Je hebt geen open zaken."))
         return
     today = rt.deps.today()
+    handles = may(roles_of(user.role, user.beheerder), Action.HANDLE_ITEMS)
     lines: list[str] = [t(lang, "<b>Je open zaken ({n})</b>", n=str(len(items)))]
     for item in items:
         kind = Category(item.label).label if item.kind is ItemKind.DOSSIER else VraagTopic(item.label).label
         line: str = t(lang, "• <b>{ref}</b> {soort}", ref=item.ref, soort=Text(kind))
-        if item.next_due is not None and item.next_norm is not None:
+        if item.kind is ItemKind.VRAAG and not handles:  # the asker waits; the deadline is the worker's
+            line += (
+                t(lang, " · wacht op antwoord, uiterlijk {datum}", datum=item.next_due)
+                if item.next_due is not None
+                else t(lang, " · wacht op antwoord")
+            )
+        elif item.next_due is not None and item.next_norm is not None:
             line += t(
                 lang,
                 " · {norm} uiterlijk {datum} ({stand})",

@@ -113,12 +113,13 @@ async def test_join_with_deep_link_code_sets_role_and_commands(bot: Bot) -> None
         "Welkom, Anna! Je bent geregistreerd als medewerker voorliggend veld (wijkteam: Sociaal wijkteam Drunen)."
         in replies[0].text
     )
-    assert "/melding" in replies[1].text and "/zaak " not in replies[1].text
+    assert "/melding" in replies[1].text and "/zaak – één zaak bekijken" in replies[1].text
     menu = bot.fake.commands[(json.dumps({"chat_id": 6001, "type": "chat"}, sort_keys=True), "")]
     assert [c["command"] for c in menu] == [
         "melding",
         "vraag",
         "zaken",
+        "zaak",
         "taal",
         "privacy",
         "help",
@@ -675,6 +676,35 @@ async def test_the_sender_and_the_previous_holder_hear_what_became_of_the_dossie
     assert [m.text for m in sent] == [
         "SH-2026-0001 is afgesloten op woensdag 2 december 2026: niet verschenen, geen contact."
     ]
+
+
+async def test_a_partner_sees_what_they_need_in_zaak_zaken_and_help(bot: Bot, team: Team) -> None:
+    """Status, who has it and the next step (not the worker's reminder); a vraag waits for its
+    answer; /zaak is in the partner's help and menu; a closed dossier says why."""
+    p = team.partner
+    assert "/zaak – één zaak bekijken" in (await p.send("/help"))[0].text
+    await submit_melding(p, "vroegsignalering (RIS)")
+    await p.send("/vraag")
+    await p.press("schulden en schuldhulp")
+    await p.send("Hoe werkt een saneringskrediet?")
+    listing = (await p.send("/zaken"))[0].text.splitlines()  # ordered by the next deadline
+    assert listing[1:] == [
+        "• VR-2026-0001 schulden en schuldhulp · wacht op antwoord, uiterlijk vrijdag 4 december 2026",
+        "• SH-2026-0001 vroegsignalering (RIS) · Vroegsignalering uiterlijk woensdag 16 december 2026 "
+        "(nog 10 werkdagen)",
+    ]
+    card = (await p.send("/zaak SH-2026-0001"))[0]
+    assert "Status: nieuw, nog niet opgepakt; bij Karel KM (klantmanager)" in card.text
+    assert "Volgende stap: Vroegsignalering, uiterlijk woensdag 16 december 2026" in card.text
+    assert "Volgende herinnering" not in card.text and card.buttons == []
+    assert "Volgende herinnering" in (await team.km.send("/zaak SH-2026-0001"))[0].text
+    await team.km.press("Oppakken")
+    await team.km.press("Afsluiten")
+    await team.km.press("inwoner wil geen hulp")
+    await team.km.press("Vandaag")
+    closed = (await p.send("/zaak SH-2026-0001"))[0].text
+    assert "Afgesloten: inwoner wil geen hulp" in closed and "Volgende stap" not in closed
+    assert "/zaken" not in (await team.admin.send("/help"))[0].text  # refused for a beheerder
 
 
 async def test_zaken_and_zaak(bot: Bot, team: Team) -> None:

@@ -467,7 +467,7 @@ async def list_items(session: AsyncSession, deps: Deps, actor_telegram_id: int) 
             if may(roles, Action.VIEW_ALL):
                 mine_d = or_(mine_d, Dossier.assignee_id.is_(None))
                 mine_v = or_(mine_v, Vraag.assignee_id.is_(None))
-        elif may(roles, Action.SUBMIT_MELDING) or may(roles, Action.SUBMIT_VRAAG):
+        elif may(roles, Action.VIEW_ITEMS):
             mine_d, mine_v = Dossier.created_by_id == actor.id, Vraag.asker_id == actor.id
         else:
             raise NotAllowed()

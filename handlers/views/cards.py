@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from telegram import InlineKeyboardMarkup
 
 from bot.config import AppConfig
+from bot.ddas import Eindresultaat, Uitstroomreden
 from bot.i18n import N_, Text
 from bot.norms import verdict
 from bot.routing import RouteReason
@@ -18,6 +19,7 @@ from bot.vocabulary import (
     Category,
     ContactWay,
     Dagdeel,
+    DeadlineStatus,
     DossierStatus,
     Milestone,
     Role,
@@ -186,13 +188,38 @@ def dossier_card(lang: str, config: AppConfig, calendar: WorkCalendar, today: da
             due = t(lang, "uiterlijk {datum}", datum=deadline.due_date) if deadline.due_date else ""
             state = deadline_state(lang, calendar, today, deadline)
             lines.append(f"• {name}: {due} – {state}" if due else f"• {name}: {state}")
-    if view.next_reminder is not None:
+    reason = closing_reason(d)
+    if reason is not None:
+        lines += ["", t(lang, "Afgesloten: {reden}", reden=reason)]
+    if view.can_handle and view.next_reminder is not None:
         at = calendar.local(view.next_reminder.due_at)
         lines += [
             "",
             t(lang, "Volgende herinnering: {datum} om {tijd}", datum=at.date(), tijd=at.strftime("%H:%M")),
         ]
+    elif not view.can_handle:  # the sender: what happens next, not the worker's reminders
+        running = [x for x in view.deadlines if x.status == DeadlineStatus.LOPEND and x.due_date]
+        nearest = min(running, key=lambda x: x.due_date or date.max, default=None)
+        if nearest is not None:
+            lines += [
+                "",
+                t(
+                    lang,
+                    "Volgende stap: {norm}, uiterlijk {datum}",
+                    norm=deadline_name(lang, config, nearest.norm, nearest.seq),
+                    datum=nearest.due_date,
+                ),
+            ]
     return "\n".join(lines)
+
+
+def closing_reason(dossier: Dossier) -> Text | None:
+    """Why a closed dossier ended: DDAS's uitstroomreden or eindresultaat, in words."""
+    if dossier.uitstroomreden:
+        return Text(Uitstroomreden(dossier.uitstroomreden).label)
+    if dossier.eindresultaat:
+        return Text(Eindresultaat(dossier.eindresultaat).label)
+    return None
 
 
 def dossier_buttons(lang: str, view: DossierView) -> InlineKeyboardMarkup | None:

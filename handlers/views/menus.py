@@ -21,8 +21,8 @@ logger = logging.getLogger(__name__)
 COMMANDS: list[tuple[str, str, Action | None]] = [
     ("melding", N_("een inwoner aanmelden (melding)"), Action.SUBMIT_MELDING),
     ("vraag", N_("een schuldvraag stellen"), Action.SUBMIT_VRAAG),
-    ("zaken", N_("mijn open zaken"), None),
-    ("zaak", N_("één zaak bekijken: /zaak SH-2026-0042"), Action.HANDLE_ITEMS),
+    ("zaken", N_("mijn open zaken"), Action.VIEW_ITEMS),
+    ("zaak", N_("één zaak bekijken: /zaak SH-2026-0042"), Action.VIEW_ITEMS),
     ("afwezig", N_("afwezigheid doorgeven"), Action.REGISTER_ABSENCE),
     ("rooster", N_("het rooster van deze week"), Action.VIEW_ROSTER),
     ("status", N_("hoe staan de normen ervoor"), Action.VIEW_STATUS),

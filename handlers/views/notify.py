@@ -12,11 +12,9 @@ from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import Forbidden, TelegramError
 
 from bot.config import AppConfig
-from bot.ddas import Eindresultaat, Uitstroomreden
-from bot.i18n import Text
 from bot.services.dossiers import Answered, HandedOver, Recorded
 from bot.vocabulary import Milestone
-from handlers.views.cards import dossier_notification, vraag_notification
+from handlers.views.cards import closing_reason, dossier_notification, vraag_notification
 from handlers.views.keyboards import new_item_buttons, open_dossier_button
 from handlers.views.text import escape, split_message, t
 
@@ -164,15 +162,6 @@ async def tell_about_hand_over(bot: Bot, by: User, moved: HandedOver) -> None:
         await deliver(bot, previous, text)
 
 
-def _closing_reason(recorded: Recorded) -> Text | None:
-    dossier = recorded.dossier
-    if dossier.uitstroomreden:
-        return Text(Uitstroomreden(dossier.uitstroomreden).label)
-    if dossier.eindresultaat:
-        return Text(Eindresultaat(dossier.eindresultaat).label)
-    return None
-
-
 async def tell_sender_of_step(bot: Bot, recorded: Recorded, day: date) -> None:
     """The colleague who sent the melding hears of the first contact and of the closing (with its
     reason, so the wijkteam can follow up); one short message each."""
@@ -181,7 +170,7 @@ async def tell_sender_of_step(bot: Bot, recorded: Recorded, day: date) -> None:
         return
     lang, ref = sender.language, recorded.dossier.ref
     if Milestone.AFGESLOTEN in recorded.kinds:
-        reason = _closing_reason(recorded)
+        reason = closing_reason(recorded.dossier)
         text = (
             t(lang, "{ref} is afgesloten op {datum}: {reden}.", ref=ref, datum=day, reden=reason)
             if reason is not None

@@ -21,7 +21,8 @@ INVITE_EXPLANATION = N_(
 HELP_INTRO = {
     Role.PARTNER: N_(
         "Stuur een schuldvraag met /vraag of meld een inwoner aan met /melding. Je hoort wie het "
-        "oppakt en wanneer. Met /zaken zie je wat je hebt ingestuurd."
+        "oppakt en wanneer, wanneer er eerste contact is en wanneer het dossier wordt afgesloten. Met "
+        "/zaken zie je wat je hebt ingestuurd, met /zaak de stand van één dossier."
     ),
     Role.KLANTMANAGER: N_(
         "Nieuwe meldingen en vragen komen hier binnen met knoppen om ze op te pakken. Met /zaken zie je "
@@ -43,8 +44,9 @@ PRIVACY_TEXT = N_(
     "<b>Wat de bot bewaart</b>\n"
     "• van jou: je Telegram-id, naam (staat daar een telefoonnummer of ander persoonsgegeven in, "
     "dan je rol en een nummer), rol, wijkteam en taal;\n"
-    "• van een zaak: het dossiernummer, de categorie, het wijkteam, de datums van de stappen en "
-    "eventueel het RIS-nummer;\n"
+    "• van een zaak: het dossiernummer, de categorie, het wijkteam, de datums van de stappen met "
+    "hun uitkomst (zoals de reden van afsluiten), en bij vroegsignalering eventueel het RIS-nummer, "
+    "de soort signaalpartner en de organisatie, en of het een crisissignaal of warme overdracht was;\n"
     "• je vraag en het antwoord, en de korte omschrijving bij een melding. Die vrije tekst wordt "
     "{dagen} dagen na het afsluiten verwijderd; de cijfers blijven.\n"
     "• een logboek van wie wat deed met welke zaak, zonder berichtteksten.\n\n"
