@@ -68,6 +68,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
             button(work.choose_colleague, cb.HandOver),
             button(work.hand_over, cb.HandOverTo),
             button(work.open_dossier, cb.OpenDossier),
+            button(work.open_vraag, cb.OpenVraag),
             button(roster.roster_week, cb.RosterWeek),
             button(roster.roster_edit, cb.RosterEdit),
             button(roster.roster_team, cb.RosterTeam),

@@ -51,13 +51,22 @@ from handlers.views.callbacks import (
     HandOverTo,
     MilestoneDay,
     OpenDossier,
+    OpenVraag,
     PickUp,
     ReachedChoice,
     RecordMilestone,
     SelfReliantChoice,
     UitstroomChoice,
 )
-from handlers.views.cards import deadline_name, deadline_state, dossier_buttons, dossier_card, due_phrase
+from handlers.views.cards import (
+    deadline_name,
+    deadline_state,
+    dossier_buttons,
+    dossier_card,
+    due_phrase,
+    vraag_card,
+    vraag_card_buttons,
+)
 from handlers.views.keyboards import choice, day_buttons, keyboard, pairs, vraag_buttons
 from handlers.views.notify import deliver, tell_about_hand_over, tell_new_holder, tell_sender_of_step
 from handlers.views.text import label, t
@@ -100,10 +109,9 @@ async def list_my_items(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
                 stand=due_phrase(lang, rt.deps.calendar, today, item.next_due),
             )
         lines.append(line)
-    buttons = [
-        (item.ref, OpenDossier(item.ref))
+    buttons: list[tuple[str, Button]] = [
+        (item.ref, OpenDossier(item.ref) if item.kind is ItemKind.DOSSIER else OpenVraag(item.ref))
         for item in items[:MAX_LISTED_BUTTONS]
-        if item.kind is ItemKind.DOSSIER
     ]
     await reply(update, context, "\n".join(lines), keyboard(pairs(buttons, 3)) if buttons else None)
 
@@ -117,6 +125,13 @@ async def _send_card(update: Update, context: ContextTypes.DEFAULT_TYPE, view: D
 async def _show_dossier(
     update: Update, context: ContextTypes.DEFAULT_TYPE, telegram_id: int, ref: str
 ) -> None:
+    """A dossier's card, or a vraag's when the reference names one."""
+    if dossiers.is_vraag_ref(ref):
+        rt, lang = runtime(context), language(context)
+        vraag = await call(context, dossiers.get_vraag, telegram_id, ref)
+        text = vraag_card(lang, rt.deps.config, rt.deps.calendar, rt.deps.today(), vraag)
+        await reply(update, context, text, vraag_card_buttons(lang, vraag))
+        return
     view = await call(context, dossiers.get_dossier, telegram_id, ref)
     await _send_card(update, context, view)
 
@@ -141,6 +156,17 @@ async def show_dossier(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def open_dossier(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A dossier button in /zaken or under a reminder."""
     found = await pressed_by(update, context, OpenDossier)
+    if found is None or update.callback_query is None:
+        return
+    user, picked = found
+    await update.callback_query.answer()
+    await _show_dossier(update, context, user.telegram_id, picked.ref)
+
+
+@domain_errors()
+async def open_vraag(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A vraag button in /zaken."""
+    found = await pressed_by(update, context, OpenVraag)
     if found is None or update.callback_query is None:
         return
     user, picked = found

@@ -707,6 +707,32 @@ async def test_a_partner_sees_what_they_need_in_zaak_zaken_and_help(bot: Bot, te
     assert "/zaken" not in (await team.admin.send("/help"))[0].text  # refused for a beheerder
 
 
+async def test_a_vraag_is_a_case_for_its_asker_and_its_holder(bot: Bot, team: Team) -> None:
+    p, km = team.partner, team.km
+    await p.send("/vraag")
+    await p.press("schulden en schuldhulp")
+    await p.send("Hoe werkt een saneringskrediet?")
+    card = (await p.send("/zaak vr-2026-1"))[0]  # loosely typed
+    assert card.text.splitlines()[:3] == [
+        "VR-2026-0001 · vraag over schulden en schuldhulp · Sociaal wijkteam Drunen",
+        "Status: nieuw, nog niet opgepakt; bij Karel KM (klantmanager)",
+        "Van: Pien Partner",
+    ]
+    assert "Wacht op antwoord, uiterlijk vrijdag 4 december 2026" in card.text and card.buttons == []
+    listing = (await km.send("/zaken"))[0]
+    assert ("VR-2026-0001", "zv:VR-2026-0001") in listing.buttons
+    await km.press("VR-2026-0001")
+    assert "Antwoord uiterlijk vrijdag 4 december 2026 – ⏳ nog 2 werkdagen" in km.last.text
+    assert [b for b, _ in km.last.buttons] == ["Beantwoorden", "Oppakken", "Overdragen"]
+    await km.press("Beantwoorden")
+    await km.send("Een saneringskrediet lost alle schulden in één keer af.")
+    card = (await p.send("/zaak VR-2026-0001"))[0]
+    assert "Status: beantwoord; bij Karel KM (klantmanager)" in card.text
+    assert "Beantwoord op woensdag 2 december 2026" in card.text
+    assert "Een saneringskrediet lost alle schulden in één keer af." in card.text
+    assert "die jij mag zien" in (await team.partner_vlijmen.send("/zaak VR-2026-0001"))[0].text
+
+
 async def test_zaken_and_zaak(bot: Bot, team: Team) -> None:
     assert (await team.km.send("/zaken"))[0].text == "Je hebt geen open zaken."
     await submit_melding(team.partner, "aanmelding derden")

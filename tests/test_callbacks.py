@@ -19,6 +19,7 @@ EXAMPLES: list[cb.Button] = [
     cb.HandOverTo(REF, 12),
     cb.OpenDossier(REF),
     cb.AnswerVraag("VR-2026-0001"),
+    cb.OpenVraag("VR-2026-0002"),
     cb.RecordMilestone(REF, Milestone.FR_SCHULDEISERS),
     cb.ContactWayChoice(ContactWay.HUISBEZOEK),
     cb.ReachedChoice(True),
@@ -103,6 +104,7 @@ def test_the_wire_format_stays_what_old_messages_carry() -> None:
         (cb.HandOverTo, "hot:SH-2026-0001:3000000000"),  # beyond the 32-bit user ids
         (cb.AnswerVraag, "ans:SH-2026-0001"),  # only a vraag is answered
         (cb.OpenDossier, "zk:VR-2026-0001"),
+        (cb.OpenVraag, "zv:SH-2026-0001"),
         (cb.RecordMilestone, "ms:VR-2026-0001:eerste_contact"),
         (cb.RecordMilestone, "ms:SH-2026-0001:opgepakt"),  # follows by itself, never recorded
         (cb.RecordMilestone, "ms:SH-2026-0001:financiele_rust"),

@@ -170,6 +170,42 @@ async def get_dossier(session: AsyncSession, deps: Deps, actor_telegram_id: int,
         return await _view(session, actor, dossier)
 
 
+def is_vraag_ref(ref: str) -> bool:
+    """Whether a reference (typed loosely) names a vraag rather than a dossier."""
+    return _is_vraag_ref(ref)
+
+
+@dataclass(frozen=True)
+class VraagView:
+    """One vraag as its card shows it, to the asker and to the Kredietbank."""
+
+    vraag: Vraag
+    wijkteam: str
+    asker: User | None
+    assignee: User | None
+    deadline: Deadline | None
+    can_handle: bool  # the actor may pick it up, hand it over and answer it
+
+
+async def get_vraag(session: AsyncSession, deps: Deps, actor_telegram_id: int, ref: str) -> VraagView:
+    """/zaak VR-...: one vraag, for its asker and for whoever may handle it."""
+    async with transaction(session):
+        actor = await load_actor(session, actor_telegram_id)
+        vraag = await _vraag(session, actor, ref, handle=False)
+        team = await session.get(Wijkteam, vraag.wijkteam_id)
+        deadline = await session.scalar(
+            select(Deadline).where(Deadline.vraag_id == vraag.id).order_by(Deadline.seq).limit(1)
+        )
+        return VraagView(
+            vraag,
+            team.naam if team else "",
+            await session.get(User, vraag.asker_id),
+            await session.get(User, vraag.assignee_id) if vraag.assignee_id else None,
+            deadline,
+            may(user_roles(actor), Action.HANDLE_ITEMS),
+        )
+
+
 async def _item(session: AsyncSession, actor: User, ref: str) -> Dossier | Vraag:
     if _is_vraag_ref(ref):
         return await _vraag(session, actor, ref, handle=True)

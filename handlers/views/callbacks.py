@@ -174,6 +174,14 @@ class OpenDossier(Button):
 
 
 @dataclass(frozen=True)
+class OpenVraag(Button):
+    """A vraag in /zaken."""
+
+    PREFIX: ClassVar[str] = "zv"
+    ref: str = field(metadata=_meta(VRAAG_REF))
+
+
+@dataclass(frozen=True)
 class AnswerVraag(Button):
     """Beantwoorden."""
 

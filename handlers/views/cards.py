@@ -12,7 +12,7 @@ from bot.ddas import Eindresultaat, Uitstroomreden
 from bot.i18n import N_, Text
 from bot.norms import verdict
 from bot.routing import RouteReason
-from bot.services.dossiers import DossierView
+from bot.services.dossiers import DossierView, VraagView
 from bot.services.intake import Routed
 from bot.vocabulary import (
     Beschikking,
@@ -24,10 +24,11 @@ from bot.vocabulary import (
     Milestone,
     Role,
     Verdict,
+    VraagStatus,
     VraagTopic,
 )
 from bot.workcalendar import WorkCalendar
-from handlers.views.keyboards import new_item_buttons, working_buttons
+from handlers.views.keyboards import new_item_buttons, vraag_buttons, working_buttons
 from handlers.views.text import Html, escape, t, tn
 
 if TYPE_CHECKING:
@@ -229,3 +230,56 @@ def dossier_buttons(lang: str, view: DossierView) -> InlineKeyboardMarkup | None
     if view.dossier.status == DossierStatus.NIEUW:
         return new_item_buttons(lang, view.dossier.ref, is_vraag=False)
     return working_buttons(lang, view.dossier.ref, view.recordable)
+
+
+_VRAAG_STATUS = {
+    VraagStatus.NIEUW: N_("nieuw, nog niet opgepakt"),
+    VraagStatus.OPGEPAKT: N_("opgepakt"),
+    VraagStatus.BEANTWOORD: N_("beantwoord"),
+}
+
+
+def vraag_card(lang: str, config: AppConfig, calendar: WorkCalendar, today: date, view: VraagView) -> str:
+    """One vraag: who has it, the question, the answer or until when it is due."""
+    v = view.vraag
+    lines = [
+        f"<b>{escape(v.ref)}</b> · "
+        + t(
+            lang,
+            "vraag over {onderwerp} · {wijkteam}",
+            onderwerp=Text(VraagTopic(v.topic).label),
+            wijkteam=view.wijkteam,
+        ),
+        t(
+            lang,
+            "Status: {status}; bij {wie}",
+            status=Text(_VRAAG_STATUS[VraagStatus(v.status)]),
+            wie=who(lang, view.assignee),
+        ),
+        t(lang, "Van: {naam}", naam=view.asker.display_name if view.asker else "?"),
+    ]
+    if v.text:
+        lines.append(f"<blockquote>{escape(v.text)}</blockquote>")
+    if v.status == VraagStatus.BEANTWOORD:
+        if v.answered_at is not None:
+            lines.append(t(lang, "Beantwoord op {datum}", datum=calendar.local(v.answered_at).date()))
+        if v.answer:
+            lines.append(escape(v.answer))
+    elif view.deadline is not None and view.deadline.due_date is not None:
+        if view.can_handle:
+            state = deadline_state(lang, calendar, today, view.deadline)
+            lines.append(
+                t(lang, "Antwoord uiterlijk {datum} – {stand}", datum=view.deadline.due_date, stand=state)
+            )
+        else:
+            lines.append(t(lang, "Wacht op antwoord, uiterlijk {datum}", datum=view.deadline.due_date))
+    return "\n".join(lines)
+
+
+def vraag_card_buttons(lang: str, view: VraagView) -> InlineKeyboardMarkup | None:
+    """Oppakken, Overdragen and Beantwoorden for whoever may handle an open vraag; none otherwise."""
+    if not view.can_handle or view.vraag.status == VraagStatus.BEANTWOORD:
+        return None
+    if view.vraag.status == VraagStatus.NIEUW:
+        return new_item_buttons(lang, view.vraag.ref, is_vraag=True)
+    return vraag_buttons(lang, view.vraag.ref)
