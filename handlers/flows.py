@@ -107,6 +107,8 @@ def stopper(
 
     async def stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         for key in keys:
+            if key in user_data(context):
+                await clear_asked(update, context, key)  # the open question's buttons go too
             user_data(context).pop(key, None)
         await reply(update, context, t(language(context), message))
         return END
@@ -148,7 +150,11 @@ async def ask(
 
 async def clear_asked(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str) -> None:
     """A typed answer was taken: the question's buttons go (an edited or deleted message is fine)."""
-    message_id = draft(context, key).pop(ASKED, None)
+    await drop_buttons(update, context, draft(context, key).pop(ASKED, None))
+
+
+async def drop_buttons(update: Update, context: ContextTypes.DEFAULT_TYPE, message_id: int | None) -> None:
+    """Take the buttons off one of the bot's messages in this chat."""
     if message_id is None or update.effective_chat is None:
         return
     with contextlib.suppress(BadRequest):

@@ -65,7 +65,7 @@ async def start_melding(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
         return END
     lang = user.language
     buttons = [(c.label, MeldingCategory(c)) for c in Category]
-    await reply(update, context, t(lang, "Nieuwe melding. Welke soort?"), choice(lang, buttons, 1))
+    await ask(update, context, KEY, t(lang, "Nieuwe melding. Welke soort?"), choice(lang, buttons, 1))
     return CATEGORY
 
 

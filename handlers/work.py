@@ -35,6 +35,7 @@ from handlers.flows import (
     conversation,
     day_pressed,
     draft,
+    drop_buttons,
     stopper,
     typed_choice,
     typed_day,
@@ -59,6 +60,7 @@ from handlers.views.callbacks import (
     UitstroomChoice,
 )
 from handlers.views.cards import (
+    colleague_label,
     deadline_name,
     deadline_state,
     dossier_buttons,
@@ -187,6 +189,7 @@ async def acknowledge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if done.already:
         return
     if done.view is not None:
+        await query.edit_message_reply_markup(None)  # the card below carries the buttons now
         await _send_card(update, context, done.view)
     else:
         await query.edit_message_reply_markup(vraag_buttons(user.language, done.ref))
@@ -207,9 +210,12 @@ async def choose_colleague(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if found is None or query is None:
         return
     user, picked = found
-    people = await call(context, dossiers.colleagues, user.telegram_id)
+    people = await call(context, dossiers.colleagues, user.telegram_id, picked.ref)
     await query.answer()
-    buttons = [(p.display_name, HandOverTo(picked.ref, p.id)) for p in people]
+    lang = user.language
+    buttons: list[tuple[str, Button]] = [
+        (colleague_label(lang, c.user, c.absent), HandOverTo(picked.ref, c.user.id)) for c in people
+    ]
     await reply(
         update,
         context,
@@ -266,9 +272,10 @@ async def _next_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             for way in ContactWay
             if way.can_reach or kind is Milestone.CONTACTPOGING
         ]
-        await reply(
+        await ask(
             update,
             context,
+            KEY,
             t(lang, "{ref} – {stap}: hoe heb je contact gezocht?", ref=ref, stap=what),
             choice(lang, ways, 3),
         )
@@ -278,30 +285,34 @@ async def _next_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             step["reached"] = False  # a letter, card or message does not reach the inwoner yet
         else:
             yes_no = [(N_("Ja"), ReachedChoice(True)), (N_("Nee"), ReachedChoice(False))]
-            await reply(update, context, t(lang, "Heb je de inwoner bereikt?"), choice(lang, yes_no))
+            await ask(update, context, KEY, t(lang, "Heb je de inwoner bereikt?"), choice(lang, yes_no))
             return REACHED
     if kind is Milestone.CONTACTPOGING and "dagdeel" not in step:
         parts = [(part.label, DagdeelChoice(part)) for part in Dagdeel]
-        await reply(update, context, t(lang, "Op welk dagdeel?"), choice(lang, parts, 3))
+        await ask(update, context, KEY, t(lang, "Op welk dagdeel?"), choice(lang, parts, 3))
         return DAGDEEL
     if kind in NEEDS_OUTCOME and "outcome" not in step:
         outcomes = [(b.label, BeschikkingChoice(b)) for b in Beschikking]
-        await reply(
+        await ask(
             update,
             context,
+            KEY,
             t(lang, "{ref} – beschikking: toelating of afwijzing?", ref=ref),
             choice(lang, outcomes),
         )
         return OUTCOME
     if kind in NEEDS_SELF_RELIANT and "self" not in step:
         reliant = [(N_("Ja"), SelfReliantChoice(True)), (N_("Nee"), SelfReliantChoice(False))]
-        await reply(update, context, t(lang, "Is de inwoner financieel zelfredzaam?"), choice(lang, reliant))
+        await ask(
+            update, context, KEY, t(lang, "Is de inwoner financieel zelfredzaam?"), choice(lang, reliant)
+        )
         return SELF_RELIANT
     if kind in NEEDS_REASON and "reason" not in step:
         return await _ask_reason(update, context)
-    await reply(
+    await ask(
         update,
         context,
+        KEY,
         t(
             lang,
             "{ref} – {stap}: op welke datum? Kies een knop of typ een datum, bijvoorbeeld 3-12-2026.",
@@ -429,7 +440,11 @@ async def day_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 @domain_errors(DAY, give_up=END, flow=KEY)
 async def day_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """A typed date."""
-    return await _record(update, context, typed_day(update, runtime(context).deps.today()))
+    day = typed_day(update, runtime(context).deps.today())
+    asked = draft(context, KEY).get(ASKED)
+    state = await _record(update, context, day)  # a date it cannot use asks again, buttons kept
+    await drop_buttons(update, context, asked)
+    return state
 
 
 async def _record(update: Update, context: ContextTypes.DEFAULT_TYPE, day: date) -> int:

@@ -259,6 +259,7 @@ async def test_annuleer_at_any_step_stores_nothing(bot: Bot, team: Team, steps: 
     replies = await p.send("/annuleer")
     assert replies[-1].text == "Gestopt. Er is niets opgeslagen."
     assert await count(bot, Dossier) == 0
+    assert all(m.buttons == [] for m in bot.fake.sent_to(p.user_id))  # the open question's buttons went
     after = await p.send("3-12-2026")  # the flow is over: free text is not a date step any more
     assert "Dat begrijp ik niet" in after[0].text
 
@@ -508,7 +509,8 @@ async def test_a_close_button_of_the_other_list_does_nothing(bot: Bot, team: Tea
     for step in ("eerste contact", "telefonisch", "Vandaag", "plan van aanpak", "Vandaag", "Afsluiten"):
         await km.press(step)
     assert km.last.text == "Waarom eindigt het schuldhulptraject SH-2026-0001?"
-    await km.press("informatie gegeven", old_list)
+    assert old_list.buttons == []  # /annuleer took them away; a forged press of one does nothing
+    await km.press("x", old_list, data="mse:informatie")
     answer = list(bot.fake.callback_answers.values())[-1]
     assert answer["text"] == "Deze knop werkt niet (meer)."
     again = await km.send("weet ik niet")
@@ -614,8 +616,9 @@ async def test_double_tap_on_oppakken_changes_nothing_and_others_are_told(bot: B
     await submit_melding(team.partner, "nieuwe aanmelding")
     first_card = team.km.last
     await team.km.press("Oppakken", first_card)
+    assert first_card.buttons == []  # its buttons went; the card below has the dossier's own
     before = len(bot.fake.sent_to(team.partner.user_id))
-    await team.km.press("Oppakken", first_card)
+    await team.km.press("x", first_card, data="ack:SH-2026-0001")  # a second tap that got through
     assert len(bot.fake.sent_to(team.partner.user_id)) == before  # nobody told twice
     await team.leader.send("/zaak SH-2026-0001")
     # the teamleider presses a stale Oppakken from another message
@@ -628,18 +631,43 @@ async def test_hand_over_to_a_colleague(bot: Bot, team: Team) -> None:
     await submit_melding(team.partner, "nieuwe aanmelding")
     await team.km.press("Overdragen")
     assert team.km.last.text == "Aan wie draag je SH-2026-0001 over?"
-    assert [b for b, _ in team.km.last.buttons] == ["Bea BC", "Kees KM", "Tineke TL"]
-    await team.km.press("Bea BC")
+    assert [b for b, _ in team.km.last.buttons] == [
+        "Bea BC (budgetcoach)",
+        "Kees KM (klantmanager)",
+        "Tineke TL (teamleider)",
+    ]
+    await team.km.press("Bea BC (budgetcoach)")
     assert team.km.last.text == "SH-2026-0001 is overgedragen aan Bea BC."
     assert team.bc.last.text.startswith("↪️ Karel KM heeft SH-2026-0001 aan jou overgedragen.")
     assert ("Oppakken", "ack:SH-2026-0001") in team.bc.last.buttons
+
+
+async def test_the_hand_over_list_leaves_out_the_holder_and_an_old_card_does_not_take_it_back(
+    bot: Bot, team: Team
+) -> None:
+    await submit_melding(team.partner, "nieuwe aanmelding")
+    old_card = team.km.last
+    await team.bc.send("/afwezig")
+    await team.bc.press("Vandaag")
+    await team.leader.send("/zaak SH-2026-0001")
+    await team.leader.press("x", team.leader.last, data="ho:SH-2026-0001")
+    # not the teamleider, not the holder (Karel KM); who is away today says so
+    assert [b for b, _ in team.leader.last.buttons] == [
+        "Bea BC (budgetcoach, afwezig)",
+        "Kees KM (klantmanager)",
+    ]
+    await team.leader.press("Kees KM (klantmanager)")
+    await team.km.press("Oppakken", old_card)
+    answer = list(bot.fake.callback_answers.values())[-1]
+    assert answer["text"] == "SH-2026-0001 is nu bij Kees KM; alleen die of de teamleider kan het oppakken."
+    assert "bij Kees KM" in (await team.leader.send("/zaak SH-2026-0001"))[0].text
 
 
 async def test_a_picked_up_dossier_handed_over_opens_straight_away(bot: Bot, team: Team) -> None:
     await submit_melding(team.partner, "nieuwe aanmelding")
     await team.km.press("Oppakken")
     await team.km.press("Overdragen")
-    await team.km.press("Bea BC")
+    await team.km.press("Bea BC (budgetcoach)")
     assert team.bc.last.buttons == [("Dossier openen", "zk:SH-2026-0001")]
     await team.bc.press("Dossier openen")
     assert "Status: opgepakt; bij Bea BC (budgetcoach)" in team.bc.last.text
@@ -660,7 +688,7 @@ async def test_the_sender_and_the_previous_holder_hear_what_became_of_the_dossie
     assert partner.last.text == "SH-2026-0001: eerste contact met de inwoner op woensdag 2 december 2026."
     await team.leader.send("/zaak SH-2026-0001")
     await team.leader.press("x", team.leader.last, data="ho:SH-2026-0001")
-    await team.leader.press("Bea BC")
+    await team.leader.press("Bea BC (budgetcoach)")
     assert partner.last.text == "SH-2026-0001 is overgedragen aan Bea BC."
     assert (
         km.last.text == "Tineke TL heeft SH-2026-0001 overgedragen aan Bea BC; je hebt er geen werk meer aan."

@@ -389,7 +389,8 @@ async def test_acknowledged_by_someone_else_and_hand_over(
         rostered.budgetcoach.id,
     )
     names = [
-        u.display_name for u in await dossiers.colleagues(session, deps, rostered.klantmanager.telegram_id)
+        c.user.display_name
+        for c in await dossiers.colleagues(session, deps, rostered.klantmanager.telegram_id)
     ]
     assert names == ["Bea BC", "Kees KM", "Tineke TL"]
 

@@ -14,7 +14,7 @@ from bot import milestones as rules
 from bot.ddas import Eindresultaat, Uitstroomreden, is_traject
 from bot.errors import DomainError, NotAllowed, NotFound
 from bot.i18n import N_
-from bot.models import Deadline, Dossier, MilestoneRecord, Reminder, User, Vraag, Wijkteam
+from bot.models import Absence, Deadline, Dossier, MilestoneRecord, Reminder, User, Vraag, Wijkteam
 from bot.rights import Action, may
 from bot.services.common import (
     Deps,
@@ -245,6 +245,14 @@ async def acknowledge(session: AsyncSession, deps: Deps, actor_telegram_id: int,
                 ref=item.ref,
                 naam=holder.display_name if holder else "?",
             )
+        if item.assignee_id not in (None, actor.id) and not may(user_roles(actor), Action.VIEW_ALL):
+            # an old card of an item handed over since: it stays with its holder
+            holder = await session.get(User, item.assignee_id)
+            raise DomainError(
+                N_("{ref} is nu bij {naam}; alleen die of de teamleider kan het oppakken."),
+                ref=item.ref,
+                naam=holder.display_name if holder else "?",
+            )
         item.assignee_id, item.acknowledged_at = actor.id, deps.now()
         view = None
         if isinstance(item, Dossier):
@@ -312,21 +320,39 @@ async def hand_over(
     return HandedOver(item.ref, previous, target, dossier, vraag, team.naam if team else "", asker, sender)
 
 
-async def colleagues(session: AsyncSession, deps: Deps, actor_telegram_id: int) -> list[User]:
-    """Active Kredietbank colleagues one can hand over to (not oneself)."""
+@dataclass(frozen=True)
+class Colleague:
+    """Someone an item can go to, with what a hand-over list shows of them."""
+
+    user: User
+    absent: bool  # away today (a hand-over still works; the reminders then go to the teamleiders)
+
+
+async def colleagues(
+    session: AsyncSession, deps: Deps, actor_telegram_id: int, ref: str | None = None
+) -> list[Colleague]:
+    """Active Kredietbank colleagues one can hand over to: not oneself, not the item's holder."""
     async with transaction(session):
         actor = await load_actor(session, actor_telegram_id)
         require(actor, Action.HANDLE_ITEMS)
+        holder = (await _item(session, actor, ref)).assignee_id if ref else None
         users = await session.scalars(
             select(User)
             .where(
                 User.active.is_(True),
                 User.id != actor.id,
+                User.id != (holder or 0),
                 User.role.in_([Role.KLANTMANAGER, Role.BUDGETCOACH, Role.TEAMLEIDER]),
             )
             .order_by(User.display_name)
         )
-        return list(users)
+        today = deps.today()
+        away = set(
+            await session.scalars(
+                select(Absence.user_id).where(Absence.first_day <= today, Absence.last_day >= today)
+            )
+        )
+        return [Colleague(u, u.id in away) for u in users]
 
 
 def _milestone(deps: Deps, dossier: Dossier, actor: User | None, step: rules.Step) -> MilestoneRecord:

@@ -9,7 +9,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.config import AppConfig
 from bot.ddas import Eindresultaat, Uitstroomreden
-from bot.i18n import N_, Text
+from bot.i18n import N_, Text, gettext
 from bot.norms import verdict
 from bot.routing import RouteReason
 from bot.services.dossiers import DossierView, VraagView
@@ -283,3 +283,11 @@ def vraag_card_buttons(lang: str, view: VraagView) -> InlineKeyboardMarkup | Non
     if view.vraag.status == VraagStatus.NIEUW:
         return new_item_buttons(lang, view.vraag.ref, is_vraag=True)
     return vraag_buttons(lang, view.vraag.ref)
+
+
+def colleague_label(lang: str, user: User, absent: bool) -> str:
+    """A hand-over button: name, function, and whether they are away today."""
+    role = gettext(Role(user.role).label, lang)  # a button: plain text, no HTML escaping
+    if absent:
+        return gettext("{naam} ({functie}, afwezig)", lang, naam=user.display_name, functie=role)
+    return gettext("{naam} ({functie})", lang, naam=user.display_name, functie=role)
