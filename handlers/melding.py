@@ -45,7 +45,7 @@ from handlers.views.callbacks import (
     SkipRisNumber,
     WarmChoice,
 )
-from handlers.views.cards import routed_line
+from handlers.views.cards import past_due_warning, routed_line
 from handlers.views.keyboards import choice, day_buttons, keyboard, pairs
 from handlers.views.notify import announce_dossier
 from handlers.views.text import label, t
@@ -456,6 +456,8 @@ async def _send(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
                 datum=first.due_date,
             )
         )
+        if first.due_date < rt.deps.today():
+            lines.append(past_due_warning(lang, first.due_date))
     await reply(update, context, "\n".join(lines))
     await announce_dossier(
         context.bot,
@@ -466,6 +468,7 @@ async def _send(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         first,
         result.sender,
         result.routed.teamleiders,
+        rt.deps.today(),
     )
     return END
 

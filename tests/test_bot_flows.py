@@ -217,6 +217,16 @@ async def test_bad_meldingsdatum_is_explained_and_asked_again(
     assert "Meldingsdatum: dinsdag 1 december 2026" in p.last.text
 
 
+async def test_a_melding_dated_past_its_first_termijn_is_accepted_with_a_warning(
+    bot: Bot, team: Team
+) -> None:
+    replies = await submit_melding(team.partner, "nieuwe aanmelding", date_text="2-11-2026")
+    warning = "⚠️ De termijn is al verlopen op maandag 30 november 2026: de meldingsdatum ligt ver terug."
+    assert "Eerste termijn (Wgs: eerste gesprek): uiterlijk maandag 30 november 2026." in replies[0]
+    assert warning in replies[0]
+    assert team.km.last.text.startswith("📥 Nieuwe melding SH-2026-0001") and warning in team.km.last.text
+
+
 async def test_bad_ris_number_and_personal_data_are_refused_and_not_stored(bot: Bot, team: Team) -> None:
     p = team.partner
     await p.send("/melding")
@@ -914,7 +924,7 @@ async def test_status_for_teamleider_worker_and_others(bot: Bot, team: Team, clo
     assert own.startswith("📊 Status – jouw zaken")
     assert "Nieuw deze week: 2 meldingen" in own
     assert "Nieuw deze week: 0 meldingen" in (await team.bc.send("/status"))[0].text
-    assert "wijkteam vlijmen" in (await team.leader.send("/status vlijmen"))[0].text
+    assert "📊 Status – Sociaal wijkteam Vlijmen" in (await team.leader.send("/status vlijmen"))[0].text
     assert "Wijkteam 'atlantis' bestaat niet." in (await team.leader.send("/status atlantis"))[0].text
     assert (await team.partner.send("/status"))[0].text == "Dat mag je met jouw rol niet doen."
 

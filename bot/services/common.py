@@ -98,8 +98,8 @@ async def load_actor(session: AsyncSession, telegram_id: int) -> User:
     if user is None:
         raise NotAllowed(
             N_(
-                "Je bent nog niet geregistreerd bij de bot. Vraag je teamleider of de beheerder om "
-                "een uitnodiging."
+                "Je bent nog niet geregistreerd bij de bot. Vraag de functioneel beheerder om een "
+                "uitnodiging."
             )
         )
     if not user.active:

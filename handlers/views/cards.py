@@ -92,7 +92,13 @@ def routed_line(lang: str, routed: Routed, today: date) -> str:
 
 
 def dossier_notification(
-    lang: str, config: AppConfig, dossier: Dossier, team: str, first: Deadline | None, sender: User | None
+    lang: str,
+    config: AppConfig,
+    dossier: Dossier,
+    team: str,
+    first: Deadline | None,
+    sender: User | None,
+    today: date | None = None,
 ) -> str:
     """The card a worker receives for a new or handed-over dossier."""
     lines = [
@@ -115,7 +121,14 @@ def dossier_notification(
                 datum=first.due_date,
             )
         )
+        if today is not None and first.due_date < today:
+            lines.append(past_due_warning(lang, first.due_date))
     return "\n".join(lines)
+
+
+def past_due_warning(lang: str, due: date) -> Html:
+    """A melding dated so far back that its first termijn has already passed."""
+    return t(lang, "⚠️ De termijn is al verlopen op {datum}: de meldingsdatum ligt ver terug.", datum=due)
 
 
 def vraag_notification(lang: str, vraag: Vraag, team: str, asker: User | None, due: date | None) -> str:

@@ -90,15 +90,17 @@ async def announce_dossier(
     first: Deadline | None,
     sender: User | None,
     teamleiders: list[User],
+    today: date | None = None,
 ) -> None:
-    """A new dossier: its card to the holder, and to the teamleiders when routing fell through."""
+    """A new dossier: its card to the holder, and to the teamleiders when routing fell through
+    (with a warning when its first termijn has already passed on `today`)."""
     await _announce(
         bot,
         dossier.ref,
         False,
         holder,
         teamleiders,
-        lambda lang: dossier_notification(lang, config, dossier, team, first, sender),
+        lambda lang: dossier_notification(lang, config, dossier, team, first, sender, today),
     )
 
 

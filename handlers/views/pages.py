@@ -14,8 +14,8 @@ if TYPE_CHECKING:
 
 INVITE_EXPLANATION = N_(
     "Dit is de schuldhulpbot van de gemeente en de Kredietbank. Je kunt hem gebruiken met een "
-    "persoonlijke uitnodiging. Vraag je teamleider of de functioneel beheerder om een code en stuur "
-    "dan: /start CODE"
+    "persoonlijke uitnodiging. Vraag de functioneel beheerder om een code (je teamleider weet wie dat "
+    "is) en stuur dan: /start CODE"
 )
 
 HELP_INTRO = {
