@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes, ConversationHandler, MessageHandler
 
 from bot.ddas import Eindresultaat, Uitstroomreden
@@ -71,7 +71,10 @@ from handlers.views.cards import (
 )
 from handlers.views.keyboards import choice, day_buttons, keyboard, pairs, vraag_buttons
 from handlers.views.notify import deliver, tell_about_hand_over, tell_new_holder, tell_sender_of_step
-from handlers.views.text import label, t
+from handlers.views.text import escape, label, t, tn
+
+if TYPE_CHECKING:
+    from bot.models import User
 
 MAX_LISTED_BUTTONS = 20
 
@@ -81,41 +84,76 @@ KEY = "mijlpaal"
 
 @domain_errors()
 async def list_my_items(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/zaken: my open items with their next deadline."""
+    """/zaken: my open items with their next deadline (a teamleider: the whole team's)."""
     user = await registered(update, context)
     if user is None:
         return
-    lang, rt = user.language, runtime(context)
+    roles = roles_of(user.role, user.beheerder)
+    if may(roles, Action.VIEW_ALL):
+        await _team_overview(update, context, user)
+        return
+    lang = user.language
     items = await call(context, dossiers.list_items, user.telegram_id)
     if not items:
         await reply(update, context, t(lang, "Je hebt geen open zaken."))
         return
-    today = rt.deps.today()
-    handles = may(roles_of(user.role, user.beheerder), Action.HANDLE_ITEMS)
+    handles = may(roles, Action.HANDLE_ITEMS)
     lines: list[str] = [t(lang, "<b>Je open zaken ({n})</b>", n=str(len(items)))]
-    for item in items:
-        kind = Category(item.label).label if item.kind is ItemKind.DOSSIER else VraagTopic(item.label).label
-        line: str = t(lang, "• <b>{ref}</b> {soort}", ref=item.ref, soort=Text(kind))
-        if item.kind is ItemKind.VRAAG and not handles:  # the asker waits; the deadline is the worker's
-            line += (
-                t(lang, " · wacht op antwoord, uiterlijk {datum}", datum=item.next_due)
-                if item.next_due is not None
-                else t(lang, " · wacht op antwoord")
-            )
-        elif item.next_due is not None and item.next_norm is not None:
-            line += t(
-                lang,
-                " · {norm} uiterlijk {datum} ({stand})",
-                norm=rt.deps.config.norm_name(item.next_norm),
-                datum=item.next_due,
-                stand=due_phrase(lang, rt.deps.calendar, today, item.next_due),
-            )
-        lines.append(line)
+    lines += [_item_line(context, lang, item, handles) for item in items]
+    await reply(update, context, "\n".join(lines), _item_buttons(items))
+
+
+async def _team_overview(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User) -> None:
+    """Every open item per holder, overdue first; nobody's on top."""
+    lang = user.language
+    groups = await call(context, dossiers.team_items, user.telegram_id)
+    total = sum(len(g.items) for g in groups)
+    if not total:
+        await reply(update, context, t(lang, "Het team heeft geen open zaken."))
+        return
+    lines: list[str] = [t(lang, "<b>Open zaken van het team ({n})</b>", n=str(total))]
+    for group in groups:
+        name = escape(group.holder.display_name) if group.holder else t(lang, "Nog bij niemand")
+        head = f"<b>{name}</b> – " + tn(lang, "{n} zaak", "{n} zaken", len(group.items))
+        if group.overdue:
+            head += ", " + tn(lang, "waarvan {n} te laat", "waarvan {n} te laat", group.overdue)
+        lines += ["", head]
+        lines += [_item_line(context, lang, item, True) for item in group.items]
+    ordered = [item for group in groups for item in group.items]
+    await reply(update, context, "\n".join(lines), _item_buttons(ordered))
+
+
+def _item_line(
+    context: ContextTypes.DEFAULT_TYPE, lang: str, item: dossiers.ItemSummary, handles: bool
+) -> str:
+    """One line of /zaken: reference, kind, and the next deadline (an asker: waiting for the answer)."""
+    rt = runtime(context)
+    kind = Category(item.label).label if item.kind is ItemKind.DOSSIER else VraagTopic(item.label).label
+    line: str = t(lang, "• <b>{ref}</b> {soort}", ref=item.ref, soort=Text(kind))
+    if item.kind is ItemKind.VRAAG and not handles:  # the asker waits; the deadline is the worker's
+        line += (
+            t(lang, " · wacht op antwoord, uiterlijk {datum}", datum=item.next_due)
+            if item.next_due is not None
+            else t(lang, " · wacht op antwoord")
+        )
+    elif item.next_due is not None and item.next_norm is not None:
+        line += t(
+            lang,
+            " · {norm} uiterlijk {datum} ({stand})",
+            norm=rt.deps.config.norm_name(item.next_norm),
+            datum=item.next_due,
+            stand=due_phrase(lang, rt.deps.calendar, rt.deps.today(), item.next_due),
+        )
+    return line
+
+
+def _item_buttons(items: list[dossiers.ItemSummary]) -> InlineKeyboardMarkup | None:
+    """A button per item (the first ones), to open it."""
     buttons: list[tuple[str, Button]] = [
         (item.ref, OpenDossier(item.ref) if item.kind is ItemKind.DOSSIER else OpenVraag(item.ref))
         for item in items[:MAX_LISTED_BUTTONS]
     ]
-    await reply(update, context, "\n".join(lines), keyboard(pairs(buttons, 3)) if buttons else None)
+    return keyboard(pairs(buttons, 3)) if buttons else None
 
 
 async def _send_card(update: Update, context: ContextTypes.DEFAULT_TYPE, view: DossierView) -> None:

@@ -771,6 +771,35 @@ async def test_a_vraag_is_a_case_for_its_asker_and_its_holder(bot: Bot, team: Te
     assert "die jij mag zien" in (await team.partner_vlijmen.send("/zaak VR-2026-0001"))[0].text
 
 
+async def test_a_teamleider_sees_the_whole_team_per_holder_overdue_first(
+    bot: Bot, team: Team, clock: FakeClock
+) -> None:
+    assert (await team.leader.send("/zaken"))[0].text == "Het team heeft geen open zaken."
+    await submit_melding(team.partner, "aanmelding derden")  # due in 8 working days
+    await submit_melding(team.partner, "vroegsignalering (RIS)")  # due in 2 weeks
+    await team.km.press("Overdragen")
+    await team.km.press("Bea BC (budgetcoach)")
+    clock.set(date(2026, 12, 15))  # the first is overdue now
+    await submit_melding(team.partner, "nieuwe aanmelding")
+    overview = (await team.leader.send("/zaken"))[0]
+    assert overview.text.splitlines() == [
+        "Open zaken van het team (3)",
+        "",
+        "Bea BC – 1 zaak",
+        "• SH-2026-0002 vroegsignalering (RIS) · Vroegsignalering uiterlijk woensdag 16 december 2026 "
+        "(nog 1 werkdag)",
+        "",
+        "Karel KM – 1 zaak, waarvan 1 te laat",
+        "• SH-2026-0001 aanmelding derden · Aanmelding derden uiterlijk maandag 14 december 2026 "
+        "(1 werkdag te laat)",
+        "",
+        "Kees KM – 1 zaak",
+        "• SH-2026-0003 nieuwe aanmelding · Wgs: eerste gesprek uiterlijk dinsdag 12 januari 2027 "
+        "(nog 18 werkdagen)",
+    ]
+    assert [b for b, _ in overview.buttons] == ["SH-2026-0002", "SH-2026-0001", "SH-2026-0003"]
+
+
 async def test_zaken_and_zaak(bot: Bot, team: Team) -> None:
     assert (await team.km.send("/zaken"))[0].text == "Je hebt geen open zaken."
     await submit_melding(team.partner, "aanmelding derden")

@@ -56,7 +56,7 @@ COMMANDS: dict[str, dict[str, str]] = {
         "partner": "Je open zaken (2)",
         "klantmanager": "Je open zaken (2)",
         "budgetcoach": "Je hebt geen open zaken.",
-        "teamleider": "Je hebt geen open zaken.",
+        "teamleider": "Open zaken van het team (2)",
         "beheerder": REFUSED,
     },
     "/zaak SH-2026-0001": {

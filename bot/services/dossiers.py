@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import milestones as rules
@@ -515,6 +515,7 @@ class ItemSummary:
     next_due: date | None
     next_norm: str | None
     wijkteam_id: int
+    holder_id: int | None = None
 
 
 async def list_items(session: AsyncSession, deps: Deps, actor_telegram_id: int) -> list[ItemSummary]:
@@ -533,41 +534,88 @@ async def list_items(session: AsyncSession, deps: Deps, actor_telegram_id: int) 
             mine_d, mine_v = Dossier.created_by_id == actor.id, Vraag.asker_id == actor.id
         else:
             raise NotAllowed()
-        next_d = (
-            select(Deadline.dossier_id, Deadline.due_date, Deadline.norm)
-            .where(Deadline.status == DeadlineStatus.LOPEND, Deadline.due_date.is_not(None))
-            .subquery()
+        return await _open_items(session, mine_d, mine_v)
+
+
+@dataclass(frozen=True)
+class HolderItems:
+    """One holder's open items in the team overview (holder None: nobody has them yet)."""
+
+    holder: User | None
+    items: list[ItemSummary]  # overdue first, then by the next deadline
+    overdue: int
+
+
+async def team_items(session: AsyncSession, deps: Deps, actor_telegram_id: int) -> list[HolderItems]:
+    """/zaken for a teamleider: every open item per holder, overdue first; nobody's first, then
+    the holders by name."""
+    async with transaction(session):
+        actor = await load_actor(session, actor_telegram_id)
+        require(actor, Action.VIEW_ALL)
+        items = await _open_items(session, Dossier.id.is_not(None), Vraag.id.is_not(None))
+        ids = {i.holder_id for i in items if i.holder_id is not None}
+        holders = (
+            {u.id: u for u in await session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
         )
-        rows = await session.execute(
-            select(Dossier, next_d.c.due_date, next_d.c.norm)
-            .outerjoin(next_d, next_d.c.dossier_id == Dossier.id)
-            .where(mine_d, Dossier.status != DossierStatus.AFGESLOTEN)
-        )
-        items: dict[str, ItemSummary] = {}
-        for dossier, due, norm in rows:
-            known = items.get(dossier.ref)
-            if known is None or (due is not None and (known.next_due is None or due < known.next_due)):
-                items[dossier.ref] = ItemSummary(
-                    dossier.ref,
-                    ItemKind.DOSSIER,
-                    dossier.category,
-                    dossier.status,
-                    due,
-                    norm,
-                    dossier.wijkteam_id,
-                )
-        next_v = (
-            select(Deadline.vraag_id, Deadline.due_date, Deadline.norm)
-            .where(Deadline.status == DeadlineStatus.LOPEND)
-            .subquery()
-        )
-        vrows = await session.execute(
-            select(Vraag, next_v.c.due_date, next_v.c.norm)
-            .outerjoin(next_v, next_v.c.vraag_id == Vraag.id)
-            .where(mine_v, Vraag.status != VraagStatus.BEANTWOORD)
-        )
-        for vraag, due, norm in vrows:
-            items[vraag.ref] = ItemSummary(
-                vraag.ref, ItemKind.VRAAG, vraag.topic, vraag.status, due, norm, vraag.wijkteam_id
+    today = deps.today()
+    groups: dict[int | None, list[ItemSummary]] = {}
+    for item in items:
+        groups.setdefault(item.holder_id, []).append(item)
+    result = []
+    for holder_id, own in groups.items():
+        late = [i for i in own if i.next_due is not None and i.next_due < today]
+        rest = [i for i in own if i not in late]
+        result.append(HolderItems(holders.get(holder_id) if holder_id else None, late + rest, len(late)))
+    return sorted(result, key=lambda g: (g.holder is not None, g.holder.display_name if g.holder else ""))
+
+
+async def _open_items(
+    session: AsyncSession, where_d: ColumnElement[bool], where_v: ColumnElement[bool]
+) -> list[ItemSummary]:
+    """Open dossiers and vragen matching the filters, each with its next deadline, in that order."""
+    next_d = (
+        select(Deadline.dossier_id, Deadline.due_date, Deadline.norm)
+        .where(Deadline.status == DeadlineStatus.LOPEND, Deadline.due_date.is_not(None))
+        .subquery()
+    )
+    rows = await session.execute(
+        select(Dossier, next_d.c.due_date, next_d.c.norm)
+        .outerjoin(next_d, next_d.c.dossier_id == Dossier.id)
+        .where(where_d, Dossier.status != DossierStatus.AFGESLOTEN)
+    )
+    items: dict[str, ItemSummary] = {}
+    for dossier, due, norm in rows:
+        known = items.get(dossier.ref)
+        if known is None or (due is not None and (known.next_due is None or due < known.next_due)):
+            items[dossier.ref] = ItemSummary(
+                dossier.ref,
+                ItemKind.DOSSIER,
+                dossier.category,
+                dossier.status,
+                due,
+                norm,
+                dossier.wijkteam_id,
+                dossier.assignee_id,
             )
+    next_v = (
+        select(Deadline.vraag_id, Deadline.due_date, Deadline.norm)
+        .where(Deadline.status == DeadlineStatus.LOPEND)
+        .subquery()
+    )
+    vrows = await session.execute(
+        select(Vraag, next_v.c.due_date, next_v.c.norm)
+        .outerjoin(next_v, next_v.c.vraag_id == Vraag.id)
+        .where(where_v, Vraag.status != VraagStatus.BEANTWOORD)
+    )
+    for vraag, due, norm in vrows:
+        items[vraag.ref] = ItemSummary(
+            vraag.ref,
+            ItemKind.VRAAG,
+            vraag.topic,
+            vraag.status,
+            due,
+            norm,
+            vraag.wijkteam_id,
+            vraag.assignee_id,
+        )
     return sorted(items.values(), key=lambda i: (i.next_due or date.max, i.ref))

@@ -28,7 +28,10 @@ HELP_INTRO = {
         "Nieuwe meldingen en vragen komen hier binnen met knoppen om ze op te pakken. Met /zaken zie je "
         "je open zaken en de eerstvolgende termijn; met /zaak leg je mijlpalen vast."
     ),
-    Role.TEAMLEIDER: N_("Je ziet alle zaken, krijgt escalaties en kunt het rooster aanpassen met /rooster."),
+    Role.TEAMLEIDER: N_(
+        "Met /zaken zie je alle open zaken van het team per medewerker, te laat bovenaan. Je krijgt "
+        "escalaties en past het rooster aan met /rooster."
+    ),
     Role.BEHEERDER: N_("Je beheert gebruikers en het rooster; zaakinhoud zie je niet."),
 }
 
