@@ -9,7 +9,7 @@ moments. Plain Python: no database, no Telegram. bot/README.md, "Reminders", tel
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from bot.config import AppConfig, Planner, ReminderPolicy, Routing
 from bot.vocabulary import Audience
@@ -95,6 +95,12 @@ def weekly_overview_due(planner: Planner, local: datetime) -> bool:
     """The weekly overview goes out on `weekoverzicht_dag` from `weekoverzicht_tijd`; missed that
     day (a holiday, an outage), on a later day of the week from the same time."""
     return local.weekday() >= planner.weekoverzicht_dag and local.time() >= planner.weekoverzicht_tijd
+
+
+def weekly_overview_day(planner: Planner, day: date) -> date:
+    """The day this week's overview is first due (before it, a teamleider who joins gets it on
+    the first tick; after it, they ask /status themselves)."""
+    return day - timedelta(days=day.weekday()) + timedelta(days=planner.weekoverzicht_dag)
 
 
 def iso_week(day: date) -> str:

@@ -24,7 +24,7 @@ from telegram import Bot, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.moments import daily_list_due, iso_week, weekly_overview_due
+from bot.moments import daily_list_due, iso_week, weekly_overview_day, weekly_overview_due
 from bot.services import reminders as outbox
 from bot.services.common import Deps
 from bot.services.kpi import Scope, status_report
@@ -200,7 +200,9 @@ class Dispatcher:
         week = iso_week(today)
         if weekly_overview_due(self.deps.config.planner, local):
             async with self.sessionmaker() as session:
-                leaders = await outbox.pending_weekly(session, week)
+                planner = self.deps.config.planner
+                due = self.deps.calendar.at(weekly_overview_day(planner, today), planner.weekoverzicht_tijd)
+                leaders = await outbox.pending_weekly(session, week, joined_before=due)
             for leader in leaders:
                 report.digests += await self._weekly(leader, week)
 

@@ -20,7 +20,7 @@ from bot.services import dossiers, intake, roster
 from bot.services.common import Deps
 from bot.vocabulary import Beschikking, Category, ContactWay, Milestone, ReminderStatus, VraagTopic
 from scheduler.dispatcher import Dispatcher
-from tests.conftest import FakeClock, People
+from tests.conftest import FakeClock, People, make_user
 from tests.fakebot import FakeTelegram, TelegramError
 
 WED = date(2026, 12, 2)
@@ -455,6 +455,14 @@ async def test_daily_overdue_list_once_a_day_and_weekly_status_on_monday(
     await d.tick()
     assert len([t for t in texts(fake, rostered.klantmanager.telegram_id) if t.startswith("Verlopen")]) == 2
     assert len([t for t in texts(fake, rostered.teamleider.telegram_id) if t.startswith("📊 Status")]) == 1
+    # a teamleider who joins later in the week gets the overview from the next week on, not unasked
+    clock.set(date(2026, 12, 23), time(9, 0))
+    newcomer = await make_user(session, deps, 3999, "teamleider", None, "Nieuwe TL")
+    await d.tick()
+    assert not [t for t in texts(fake, newcomer.telegram_id) if t.startswith("📊 Status")]
+    clock.set(date(2026, 12, 28), time(8, 30))
+    await d.tick()
+    assert len([t for t in texts(fake, newcomer.telegram_id) if t.startswith("📊 Status")]) == 1
     await dossiers.record_milestone(
         session,
         deps,

@@ -4,7 +4,7 @@ record what happened (sent, failed, retried, cancelled). Plain database work, no
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -351,8 +351,9 @@ async def pending_daily(session: AsyncSession, deps: Deps, period: str) -> list[
         )
 
 
-async def pending_weekly(session: AsyncSession, period: str) -> list[User]:
-    """Reachable teamleiders who have not had this week's overview yet."""
+async def pending_weekly(session: AsyncSession, period: str, joined_before: datetime) -> list[User]:
+    """Reachable teamleiders who have not had this week's overview yet and who were there when it
+    was due (one who joins later in the week gets it on request, with /status, not unasked)."""
     async with transaction(session):
         return list(
             await session.scalars(
@@ -361,6 +362,7 @@ async def pending_weekly(session: AsyncSession, period: str) -> list[User]:
                     User.role == Role.TEAMLEIDER,
                     User.active.is_(True),
                     User.unreachable.is_(False),
+                    User.created_at < joined_before,
                     _not_yet(DigestKind.WEEKOVERZICHT, period),
                 )
                 .order_by(User.id)
