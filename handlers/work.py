@@ -15,6 +15,7 @@ from bot.rights import Action, may, roles_of
 from bot.services import dossiers
 from bot.services.dossiers import DossierView
 from bot.vocabulary import (
+    FINANCIELE_RUST_CRITERIA,
     Beschikking,
     Category,
     ContactWay,
@@ -56,6 +57,9 @@ from handlers.views.callbacks import (
     PickUp,
     ReachedChoice,
     RecordMilestone,
+    RustSave,
+    RustStart,
+    RustToggle,
     SelfReliantChoice,
     UitstroomChoice,
 )
@@ -78,7 +82,7 @@ if TYPE_CHECKING:
 
 MAX_LISTED_BUTTONS = 20
 
-WAY, REACHED, DAGDEEL, OUTCOME, SELF_RELIANT, REASON, DAY = range(20, 27)
+WAY, REACHED, DAGDEEL, OUTCOME, SELF_RELIANT, REASON, DAY, CRITERIA = range(20, 28)
 KEY = "mijlpaal"
 
 
@@ -362,6 +366,98 @@ async def _next_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     return DAY
 
 
+@domain_errors(END, alert=True, give_up=END, flow=KEY)
+async def start_rust(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Financiële rust: tick off the criteria met, then one date for them all."""
+    found = await pressed_by(update, context, RustStart)
+    if found is None or update.callback_query is None:
+        return END
+    user, picked = found
+    view = await call(context, dossiers.get_dossier, user.telegram_id, picked.ref)
+    open_criteria = [m.value for m in view.recordable if m in FINANCIELE_RUST_CRITERIA]
+    if not view.can_handle or not open_criteria:
+        await answer_stale(update, user.language)
+        return END
+    await update.callback_query.answer()
+    done = [
+        (Milestone(r.kind), r.day) for r in view.milestones if Milestone(r.kind) in FINANCIELE_RUST_CRITERIA
+    ]
+    user_data(context)[KEY] = {
+        "ref": picked.ref,
+        "kind": Milestone.FINANCIELE_RUST.value,
+        "open": open_criteria,
+        "picked": [],
+        "done": [(kind.value, day.isoformat()) for kind, day in done],
+    }
+    return await _ask_criteria(update, context)
+
+
+def _criteria_markup(lang: str, step: dict[str, Any]) -> InlineKeyboardMarkup:
+    rows: list[list[tuple[str, Button]]] = []
+    for kind in step["open"]:
+        mark = "☑ " if kind in step["picked"] else "☐ "
+        rows.append([(mark + label(lang, Milestone(kind).label), RustToggle(Milestone(kind)))])
+    rows.append([(label(lang, "Opslaan"), RustSave())])
+    return keyboard(rows)
+
+
+async def _ask_criteria(update: Update, context: ContextTypes.DEFAULT_TYPE, prefix: str | None = None) -> int:
+    step, lang = draft(context, KEY), language(context)
+    lines = [
+        t(
+            lang,
+            "{ref} – financiële rust: welke criteria zijn gehaald? Tik ze aan en kies Opslaan.",
+            ref=step["ref"],
+        )
+    ]
+    for kind, day in step["done"]:
+        lines.append(
+            t(lang, "✅ {stap}: {datum}", stap=Text(Milestone(kind).label), datum=date.fromisoformat(day))
+        )
+    text = "\n".join(lines)
+    await ask(
+        update, context, KEY, text if prefix is None else f"{prefix}\n{text}", _criteria_markup(lang, step)
+    )
+    return CRITERIA
+
+
+async def toggle_criterion(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """A criterion on or off (the message's buttons change, nothing is stored yet)."""
+    picked = await pressed(update, context, RustToggle)
+    query, step = update.callback_query, draft(context, KEY)
+    if picked is None or query is None:
+        return CRITERIA
+    if picked.kind.value not in step.get("open", []):
+        await answer_stale(update, language(context))
+        return CRITERIA
+    chosen: list[str] = step["picked"]
+    if picked.kind.value in chosen:
+        chosen.remove(picked.kind.value)
+    else:
+        chosen.append(picked.kind.value)
+    await query.answer()
+    await query.edit_message_reply_markup(_criteria_markup(language(context), step))
+    return CRITERIA
+
+
+async def save_criteria(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Opslaan: on to the date, once at least one criterion is ticked."""
+    picked = await pressed(update, context, RustSave)
+    query, step = update.callback_query, draft(context, KEY)
+    if picked is None or query is None:
+        return CRITERIA
+    if not step.get("picked"):
+        await query.answer(label(language(context), "Tik eerst een criterium aan."), show_alert=True)
+        return CRITERIA
+    return await _answered(update, context, "criteria_done", True)
+
+
+async def criteria_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Typed text at the toggles: ask again."""
+    await clear_asked(update, context, KEY)
+    return await _ask_criteria(update, context, t(language(context), "Tik de criteria aan en kies Opslaan."))
+
+
 async def _ask_reason(update: Update, context: ContextTypes.DEFAULT_TYPE, prefix: str | None = None) -> int:
     """Closing: DDAS's uitstroomreden of a traject, or the eindresultaat of a vroegsignaal."""
     step, lang = draft(context, KEY), language(context)
@@ -488,9 +584,23 @@ async def day_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 async def _record(update: Update, context: ContextTypes.DEFAULT_TYPE, day: date) -> int:
     """Record it; a date that cannot be used asks again, anything else ends the flow."""
     assert update.effective_user is not None
-    step, lang, rt = draft(context, KEY), language(context), runtime(context)
+    step = draft(context, KEY)
     kind = Milestone(step["kind"])
-    recorded = await call(
+    if kind is Milestone.FINANCIELE_RUST:  # the criteria ticked off, together
+        picked = [Milestone(k) for k in step["picked"]]
+        recorded = await call(
+            context, dossiers.record_criteria, update.effective_user.id, step["ref"], picked, day
+        )
+    else:
+        recorded = await _record_one(update, context, step, kind, day)
+    return await _recorded(update, context, kind, day, recorded)
+
+
+async def _record_one(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, step: dict[str, Any], kind: Milestone, day: date
+) -> dossiers.Recorded:
+    assert update.effective_user is not None
+    return await call(
         context,
         dossiers.record_milestone,
         update.effective_user.id,
@@ -504,6 +614,17 @@ async def _record(update: Update, context: ContextTypes.DEFAULT_TYPE, day: date)
         dagdeel=Dagdeel(step["dagdeel"]) if "dagdeel" in step else None,
         beschikking=Beschikking(step["outcome"]) if "outcome" in step else None,
     )
+
+
+async def _recorded(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    kind: Milestone,
+    day: date,
+    recorded: dossiers.Recorded,
+) -> int:
+    """Say what was stored and what it did to the deadlines; show the card; tell the sender."""
+    step, lang, rt = draft(context, KEY), language(context), runtime(context)
     user_data(context).pop(KEY, None)
     lines = [
         t(
@@ -544,7 +665,7 @@ def milestone_conversation() -> ConversationHandler[Any]:
     """A milestone button: what it needs, then the date."""
     return conversation(
         "mijlpaal",
-        [button(start_milestone, RecordMilestone)],
+        [button(start_milestone, RecordMilestone), button(start_rust, RustStart)],
         {
             WAY: [button(pick_way, ContactWayChoice)],
             REACHED: [button(pick_reached, ReachedChoice)],
@@ -557,6 +678,11 @@ def milestone_conversation() -> ConversationHandler[Any]:
                 MessageHandler(TEXT, typed_reason),
             ],
             DAY: [button(day_button, MilestoneDay), MessageHandler(TEXT, day_text)],
+            CRITERIA: [
+                button(toggle_criterion, RustToggle),
+                button(save_criteria, RustSave),
+                MessageHandler(TEXT, criteria_text),
+            ],
         },
         cancel,
         timed_out,

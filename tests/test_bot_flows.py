@@ -368,12 +368,47 @@ async def test_pick_up_record_milestones_and_close(bot: Bot, team: Team, clock: 
     )
     assert "Termijn Vroegsignalering: ✅ gehaald op dinsdag 8 december 2026" in replies[0].text
 
-    for step in ("schulden stabiel", "vaste lasten worden maandelijks betaald"):
-        await km.press(step)
-        await km.press("Vandaag")
-    await km.press("schuldeisers weten van de schuldhulp (VISH)")
+    # financiële rust: one button, the criteria ticked off (on another day: the first one first)
+    await km.press("financiële rust")
+    toggles = km.last
+    assert toggles.text == (
+        "SH-2026-0001 – financiële rust: welke criteria zijn gehaald? Tik ze aan en kies Opslaan."
+    )
+    assert [b for b, _ in toggles.buttons] == [
+        "☐ schulden stabiel",
+        "☐ vaste lasten worden maandelijks betaald",
+        "☐ schuldeisers weten van de schuldhulp (VISH)",
+        "Opslaan",
+    ]
+    await km.press("Opslaan")  # nothing ticked yet
+    assert list(bot.fake.callback_answers.values())[-1]["text"] == "Tik eerst een criterium aan."
+    await km.press("☐ schulden stabiel")
+    await km.press("☐ vaste lasten worden maandelijks betaald")
+    await km.press("☑ vaste lasten worden maandelijks betaald")  # and off again
+    assert [b for b, _ in toggles.buttons][:2] == [
+        "☑ schulden stabiel",
+        "☐ vaste lasten worden maandelijks betaald",
+    ]
+    await km.press("Opslaan")
     replies = await km.press("Vandaag")
-    assert "financiële rust" in replies[0].text
+    assert replies[0].text.startswith(
+        "✅ Vastgelegd bij SH-2026-0001: schulden stabiel op woensdag 9 december 2026."
+    )
+    await km.press("financiële rust")
+    assert "✅ schulden stabiel: woensdag 9 december 2026" in km.last.text
+    assert [b for b, _ in km.last.buttons] == [
+        "☐ vaste lasten worden maandelijks betaald",
+        "☐ schuldeisers weten van de schuldhulp (VISH)",
+        "Opslaan",
+    ]
+    await km.press("☐ vaste lasten worden maandelijks betaald")
+    await km.press("☐ schuldeisers weten van de schuldhulp (VISH)")
+    await km.press("Opslaan")
+    replies = await km.press("Vandaag")
+    assert replies[0].text.startswith(
+        "✅ Vastgelegd bij SH-2026-0001: vaste lasten worden maandelijks betaald, schuldeisers weten van "
+        "de schuldhulp (VISH), financiële rust op woensdag 9 december 2026."
+    )
 
     await km.press("Afsluiten")
     # financiële rust made it a schuldhulptraject: it ends with DDAS's uitstroomreden

@@ -20,6 +20,9 @@ EXAMPLES: list[cb.Button] = [
     cb.OpenDossier(REF),
     cb.AnswerVraag("VR-2026-0001"),
     cb.OpenVraag("VR-2026-0002"),
+    cb.RustStart(REF),
+    cb.RustToggle(Milestone.FR_VASTE_LASTEN),
+    cb.RustSave(),
     cb.RecordMilestone(REF, Milestone.FR_SCHULDEISERS),
     cb.ContactWayChoice(ContactWay.HUISBEZOEK),
     cb.ReachedChoice(True),
@@ -105,6 +108,9 @@ def test_the_wire_format_stays_what_old_messages_carry() -> None:
         (cb.AnswerVraag, "ans:SH-2026-0001"),  # only a vraag is answered
         (cb.OpenDossier, "zk:VR-2026-0001"),
         (cb.OpenVraag, "zv:SH-2026-0001"),
+        (cb.RustToggle, "frt:financiele_rust"),  # follows from the criteria, never ticked itself
+        (cb.RustToggle, "frt:eerste_contact"),
+        (cb.RustStart, "fr:VR-2026-0001"),
         (cb.RecordMilestone, "ms:VR-2026-0001:eerste_contact"),
         (cb.RecordMilestone, "ms:SH-2026-0001:opgepakt"),  # follows by itself, never recorded
         (cb.RecordMilestone, "ms:SH-2026-0001:financiele_rust"),

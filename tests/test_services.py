@@ -577,3 +577,36 @@ async def test_first_contact_before_pick_up_in_the_bot_is_allowed(
         session, deps, km, ref, M.EERSTE_CONTACT, date(2026, 12, 1), contact_way=ContactWay.TELEFOON
     )
     assert rec.kinds == [M.EERSTE_CONTACT]
+
+
+async def test_the_criteria_of_financiele_rust_are_recorded_together_or_not_at_all(
+    session: AsyncSession, deps: Deps, rostered: People, clock: FakeClock
+) -> None:
+    clock.set(date(2026, 12, 2))
+    km = rostered.klantmanager.telegram_id
+    made = await intake.create_melding(
+        session,
+        deps,
+        rostered.partner.telegram_id,
+        category=Category.NIEUWE_AANMELDING,
+        meldingsdatum=date(2026, 12, 1),
+    )
+    ref = made.dossier.ref
+    await dossiers.acknowledge(session, deps, km, ref)
+    await dossiers.record_milestone(
+        session, deps, km, ref, Milestone.EERSTE_CONTACT, contact_way=ContactWay.TELEFOON
+    )
+    await dossiers.record_criteria(session, deps, km, ref, [Milestone.FR_VASTE_LASTEN])
+    before = await session.scalar(select(func.count()).select_from(MilestoneRecord))
+    for kinds, fragment in (
+        ([], "minstens één"),
+        ([Milestone.FR_SCHULDEISERS, Milestone.PLAN_VAN_AANPAK], "minstens één"),  # not a criterion
+        ([Milestone.FR_SCHULDEISERS, Milestone.FR_VASTE_LASTEN], "al vastgelegd"),  # one is there already
+    ):
+        with pytest.raises(DomainError, match=fragment):
+            await dossiers.record_criteria(session, deps, km, ref, kinds)
+    assert await session.scalar(select(func.count()).select_from(MilestoneRecord)) == before  # nothing stored
+    done = await dossiers.record_criteria(
+        session, deps, km, ref, [Milestone.FR_SCHULDEN_STABIEL, Milestone.FR_SCHULDEISERS], date(2026, 12, 2)
+    )
+    assert done.kinds == [Milestone.FR_SCHULDEN_STABIEL, Milestone.FR_SCHULDEISERS, Milestone.FINANCIELE_RUST]

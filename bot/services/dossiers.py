@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
@@ -36,6 +37,7 @@ from bot.services.deadlines import (
 from bot.services.intake import clean_text, known_names
 from bot.services.roster import worker_wijkteam_ids
 from bot.vocabulary import (
+    FINANCIELE_RUST_CRITERIA,
     AuditAction,
     Beschikking,
     Category,
@@ -420,24 +422,67 @@ async def record_milestone(
             traject=is_traject(category, facts),
         )
         steps = rules.steps_for(kind, day, fields, facts)
-        session.add_all(_milestone(deps, dossier, actor, step) for step in steps)
-        await session.flush()
-        audit(
-            session,
-            deps,
-            actor,
-            AuditAction.MILESTONE_RECORDED,
-            dossier=dossier,
-            mijlpalen=[step.kind.value for step in steps],
-            datum=day,
-            details=fields,
-        )
-        if kind is Milestone.AFGESLOTEN:
-            deadlines = await _close(session, deps, dossier, actor, str(fields["reason"]), day)
-        else:
-            deadlines = await sync_dossier_deadlines(session, deps, dossier, actor, day)
-        view = await _view(session, actor, dossier)
-        sender = await session.get(User, dossier.created_by_id)
+        return await _store(session, deps, actor, dossier, steps, day, fields)
+
+
+async def record_criteria(
+    session: AsyncSession,
+    deps: Deps,
+    actor_telegram_id: int,
+    ref: str,
+    kinds: Sequence[Milestone],
+    day: date | None = None,
+) -> Recorded:
+    """Financiële rust in one step: the criteria met on one day, recorded together; the last of the
+    three completes financiële rust (and with the plan van aanpak, stabilisatie)."""
+    async with transaction(session):
+        actor = await load_actor(session, actor_telegram_id)
+        dossier = await _dossier(session, actor, ref, handle=True)
+        day = day or deps.today()
+        _ensure_workable(dossier)
+        wanted = list(dict.fromkeys(kinds))
+        if not wanted or any(k not in FINANCIELE_RUST_CRITERIA for k in wanted):
+            raise DomainError(N_("Kies minstens één criterium van financiële rust."))
+        facts = {key: list(days) for key, days in (await dossier_facts(session, dossier)).items()}
+        check_past_date(deps, day, dossier.meldingsdatum)
+        steps: list[rules.Step] = []
+        for kind in wanted:
+            rules.check_recordable(kind, facts, day, Category(dossier.category))
+            new = rules.steps_for(kind, day, {}, facts)
+            steps += new
+            for step in new:
+                facts.setdefault(step.kind.value, []).append(step.day)
+        return await _store(session, deps, actor, dossier, steps, day, {})
+
+
+async def _store(
+    session: AsyncSession,
+    deps: Deps,
+    actor: User,
+    dossier: Dossier,
+    steps: list[rules.Step],
+    day: date,
+    fields: dict[str, object],
+) -> Recorded:
+    """Store the steps, log them, and follow with the closing or the deadlines; the card after."""
+    session.add_all(_milestone(deps, dossier, actor, step) for step in steps)
+    await session.flush()
+    audit(
+        session,
+        deps,
+        actor,
+        AuditAction.MILESTONE_RECORDED,
+        dossier=dossier,
+        mijlpalen=[step.kind.value for step in steps],
+        datum=day,
+        details=fields,
+    )
+    if steps[0].kind is Milestone.AFGESLOTEN:
+        deadlines = await _close(session, deps, dossier, actor, str(fields["reason"]), day)
+    else:
+        deadlines = await sync_dossier_deadlines(session, deps, dossier, actor, day)
+    view = await _view(session, actor, dossier)
+    sender = await session.get(User, dossier.created_by_id)
     return Recorded(dossier, [step.kind for step in steps], deadlines, view, sender, actor)
 
 

@@ -18,6 +18,7 @@ from bot.ddas import Eindresultaat, Signaalpartner, Uitstroomreden
 from bot.i18n import LANGUAGES
 from bot.vocabulary import (
     DERIVED,
+    FINANCIELE_RUST_CRITERIA,
     Beschikking,
     Category,
     ContactWay,
@@ -198,7 +199,33 @@ class RecordMilestone(Button):
     kind: Milestone = field(metadata=_meta(_recordable))
 
 
+@dataclass(frozen=True)
+class RustStart(Button):
+    """Financiële rust: its three criteria in one step."""
+
+    PREFIX: ClassVar[str] = "fr"
+    ref: str = field(metadata=_meta(DOSSIER_REF))
+
+
 # -- the milestone flow ---------------------------------------------------------------------------
+
+
+def _load_criterion(s: str) -> Milestone | None:
+    kind = _enum(Milestone).load(s)
+    return kind if kind in FINANCIELE_RUST_CRITERIA else None
+
+
+@dataclass(frozen=True)
+class RustToggle(Button):
+    """One criterion of financiële rust, on or off."""
+
+    PREFIX: ClassVar[str] = "frt"
+    kind: Milestone = field(metadata=_meta(Codec[Milestone](lambda m: m.value, _load_criterion)))
+
+
+@dataclass(frozen=True)
+class RustSave(Button):
+    PREFIX: ClassVar[str] = "frs"
 
 
 @dataclass(frozen=True)

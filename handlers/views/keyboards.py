@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.vocabulary import Milestone
+from bot.vocabulary import FINANCIELE_RUST_CRITERIA, Milestone
 from handlers.views.callbacks import (
     AnswerVraag,
     Button,
@@ -14,6 +14,7 @@ from handlers.views.callbacks import (
     OpenDossier,
     PickUp,
     RecordMilestone,
+    RustStart,
 )
 from handlers.views.text import label
 
@@ -61,8 +62,15 @@ def open_dossier_button(lang: str, ref: str) -> InlineKeyboardMarkup:
 
 
 def milestone_buttons(lang: str, ref: str, steps: Sequence[Milestone], last_row: Row) -> InlineKeyboardMarkup:
-    """One button per milestone that fits, two a row, then the last row."""
-    rows = pairs([(label(lang, m.label), RecordMilestone(ref, m)) for m in steps])
+    """One button per milestone that fits, two a row, then the last row; the criteria of
+    financiële rust share one button (they are ticked off together)."""
+    buttons: list[tuple[str, Button]] = []
+    for m in steps:
+        if m not in FINANCIELE_RUST_CRITERIA:
+            buttons.append((label(lang, m.label), RecordMilestone(ref, m)))
+        elif not any(isinstance(b, RustStart) for _, b in buttons):
+            buttons.append((label(lang, Milestone.FINANCIELE_RUST.label), RustStart(ref)))
+    rows = pairs(buttons)
     rows.append(list(last_row))
     return keyboard(rows)
 
