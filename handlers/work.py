@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from telegram import InlineKeyboardMarkup, Update
@@ -34,7 +34,6 @@ from handlers.flows import (
     clear_asked,
     clear_buttons,
     conversation,
-    day_pressed,
     draft,
     drop_buttons,
     stopper,
@@ -295,8 +294,10 @@ async def start_milestone(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return END
     user, picked = found
     step: dict[str, Any] = {"ref": picked.ref, "kind": picked.kind.value}
-    if picked.kind in NEEDS_REASON:  # DDAS: a traject ends with an uitstroomreden, a vroegsignaal not
-        step["traject"] = await call(context, dossiers.closes_traject, user.telegram_id, picked.ref)
+    # refused before any question; DDAS: a traject ends with an uitstroomreden, a vroegsignaal not
+    traject = await call(context, dossiers.prepare_milestone, user.telegram_id, picked.ref, picked.kind)
+    if picked.kind in NEEDS_REASON:
+        step["traject"] = traject
     await update.callback_query.answer()
     user_data(context)[KEY] = step
     return await _next_question(update, context)
@@ -566,9 +567,17 @@ async def typed_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
 
 @domain_errors(DAY, give_up=END, flow=KEY)
 async def day_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """Vandaag / Gisteren."""
-    day = await day_pressed(update, context, MilestoneDay, runtime(context).deps.today())
-    return DAY if day is None else await _record(update, context, day)
+    """Vandaag / Gisteren: the buttons stay until the date is taken (a date it cannot use is
+    explained, and Vandaag or a typed date still works)."""
+    picked = await pressed(update, context, MilestoneDay)
+    query = update.callback_query
+    if picked is None or query is None:
+        return DAY
+    await query.answer()
+    day = runtime(context).deps.today() - timedelta(days=picked.days_ago)
+    state = await _record(update, context, day)
+    await query.edit_message_reply_markup(None)
+    return state
 
 
 @domain_errors(DAY, give_up=END, flow=KEY)

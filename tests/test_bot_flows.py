@@ -471,6 +471,9 @@ async def test_a_vroegsignaal_from_melding_to_its_ddas_eindresultaat(bot: Bot, t
     await p.press("Versturen")
 
     km = team.km
+    for text in (km.last.text, (await km.send("/zaak SH-2026-0001"))[0].text):  # the worker sees them
+        assert "Signaalpartner: huur (Woonveste)\n⚠️ Crisissignaal" in text
+        assert "Warme overdracht" not in text
     await km.press("Oppakken")
     await km.press("contactpoging")
     await km.press("telefonisch")
@@ -833,6 +836,44 @@ async def test_a_teamleider_sees_the_whole_team_per_holder_overdue_first(
         "(nog 18 werkdagen)",
     ]
     assert [b for b, _ in overview.buttons] == ["SH-2026-0002", "SH-2026-0001", "SH-2026-0003"]
+
+
+async def test_after_a_hand_over_the_old_holder_sees_the_dossier_but_no_longer_works_on_it(
+    bot: Bot, team: Team
+) -> None:
+    await submit_melding(team.partner, "nieuwe aanmelding")
+    await team.km.press("Oppakken")
+    old_card = team.km.last
+    await team.km.press("Overdragen")
+    await team.km.press("Bea BC (budgetcoach)")
+    await team.km.press("Afsluiten", old_card)
+    answer = list(bot.fake.callback_answers.values())[-1]
+    assert answer["text"] == "SH-2026-0001 is bij een collega; alleen die of de teamleider kan dit doen."
+    await team.km.press("x", old_card, data="ms:SH-2026-0001:eerste_contact")
+    assert list(bot.fake.callback_answers.values())[-1]["text"] == answer["text"]
+    card = (await team.km.send("/zaak SH-2026-0001"))[0]
+    assert "bij Bea BC (budgetcoach)" in card.text and card.buttons == []
+    async with bot.rt.sessionmaker() as session:
+        dossier = (await session.scalars(select(Dossier))).one()
+        holder = await session.get(User, dossier.assignee_id)
+    assert (dossier.status, holder.display_name if holder else None) == ("opgepakt", "Bea BC")
+
+
+async def test_a_date_before_the_melding_is_explained_and_the_date_buttons_stay(bot: Bot, team: Team) -> None:
+    await submit_melding(team.partner, "nieuwe aanmelding")  # reported today
+    km = team.km
+    await km.press("Oppakken")
+    await km.press("eerste contact")
+    await km.press("telefonisch")
+    question = km.last
+    replies = await km.press("Gisteren")
+    assert [r.text for r in replies] == [
+        "Die datum ligt vóór de meldingsdatum (woensdag 2 december 2026); kies die dag of een latere."
+    ]
+    assert [b for b, _ in question.buttons] == ["Vandaag", "Gisteren"]  # still there
+    replies = await km.press("Vandaag", question)
+    assert replies[0].text.startswith("✅ Vastgelegd bij SH-2026-0001: eerste contact")
+    assert question.buttons == []
 
 
 async def test_zaken_and_zaak(bot: Bot, team: Team) -> None:

@@ -64,9 +64,16 @@ def test_dates_are_written_out_by_babel() -> None:
 
     assert i18n.format_date(date(2026, 12, 7)) == "maandag 7 december 2026"
     assert i18n.format_date(date(2026, 12, 7), "en") == "Monday, December 7, 2026"
-    text = i18n.Text("Die datum ligt vóór {datum}; dat kan niet.", {"datum": date(2026, 12, 7)})
-    assert text.render("nl") == "Die datum ligt vóór maandag 7 december 2026; dat kan niet."
-    assert text.render("en") == "That date is before Monday, December 7, 2026; that is not possible."
+    msgid = "Die datum ligt vóór de meldingsdatum ({datum}); kies die dag of een latere."
+    text = i18n.Text(msgid, {"datum": date(2026, 12, 7)})
+    assert (
+        text.render("nl")
+        == "Die datum ligt vóór de meldingsdatum (maandag 7 december 2026); kies die dag of een latere."
+    )
+    assert (
+        text.render("en")
+        == "That date is before the referral date (Monday, December 7, 2026); choose that day or a later one."
+    )
 
 
 def test_every_literal_msgid_in_the_code_reaches_the_catalog() -> None:

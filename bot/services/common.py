@@ -183,4 +183,7 @@ def check_past_date(deps: Deps, day: date, not_before: date | None = None) -> No
     if day > deps.today():
         raise InvalidDate(N_("Die datum ligt in de toekomst. Kies vandaag of een eerdere dag."))
     if not_before is not None and day < not_before:
-        raise InvalidDate(N_("Die datum ligt vóór {datum}; dat kan niet."), datum=not_before)
+        raise InvalidDate(
+            N_("Die datum ligt vóór de meldingsdatum ({datum}); kies die dag of een latere."),
+            datum=not_before,
+        )

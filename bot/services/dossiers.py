@@ -146,7 +146,7 @@ async def _view(session: AsyncSession, actor: User, dossier: Dossier) -> Dossier
         .order_by(Reminder.due_at)
         .limit(1)
     )
-    can_handle = may(user_roles(actor), Action.HANDLE_ITEMS)
+    can_handle = may(user_roles(actor), Action.HANDLE_ITEMS) and _works_on(actor, dossier)
     options: list[Milestone] = []
     if can_handle and dossier.status == DossierStatus.OPGEPAKT:
         options = rules.recordable(await dossier_facts(session, dossier), Category(dossier.category))
@@ -204,7 +204,7 @@ async def get_vraag(session: AsyncSession, deps: Deps, actor_telegram_id: int, r
             await session.get(User, vraag.asker_id),
             await session.get(User, vraag.assignee_id) if vraag.assignee_id else None,
             deadline,
-            may(user_roles(actor), Action.HANDLE_ITEMS),
+            may(user_roles(actor), Action.HANDLE_ITEMS) and _works_on(actor, vraag),
         )
 
 
@@ -295,6 +295,7 @@ async def hand_over(
         item = await _item(session, actor, ref)
         if _is_closed(item):
             raise DomainError(N_("{ref} is al afgerond."), ref=item.ref)
+        _ensure_holder(actor, item)
         target = await session.get(User, to_user_id)
         if target is None or not target.active or not may(user_roles(target), Action.HANDLE_ITEMS):
             raise DomainError(N_("Je kunt alleen overdragen aan een actieve collega van de Kredietbank."))
@@ -368,6 +369,20 @@ def _milestone(deps: Deps, dossier: Dossier, actor: User | None, step: rules.Ste
     )
 
 
+def _works_on(actor: User, item: Dossier | Vraag) -> bool:
+    """The holder works on an item (or anyone, while nobody holds it); a teamleider always may."""
+    return item.assignee_id in (None, actor.id) or may(user_roles(actor), Action.VIEW_ALL)
+
+
+def _ensure_holder(actor: User, item: Dossier | Vraag) -> None:
+    """A colleague of the holder sees an item but does not change it (an old card of an item
+    handed over since, say)."""
+    if not _works_on(actor, item):
+        raise NotAllowed(
+            N_("{ref} is bij een collega; alleen die of de teamleider kan dit doen."), ref=item.ref
+        )
+
+
 def _ensure_workable(dossier: Dossier) -> None:
     if dossier.status == DossierStatus.AFGESLOTEN:
         raise DomainError(N_("{ref} is afgesloten; er kan niets meer bij."), ref=dossier.ref)
@@ -406,6 +421,7 @@ async def record_milestone(
         dossier = await _dossier(session, actor, ref, handle=True)
         day = day or deps.today()
         _ensure_workable(dossier)
+        _ensure_holder(actor, dossier)
         rules.refuse_derived(kind)
         facts = await dossier_facts(session, dossier)
         check_past_date(deps, day, dossier.meldingsdatum)
@@ -440,6 +456,7 @@ async def record_criteria(
         dossier = await _dossier(session, actor, ref, handle=True)
         day = day or deps.today()
         _ensure_workable(dossier)
+        _ensure_holder(actor, dossier)
         wanted = list(dict.fromkeys(kinds))
         if not wanted or any(k not in FINANCIELE_RUST_CRITERIA for k in wanted):
             raise DomainError(N_("Kies minstens één criterium van financiële rust."))
@@ -512,14 +529,22 @@ async def close_dossier(
     )
 
 
-async def closes_traject(session: AsyncSession, deps: Deps, actor_telegram_id: int, ref: str) -> bool:
-    """Whether closing this dossier asks an uitstroomreden (a schuldhulptraject) rather than the
-    eindresultaat of a vroegsignaalzaak."""
+async def prepare_milestone(
+    session: AsyncSession, deps: Deps, actor_telegram_id: int, ref: str, kind: Milestone
+) -> bool:
+    """Before a milestone's questions: refuse what cannot be recorded whatever the answers (a
+    closed dossier, someone else's, a step already there or not yet possible); for closing, say
+    whether it asks an uitstroomreden (a schuldhulptraject) or the eindresultaat of a vroegsignaal."""
     async with transaction(session):
         actor = await load_actor(session, actor_telegram_id)
         dossier = await _dossier(session, actor, ref, handle=True)
         _ensure_workable(dossier)
-        return is_traject(Category(dossier.category), await dossier_facts(session, dossier))
+        _ensure_holder(actor, dossier)
+        rules.refuse_derived(kind)
+        category = Category(dossier.category)
+        facts = await dossier_facts(session, dossier)
+        rules.check_recordable(kind, facts, date.max, category)  # the date is asked later
+        return is_traject(category, facts)
 
 
 @dataclass(frozen=True)
@@ -538,6 +563,7 @@ async def answer_vraag(
         vraag = await _vraag(session, actor, ref, handle=True)
         if vraag.status == VraagStatus.BEANTWOORD:
             raise DomainError(N_("{ref} is al beantwoord."), ref=vraag.ref)
+        _ensure_holder(actor, vraag)
         answer = clean_text(text, MAX_ANSWER, required=True, allowed=await known_names(session, deps))
         vraag.answer, vraag.answered_at, vraag.status = answer, deps.now(), VraagStatus.BEANTWOORD
         vraag.assignee_id = vraag.assignee_id or actor.id

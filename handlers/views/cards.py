@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from telegram import InlineKeyboardMarkup
 
 from bot.config import AppConfig
-from bot.ddas import Eindresultaat, Uitstroomreden
+from bot.ddas import Eindresultaat, Signaalpartner, Uitstroomreden
 from bot.i18n import N_, Text, gettext
 from bot.norms import verdict
 from bot.routing import RouteReason
@@ -108,6 +108,7 @@ def dossier_notification(
     ]
     if dossier.ris_nummer:
         lines.append(t(lang, "RIS-nummer: {nr}", nr=dossier.ris_nummer))
+    lines += signal_lines(lang, dossier)
     if sender is not None:
         lines.append(t(lang, "Van: {naam}", naam=sender.display_name))
     if dossier.description:
@@ -176,6 +177,7 @@ def dossier_card(lang: str, config: AppConfig, calendar: WorkCalendar, today: da
     ]
     if d.ris_nummer:
         lines.append(t(lang, "RIS-nummer: {nr}", nr=d.ris_nummer))
+    lines += signal_lines(lang, d)
     if view.milestones:
         lines += ["", t(lang, "<b>Stappen</b>")]
         for m in view.milestones:
@@ -304,3 +306,20 @@ def colleague_label(lang: str, user: User, absent: bool) -> str:
     if absent:
         return gettext("{naam} ({functie}, afwezig)", lang, naam=user.display_name, functie=role)
     return gettext("{naam} ({functie})", lang, naam=user.display_name, functie=role)
+
+
+def signal_lines(lang: str, dossier: Dossier) -> list[Html]:
+    """A vroegsignaal's details for whoever works on it: its partner, a crisis, a warme overdracht."""
+    lines = []
+    if dossier.signaalpartner:
+        partner = Text(Signaalpartner(dossier.signaalpartner).label)
+        lines.append(
+            t(lang, "Signaalpartner: {soort} ({organisatie})", soort=partner, organisatie=dossier.organisatie)
+            if dossier.organisatie
+            else t(lang, "Signaalpartner: {soort}", soort=partner)
+        )
+    if dossier.crisissignaal:
+        lines.append(t(lang, "⚠️ Crisissignaal"))
+    if dossier.warme_overdracht:
+        lines.append(t(lang, "Warme overdracht: er is al contact met de inwoner"))
+    return lines
