@@ -91,6 +91,28 @@ def test_status_shows_lapsed_deadlines_apart_and_the_base_still_running(config: 
     assert "Zelfredzaam na budgetbeheer (kwartaal): – (doel 50%) · nog 5 trajecten lopen" in text
 
 
+def test_the_overdue_heading_counts_dossiers_and_says_when_the_list_is_cut(config: AppConfig) -> None:
+    from bot.services.kpi import OverdueRow
+
+    quarter = Figures(Period(D(2026, 10, 1), D(2026, 12, 31), "2026-K4"), TODAY)
+    quarter.overdue = [
+        OverdueRow("SH-2026-0003", "bedreigende_situatie", D(2026, 12, 1), "Karel KM", 5),
+        OverdueRow("SH-2026-0003", "wgs_bedreigend", D(2026, 11, 20), "Karel KM", 12),
+        OverdueRow("SH-2026-0004", "vroegsignalering", D(2026, 12, 2), None, 4),
+    ]
+    quarter.overdue_dossiers = 2
+    week = Figures(Period(D(2026, 12, 7), D(2026, 12, 13), "2026-W50"), TODAY)
+    text = status_text("nl", config, "alle wijkteams", week, quarter)
+    assert (
+        "<b>Te laat: 2 dossiers</b>\n• <b>SH-2026-0003</b> Bedreigende situatie – Karel KM – 5 werkdagen"
+        in text
+    )
+    assert "oudste" not in text  # two dossiers, both listed (one with two termijnen)
+    quarter.overdue_dossiers = 7
+    text = status_text("nl", config, "alle wijkteams", week, quarter)
+    assert "<b>Te laat: 7 dossiers</b>\nDe 3 oudste termijnen:" in text
+
+
 def test_long_html_is_cut_where_telegram_accepts_every_part() -> None:
     import re
 

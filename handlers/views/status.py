@@ -164,9 +164,10 @@ def _overdue(lang: str, config: AppConfig, quarter: Figures) -> list[str]:
         return []
     lines: list[str] = [
         "",
-        tn(lang, "<b>Te laat ({n})</b>", "<b>Te laat ({n})</b>", quarter.overdue_dossiers),
+        tn(lang, "<b>Te laat: {n} dossier</b>", "<b>Te laat: {n} dossiers</b>", quarter.overdue_dossiers),
     ]
-    if quarter.overdue_dossiers > len(quarter.overdue):
+    # one line per termijn: a dossier late on two norms has two
+    if quarter.overdue_dossiers > len({o.ref for o in quarter.overdue}):
         lines.append(t(lang, "De {n} oudste termijnen:", n=str(len(quarter.overdue))))
     for o in quarter.overdue:
         lines.append(
