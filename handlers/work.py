@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -303,68 +304,74 @@ async def start_milestone(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     return await _next_question(update, context)
 
 
-async def _next_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """The first thing the milestone still needs; the date comes last."""
+async def _next_question(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, prefix: str | None = None
+) -> int:
+    """The first thing the milestone still needs; the date comes last. What each choice offers is
+    kept, so its word can also be typed."""
     step, lang = draft(context, KEY), language(context)
     kind, ref = Milestone(step["kind"]), step["ref"]
     what = Text(kind.label)
+
+    async def offer(
+        state: int, field: str, question: str, options: Sequence[tuple[str, Any, Button]], per_row: int
+    ) -> int:
+        step["offered"] = [(msgid, field, value) for msgid, value, _ in options]
+        text = question if prefix is None else f"{prefix}\n{question}"
+        await ask(update, context, KEY, text, choice(lang, [(m, b) for m, _, b in options], per_row))
+        return state
+
     if kind in NEEDS_CONTACT and "way" not in step:
         # a first contact is a conversation; an attempt may also be a letter, card or message
         ways = [
-            (way.label, ContactWayChoice(way))
+            (way.label, way.value, ContactWayChoice(way))
             for way in ContactWay
             if way.can_reach or kind is Milestone.CONTACTPOGING
         ]
-        await ask(
-            update,
-            context,
-            KEY,
-            t(lang, "{ref} – {stap}: hoe heb je contact gezocht?", ref=ref, stap=what),
-            choice(lang, ways, 3),
-        )
-        return WAY
+        question = t(lang, "{ref} – {stap}: hoe heb je contact gezocht?", ref=ref, stap=what)
+        return await offer(WAY, "way", question, ways, 3)
     if kind is Milestone.CONTACTPOGING and "reached" not in step:
         if not ContactWay(step["way"]).can_reach:
             step["reached"] = False  # a letter, card or message does not reach the inwoner yet
         else:
-            yes_no = [(N_("Ja"), ReachedChoice(True)), (N_("Nee"), ReachedChoice(False))]
-            await ask(update, context, KEY, t(lang, "Heb je de inwoner bereikt?"), choice(lang, yes_no))
-            return REACHED
+            yes_no = [(N_("Ja"), True, ReachedChoice(True)), (N_("Nee"), False, ReachedChoice(False))]
+            return await offer(REACHED, "reached", t(lang, "Heb je de inwoner bereikt?"), yes_no, 2)
     if kind is Milestone.CONTACTPOGING and "dagdeel" not in step:
-        parts = [(part.label, DagdeelChoice(part)) for part in Dagdeel]
-        await ask(update, context, KEY, t(lang, "Op welk dagdeel?"), choice(lang, parts, 3))
-        return DAGDEEL
+        parts = [(part.label, part.value, DagdeelChoice(part)) for part in Dagdeel]
+        return await offer(DAGDEEL, "dagdeel", t(lang, "Op welk dagdeel?"), parts, 3)
     if kind in NEEDS_OUTCOME and "outcome" not in step:
-        outcomes = [(b.label, BeschikkingChoice(b)) for b in Beschikking]
-        await ask(
-            update,
-            context,
-            KEY,
-            t(lang, "{ref} – beschikking: toelating of afwijzing?", ref=ref),
-            choice(lang, outcomes),
-        )
-        return OUTCOME
+        outcomes = [(b.label, b.value, BeschikkingChoice(b)) for b in Beschikking]
+        question = t(lang, "{ref} – beschikking: toelating of afwijzing?", ref=ref)
+        return await offer(OUTCOME, "outcome", question, outcomes, 2)
     if kind in NEEDS_SELF_RELIANT and "self" not in step:
-        reliant = [(N_("Ja"), SelfReliantChoice(True)), (N_("Nee"), SelfReliantChoice(False))]
-        await ask(
-            update, context, KEY, t(lang, "Is de inwoner financieel zelfredzaam?"), choice(lang, reliant)
-        )
-        return SELF_RELIANT
+        reliant = [(N_("Ja"), True, SelfReliantChoice(True)), (N_("Nee"), False, SelfReliantChoice(False))]
+        question = t(lang, "Is de inwoner financieel zelfredzaam?")
+        return await offer(SELF_RELIANT, "self", question, reliant, 2)
     if kind in NEEDS_REASON and "reason" not in step:
-        return await _ask_reason(update, context)
-    await ask(
-        update,
-        context,
-        KEY,
-        t(
-            lang,
-            "{ref} – {stap}: op welke datum? Kies een knop of typ een datum, bijvoorbeeld 3-12-2026.",
-            ref=ref,
-            stap=what,
-        ),
-        day_buttons(lang, MilestoneDay(0), MilestoneDay(1)),
+        return await _ask_reason(update, context, prefix)
+    step.pop("offered", None)
+    question = t(
+        lang,
+        "{ref} – {stap}: op welke datum? Kies een knop of typ een datum, bijvoorbeeld 3-12-2026.",
+        ref=ref,
+        stap=what,
     )
+    text = question if prefix is None else f"{prefix}\n{question}"
+    await ask(update, context, KEY, text, day_buttons(lang, MilestoneDay(0), MilestoneDay(1)))
     return DAY
+
+
+async def typed_step(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """The word of a button typed in a choice of the milestone flow acts as it; anything else asks
+    the question again, with its buttons."""
+    step, lang = draft(context, KEY), language(context)
+    options = [(msgid, (field, value)) for msgid, field, value in step.get("offered", [])]
+    found = typed_choice(update, lang, options)
+    if found is None:
+        await clear_asked(update, context, KEY)
+        return await _next_question(update, context, t(lang, "Kies een van de knoppen."))
+    field, value = found
+    return await _answered_typed(update, context, field, value)
 
 
 @domain_errors(END, alert=True, give_up=END, flow=KEY)
@@ -676,11 +683,11 @@ def milestone_conversation() -> ConversationHandler[Any]:
         "mijlpaal",
         [button(start_milestone, RecordMilestone), button(start_rust, RustStart)],
         {
-            WAY: [button(pick_way, ContactWayChoice)],
-            REACHED: [button(pick_reached, ReachedChoice)],
-            DAGDEEL: [button(pick_dagdeel, DagdeelChoice)],
-            OUTCOME: [button(pick_outcome, BeschikkingChoice)],
-            SELF_RELIANT: [button(pick_self_reliant, SelfReliantChoice)],
+            WAY: [button(pick_way, ContactWayChoice), MessageHandler(TEXT, typed_step)],
+            REACHED: [button(pick_reached, ReachedChoice), MessageHandler(TEXT, typed_step)],
+            DAGDEEL: [button(pick_dagdeel, DagdeelChoice), MessageHandler(TEXT, typed_step)],
+            OUTCOME: [button(pick_outcome, BeschikkingChoice), MessageHandler(TEXT, typed_step)],
+            SELF_RELIANT: [button(pick_self_reliant, SelfReliantChoice), MessageHandler(TEXT, typed_step)],
             REASON: [
                 button(pick_uitstroom, UitstroomChoice),
                 button(pick_eindresultaat, EindresultaatChoice),

@@ -876,6 +876,25 @@ async def test_a_date_before_the_melding_is_explained_and_the_date_buttons_stay(
     assert question.buttons == []
 
 
+async def test_the_milestone_steps_take_typed_words_too(bot: Bot, team: Team) -> None:
+    await submit_melding(team.partner, "vroegsignalering (RIS)")
+    km = team.km
+    await km.press("Oppakken")
+    await km.press("contactpoging")
+    again = await km.send("per duif")
+    assert again[0].text.startswith(
+        "Kies een van de knoppen.\nSH-2026-0001 – contactpoging: hoe heb je contact"
+    )
+    assert (await km.send("Telefonisch"))[0].text == "Heb je de inwoner bereikt?"
+    assert (await km.send("ja"))[0].text == "Op welk dagdeel?"
+    asked = await km.send("middag")
+    assert asked[0].text.startswith("SH-2026-0001 – contactpoging: op welke datum?")
+    replies = await km.send("2-12")
+    assert replies[0].text.startswith("✅ Vastgelegd bij SH-2026-0001: contactpoging, eerste contact op")
+    questions = [m for m in bot.fake.sent_to(km.user_id) if "?" in m.text]
+    assert len(questions) == 5 and all(m.buttons == [] for m in questions)  # answered: their buttons went
+
+
 async def test_zaken_and_zaak(bot: Bot, team: Team) -> None:
     assert (await team.km.send("/zaken"))[0].text == "Je hebt geen open zaken."
     await submit_melding(team.partner, "aanmelding derden")
