@@ -207,3 +207,15 @@ def test_gebruiker_lijst_blokkeer_en_deblokkeer(env: Path, capsys: pytest.Captur
     assert main(["gebruiker", "deblokkeer", "1"]) == 0
     assert "Karel KM kan de bot weer gebruiken." in capsys.readouterr().out
     assert main(["gebruiker", "blokkeer", "99"]) == 1
+
+
+def test_csv_cells_follow_dutch_spreadsheet_conventions() -> None:
+    from datetime import date
+
+    from bot.reportfiles import csv_cell
+
+    assert csv_cell(date(2026, 12, 31)) == "31-12-2026"
+    assert csv_cell(0.8333, percent=True) == "83,3%"
+    assert csv_cell(1, percent=True) == "100%"
+    assert csv_cell(2.5) == "2,5"
+    assert (csv_cell(None), csv_cell(14), csv_cell("ja")) == ("", "14", "ja")

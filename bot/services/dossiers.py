@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import milestones as rules
@@ -106,7 +106,8 @@ def normalize_ref(ref: str) -> str:
     return f"{kind.upper()}-{year}-{int(number):04d}"
 
 
-def _is_vraag_ref(ref: str) -> bool:
+def is_vraag_ref(ref: str) -> bool:
+    """Whether a reference (typed loosely) names a vraag rather than a dossier."""
     return normalize_ref(ref).startswith("VR-")
 
 
@@ -172,11 +173,6 @@ async def get_dossier(session: AsyncSession, deps: Deps, actor_telegram_id: int,
         return await _view(session, actor, dossier)
 
 
-def is_vraag_ref(ref: str) -> bool:
-    """Whether a reference (typed loosely) names a vraag rather than a dossier."""
-    return _is_vraag_ref(ref)
-
-
 @dataclass(frozen=True)
 class VraagView:
     """One vraag as its card shows it, to the asker and to the Kredietbank."""
@@ -209,7 +205,7 @@ async def get_vraag(session: AsyncSession, deps: Deps, actor_telegram_id: int, r
 
 
 async def _item(session: AsyncSession, actor: User, ref: str) -> Dossier | Vraag:
-    if _is_vraag_ref(ref):
+    if is_vraag_ref(ref):
         return await _vraag(session, actor, ref, handle=True)
     return await _dossier(session, actor, ref, handle=True)
 
@@ -247,8 +243,7 @@ async def acknowledge(session: AsyncSession, deps: Deps, actor_telegram_id: int,
                 ref=item.ref,
                 naam=holder.display_name if holder else "?",
             )
-        if item.assignee_id not in (None, actor.id) and not may(user_roles(actor), Action.VIEW_ALL):
-            # an old card of an item handed over since: it stays with its holder
+        if not _works_on(actor, item):  # an old card of an item handed over since: it stays
             holder = await session.get(User, item.assignee_id)
             raise DomainError(
                 N_("{ref} is nu bij {naam}; alleen die of de teamleider kan het oppakken."),
@@ -343,8 +338,7 @@ async def colleagues(
             select(User)
             .where(
                 User.active.is_(True),
-                User.id != actor.id,
-                User.id != (holder or 0),
+                User.id.not_in([actor.id] if holder is None else [actor.id, holder]),
                 User.role.in_([Role.KLANTMANAGER, Role.BUDGETCOACH, Role.TEAMLEIDER]),
             )
             .order_by(User.display_name)
@@ -623,7 +617,7 @@ async def team_items(session: AsyncSession, deps: Deps, actor_telegram_id: int) 
     async with transaction(session):
         actor = await load_actor(session, actor_telegram_id)
         require(actor, Action.VIEW_ALL)
-        items = await _open_items(session, Dossier.id.is_not(None), Vraag.id.is_not(None))
+        items = await _open_items(session, true(), true())
         ids = {i.holder_id for i in items if i.holder_id is not None}
         holders = (
             {u.id: u for u in await session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
@@ -632,11 +626,14 @@ async def team_items(session: AsyncSession, deps: Deps, actor_telegram_id: int) 
     groups: dict[int | None, list[ItemSummary]] = {}
     for item in items:
         groups.setdefault(item.holder_id, []).append(item)
-    result = []
-    for holder_id, own in groups.items():
-        late = [i for i in own if i.next_due is not None and i.next_due < today]
-        rest = [i for i in own if i not in late]
-        result.append(HolderItems(holders.get(holder_id) if holder_id else None, late + rest, len(late)))
+    result = [  # ordered by the next deadline, so the overdue ones come first
+        HolderItems(
+            holders.get(holder_id) if holder_id else None,
+            own,
+            sum(1 for i in own if i.next_due is not None and i.next_due < today),
+        )
+        for holder_id, own in groups.items()
+    ]
     return sorted(result, key=lambda g: (g.holder is not None, g.holder.display_name if g.holder else ""))
 
 

@@ -68,7 +68,6 @@ class Scope:
     """Whose dossiers: everyone's, one wijkteam's, or one worker's."""
 
     wijkteam_id: int | None = None
-    wijkteam_code: str | None = None
     wijkteam_name: str | None = None  # what people call it, for the heading
     holder_id: int | None = None
     category: str | None = None
@@ -373,7 +372,7 @@ async def status_scope(
         if may(roles, Action.VIEW_ALL):
             if wijkteam:
                 team = await wijkteam_by_code(session, wijkteam)
-                return Scope(wijkteam_id=team.id, wijkteam_code=team.code, wijkteam_name=team.naam), actor
+                return Scope(wijkteam_id=team.id, wijkteam_name=team.naam), actor
             return Scope(), actor
         return Scope(holder_id=actor.id), actor
 

@@ -156,7 +156,7 @@ async def tell_about_hand_over(bot: Bot, by: User, moved: HandedOver) -> None:
     if previous is not None and previous.id not in told and previous.active:
         text = t(
             previous.language,
-            "{door} heeft {ref} overgedragen aan {naam}; je hebt er geen werk meer aan.",
+            "{door} heeft {ref} overgedragen aan {naam}; je hoeft er niets meer mee te doen.",
             door=by.display_name,
             ref=moved.ref,
             naam=moved.new.display_name,

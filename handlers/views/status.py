@@ -44,8 +44,6 @@ def scope_label(lang: str, scope: Scope) -> Html:
         return t(lang, "jouw zaken")
     if scope.wijkteam_name is not None:
         return escape(scope.wijkteam_name)
-    if scope.wijkteam_code is not None:
-        return t(lang, "wijkteam {wijkteam}", wijkteam=scope.wijkteam_code)
     return t(lang, "alle wijkteams")
 
 
