@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -113,11 +114,23 @@ class Invite(Base):
 
 
 class RosterEntry(Base):
-    """Worker on duty in a wijkteam on a weekday (0 = maandag)."""
+    """Worker on duty in a wijkteam on a weekday (0 = maandag), from `vanaf` until before `tot`.
+
+    A change never rewrites the past: taking someone off closes their row, so a past week shows
+    who really was on the roster then.
+    """
 
     __tablename__ = "roster_entries"
     __table_args__ = (
-        UniqueConstraint("wijkteam_id", "weekday", "user_id", name="uq_roster_slot"),
+        Index(
+            "uq_roster_current",
+            "wijkteam_id",
+            "weekday",
+            "user_id",
+            unique=True,
+            sqlite_where=text("tot IS NULL"),
+            postgresql_where=text("tot IS NULL"),
+        ),
         CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
     )
 
@@ -125,6 +138,8 @@ class RosterEntry(Base):
     wijkteam_id: Mapped[int] = mapped_column(ForeignKey("wijkteams.id"))
     weekday: Mapped[int] = mapped_column(Integer)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    vanaf: Mapped[date | None] = mapped_column(Date)  # None: on it since before history was kept
+    tot: Mapped[date | None] = mapped_column(Date)  # first day off it; None: still on it
 
 
 class RosterOverride(Base):

@@ -26,10 +26,12 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.moments import daily_list_due, iso_week, weekly_overview_day, weekly_overview_due
 from bot.services import reminders as outbox
+from bot.services import roster
 from bot.services.common import Deps
 from bot.services.kpi import Scope, status_report
 from bot.vocabulary import DigestKind
 from handlers.views.reminders import overdue_list, reminder_buttons, reminder_text
+from handlers.views.roster import roster_gaps_text
 from handlers.views.status import scope_label, status_chart, status_text
 from handlers.views.text import split_message
 
@@ -219,7 +221,8 @@ class Dispatcher:
             return await self._send_digest(session, DigestKind.DAGLIJST, holder, period, text)
 
     async def _weekly(self, leader: User, period: str) -> int:
-        """The Monday push: the /status report for all wijkteams, with its chart."""
+        """The Monday push: the /status report for all wijkteams, with its chart, and the gaps in
+        the coming week's roster."""
         async with self.sessionmaker() as session:
             if not await outbox.start_digest(
                 session, self.deps, DigestKind.WEEKOVERZICHT, leader.id, period, stale=self.lease
@@ -227,10 +230,13 @@ class Dispatcher:
                 return 0
             async with self.sessionmaker() as other:
                 report = await status_report(session, self.deps, Scope(), other)
+                coming = await roster.coming_week(other, self.deps)
             lang = leader.language
             text = status_text(
                 lang, self.deps.config, scope_label(lang, report.scope), report.week, report.quarter
             )
+            if coming.gaps:  # the rule that everyone works in a wijkteam at least one day a week
+                text += "\n\n" + roster_gaps_text(lang, coming)
             chart = status_chart(lang, self.deps.config, report)
             sent = await self._send_digest(session, DigestKind.WEEKOVERZICHT, leader, period, text)
             if sent:

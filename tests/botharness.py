@@ -7,9 +7,11 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import update
 from telegram.ext import Application
 
 from bot.config import AppConfig
+from bot.models import RosterEntry
 from bot.services import roster, users
 from bot.services.common import Deps
 from bot.settings import Settings
@@ -62,6 +64,9 @@ class Bot:
                 user_id=user.id,
                 on_duty=True,
             )
+            # the test's roster was there before the test's week began
+            await session.execute(update(RosterEntry).values(vanaf=None))
+            await session.commit()
 
 
 @asynccontextmanager

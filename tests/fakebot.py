@@ -275,6 +275,11 @@ class FakeTelegram(BaseRequest):
         self.callback_answers[query_id] = p
         return True
 
+    def last_answer_text(self) -> str:
+        """The text of the newest answer to a button (an alert or a short notice)."""
+        assert self.callback_answers, "no button was answered"
+        return str(list(self.callback_answers.values())[-1].get("text", ""))
+
     def api_sendDocument(self, p: dict[str, Any]) -> dict[str, Any]:
         chat_id = self._chat(p)
         files = [v for k, v in p.items() if k.startswith("_file_")]

@@ -955,21 +955,135 @@ async def test_rooster_view_and_edit(bot: Bot, team: Team) -> None:
         "woensdag 2 december: Sociaal wijkteam Drunen: Bea BC (budgetcoach), Karel KM (klantmanager)"
         in view.text
     )
+    # which weekdays each function covers per wijkteam; the gaps are for who can mend them
+    assert "Sociaal wijkteam Drunen: klantmanager ma, wo, budgetcoach wo" in view.text
+    assert "Sociaal wijkteam Vlijmen: klantmanager di, budgetcoach geen dag" in view.text
+    assert "⚠️" not in view.text
     assert "Rooster wijzigen" not in [b for b, _ in view.buttons]
     await team.km.press("Volgende week ▶", view)
     assert "Rooster week 50" in team.km.last.text
     assert "Dat mag je met jouw rol niet doen." in (await team.partner.send("/rooster"))[0].text
     leader_view = (await team.leader.send("/rooster"))[0]
-    await team.leader.press("Rooster wijzigen", leader_view)
-    await team.leader.press("Sociaal wijkteam Drunen")
+    assert "⚠️ Sociaal wijkteam Vlijmen heeft die week geen budgetcoach." in leader_view.text
+    # the editor lives in the roster's own message: no new messages until Klaar
+    assert await team.leader.press("Rooster wijzigen", leader_view) == []
+    assert await team.leader.press("Sociaal wijkteam Drunen") == []
     editor = team.leader.last
+    assert editor.message_id == leader_view.message_id
+    assert editor.text.startswith("Rooster van Sociaal wijkteam Drunen")
     assert ("do ·", "ro:x:drunen:3:3") in editor.buttons  # Karel (user id 3) not on Thursday yet
+    assert [b for b, _ in editor.buttons][-1] == "Klaar"
     await team.leader.press("do ·", editor, data="ro:x:drunen:3:3")
     assert ("do ✅", "ro:x:drunen:3:3") in team.leader.last.buttons
+    assert await team.leader.press("Klaar") == []
+    done = team.leader.last
+    assert done.message_id == leader_view.message_id and done.text.startswith("Rooster week 49")
+    assert "Sociaal wijkteam Drunen: klantmanager ma, wo, do, budgetcoach wo" in done.text
     clock_thursday = date(2026, 12, 3)
     bot.clock.set(clock_thursday)
     replies = await submit_melding(team.partner, "nieuwe aanmelding")
     assert "Karel KM (klantmanager) pakt het op." in replies[0]
+
+
+async def test_rooster_one_date_differs(bot: Bot, team: Team) -> None:
+    """'Vandaag de ene klantmanager in plaats van de andere in Drunen': one date, in /rooster."""
+    leader_view = (await team.leader.send("/rooster"))[0]
+    await team.leader.press("Rooster wijzigen", leader_view)
+    await team.leader.press("Sociaal wijkteam Drunen")
+    await team.leader.press("Alleen wo 2 dec")
+    day = team.leader.last
+    assert day.message_id == leader_view.message_id
+    assert day.text.startswith("Sociaal wijkteam Drunen op woensdag 2 december 2026")
+    assert "Nu geldt het vaste rooster." in day.text
+    labels = [b for b, _ in day.buttons]
+    assert labels[:3] == ["✅ Bea BC (budgetcoach)", "✅ Karel KM (klantmanager)", "· Kees KM (klantmanager)"]
+    await team.leader.press("· Kees KM (klantmanager)")
+    await team.leader.press("✅ Karel KM (klantmanager)")
+    await team.leader.press("✅ Bea BC (budgetcoach)")
+    day = team.leader.last
+    assert "Deze dag wijkt af van het vaste rooster." in day.text
+    assert [b for b, _ in day.buttons][:3] == [
+        "· Bea BC (budgetcoach)",
+        "· Karel KM (klantmanager)",
+        "✅ Kees KM (klantmanager)",
+    ]
+    # nobody at all is refused: that is what Vast rooster is for
+    before = day.text
+    await team.leader.press("✅ Kees KM (klantmanager)")
+    assert "Er moet die dag iemand in het wijkteam zijn" in bot.fake.last_answer_text()
+    assert team.leader.last.text == before
+    replies = await submit_melding(team.partner, "nieuwe aanmelding")
+    assert "Kees KM (klantmanager) pakt het op." in replies[0]
+    week = (await team.km.send("/rooster"))[0]
+    assert (
+        "woensdag 2 december: Sociaal wijkteam Drunen: Kees KM (klantmanager); Sociaal wijkteam Vlijmen"
+        not in week.text
+    )
+    assert "woensdag 2 december: Sociaal wijkteam Drunen: Kees KM (klantmanager)\n" in week.text
+    await team.leader.press("Vast rooster")
+    assert "Nu geldt het vaste rooster." in team.leader.last.text
+    await team.leader.press("◀ Terug")
+    assert team.leader.last.text.startswith("Rooster van Sociaal wijkteam Drunen")
+    # a forged date in the past changes nothing
+    await team.leader.press("x", data=f"ro:dx:drunen:{date(2026, 12, 1).toordinal()}:3")
+    assert "alleen voor vandaag of later" in bot.fake.last_answer_text()
+
+
+async def test_rooster_shows_absence_and_past_weeks_as_they_were(bot: Bot, team: Team) -> None:
+    await team.km.send("/afwezig")
+    await team.km.press("Vandaag")
+    text = (await team.bc.send("/rooster"))[0].text
+    assert (
+        "woensdag 2 december: Sociaal wijkteam Drunen: Bea BC (budgetcoach), Karel KM (klantmanager, afwezig)"
+        in text
+    )
+    await team.leader.press("Rooster wijzigen", (await team.leader.send("/rooster"))[0])
+    await team.leader.press("Sociaal wijkteam Drunen")
+    await team.leader.press("ma ✅", data="ro:x:drunen:0:3")  # Karel off Mondays from today (Wednesday)
+    week = (await team.leader.send("/rooster"))[0]
+    assert "maandag 30 november: Sociaal wijkteam Drunen: Karel KM (klantmanager)" in week.text
+    await team.leader.press("◀ Vorige week", week)
+    assert "maandag 23 november: Sociaal wijkteam Drunen: Karel KM (klantmanager)" in team.leader.last.text
+    await team.leader.press("Volgende week ▶")
+    await team.leader.press("Volgende week ▶")
+    later = team.leader.last.text
+    assert "Rooster week 50" in later and "maandag 7 december: niemand ingeroosterd" in later
+
+
+async def test_afwezig_for_a_colleague(bot: Bot, team: Team) -> None:
+    replies = await team.leader.send("/afwezig")
+    assert replies[0].text == "Wie is er afwezig?"
+    assert [b for b, _ in replies[0].buttons] == [
+        "Mezelf",
+        "Bea BC (budgetcoach)",
+        "Karel KM (klantmanager)",
+        "Kees KM (klantmanager)",
+    ]
+    replies = await team.leader.send("niemand")
+    assert replies[0].text == "Kies wie er afwezig is met een van de knoppen."
+    assert replies[-1].text == "Wie is er afwezig?" and replies[-1].buttons
+    replies = await team.leader.send("karel km")  # the name typed acts as its button
+    assert replies[-1].text.startswith("Wanneer is Karel KM afwezig?")
+    replies = await team.leader.send("3-12 t/m 4-12")
+    assert replies[0].text.splitlines() == [
+        "Genoteerd: Karel KM is afwezig van donderdag 3 december 2026 tot en met vrijdag 4 december 2026.",
+        "Nieuwe meldingen en vragen gaan in die tijd naar collega's.",
+        "Karel KM heeft hierover een bericht gekregen.",
+    ]
+    assert team.km.last.text.startswith(
+        "Tineke TL heeft je afwezig gemeld van donderdag 3 december 2026 tot en met vrijdag 4 december 2026."
+    )
+    # the beheerder reports others only; Mezelf is not offered
+    replies = await team.admin.send("/afwezig")
+    assert "Mezelf" not in [b for b, _ in replies[0].buttons]
+    await team.admin.press("Bea BC (budgetcoach)")
+    await team.admin.press("Vandaag")
+    assert team.admin.last.text.startswith("Genoteerd: Bea BC is afwezig op woensdag 2 december 2026.")
+    week = (await team.km.send("/rooster"))[0].text
+    assert (
+        "woensdag 2 december: Sociaal wijkteam Drunen: Karel KM (klantmanager), Bea BC (budgetcoach, afwezig)"
+        in week
+    )
 
 
 # -- language, privacy, help ----------------------------------------------------------------------

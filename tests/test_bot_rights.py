@@ -70,8 +70,8 @@ COMMANDS: dict[str, dict[str, str]] = {
         "partner": REFUSED,
         "klantmanager": "Wanneer ben je afwezig?",
         "budgetcoach": "Wanneer ben je afwezig?",
-        "teamleider": "Wanneer ben je afwezig?",
-        "beheerder": REFUSED,
+        "teamleider": "Wie is er afwezig?",
+        "beheerder": "Wie is er afwezig?",
     },
     "/rooster": {
         "partner": REFUSED,

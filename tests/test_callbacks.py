@@ -53,6 +53,11 @@ EXAMPLES: list[cb.Button] = [
     cb.AccountConfirm(7, False),
     cb.AccountCancel(),
     cb.RosterToggle("drunen", 4, 2**31 - 1),
+    cb.RosterDone(),
+    cb.RosterDay("drunen", date(2026, 12, 3)),
+    cb.RosterDayToggle("a" * 40, date(2026, 12, 3), 2**31 - 1),
+    cb.RosterDayReset("drunen", date(2026, 12, 3)),
+    cb.AbsenceFor(12),
 ]
 
 
@@ -118,6 +123,11 @@ def test_the_wire_format_stays_what_old_messages_carry() -> None:
         (cb.RosterToggle, "ro:x:drunen:9:1"),  # weekday out of range
         (cb.RosterToggle, "ro:x:Drunen!:1:1"),
         (cb.RosterWeek, "ro:w:9999-12-31"),  # a week further would overflow
+        (cb.RosterDay, "ro:d:drunen:2026-12-03"),  # dates go as day numbers here
+        (cb.RosterDay, "ro:d:drunen:1000000"),
+        (cb.RosterDay, "ro:d:drunen:0"),
+        (cb.RosterDayToggle, "ro:dx:drunen:739588:0"),
+        (cb.AbsenceFor, "afv:-1"),
         (cb.RosterWeek, "ro:w:0001-01-01"),
         (cb.RosterWeek, "ro:w:2026-02-30"),
         (cb.MilestoneDay, "msd:2"),

@@ -447,6 +447,15 @@ async def test_daily_overdue_list_once_a_day_and_weekly_status_on_monday(
     assert "Open dossiers: 2, waarvan 2 te laat" in weekly[0]
     assert "❌ Vroegsignalering: – | 0/1 = 0% (doel 80%)" in weekly[0]
     assert f"• {b} Aanmelding derden – Karel KM – 5 werkdagen" in weekly[0]
+    assert weekly[0].endswith(  # the coming week's gaps in the rule: a wijkteam day for everyone
+        "Rooster week 52\n"
+        "⚠️ Sociaal wijkteam Vlijmen heeft die week geen klantmanager.\n"
+        "⚠️ Sociaal wijkteam Vlijmen heeft die week geen budgetcoach.\n"
+        "⚠️ Sociaal wijkteam Heusden en Oudheusden heeft die week geen klantmanager.\n"
+        "⚠️ Sociaal wijkteam Heusden en Oudheusden heeft die week geen budgetcoach.\n"
+        "⚠️ Kees KM (klantmanager) heeft die week geen dag in een wijkteam.\n"
+        "Pas het aan met /rooster."
+    )
     charts = [m for m in fake.sent_to(rostered.teamleider.telegram_id) if m.kind == "document"]
     assert len(charts) == 1 and charts[0].file is not None and charts[0].file.startswith(b"\x89PNG")
     clock.set(date(2026, 12, 21), time(15, 0))

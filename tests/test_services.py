@@ -503,9 +503,9 @@ async def test_roster_rights_and_validation(session: AsyncSession, deps: Deps, r
         await roster.register_absence(
             session, deps, rostered.partner.telegram_id, first_day=WED, last_day=WED
         )
-    week = await roster.week_roster(session, deps, rostered.klantmanager.telegram_id)
-    assert next(d.day for d in week) == date(2026, 11, 30)
-    wednesday = week[2]
+    week = await roster.week_overview(session, deps, rostered.klantmanager.telegram_id)
+    assert week.days[0].day == date(2026, 11, 30)
+    wednesday = week.days[2]
     assert wednesday.duties == [("drunen", "Bea BC", "budgetcoach"), ("drunen", "Karel KM", "klantmanager")]
 
 

@@ -89,6 +89,15 @@ WEEKDAY = _bounded(0, 4)
 DAYS_AGO = _bounded(0, 1)
 ORGANISATION = _bounded(0, 99)  # a place in the configured list; the handler checks its length
 DAY = Codec[date](date.isoformat, _load_day)
+
+
+def _load_ordinal(s: str) -> date | None:
+    number = _bounded(1, 999_999).load(s)
+    return None if number is None else _load_day(date.fromordinal(number).isoformat())
+
+
+# a date in six digits (day number since 1-1-1, up to the year 2737), where room is short
+SHORT_DAY = Codec[date](lambda d: str(d.toordinal()), _load_ordinal)
 YES_NO = _flag("1", "0")
 LANGUAGE = _matching("|".join(LANGUAGES))
 
@@ -388,6 +397,14 @@ class AbsenceChoice(Button):
     when: AbsenceWhen = field(metadata=_meta(_enum(AbsenceWhen)))
 
 
+@dataclass(frozen=True)
+class AbsenceFor(Button):
+    """/afwezig by a teamleider or beheerder: whose absence (their own user id for themselves)."""
+
+    PREFIX: ClassVar[str] = "afv"
+    user_id: int = field(metadata=_meta(USER_ID))
+
+
 # -- /blokkeren ---------------------------------------------------------------------------------
 
 
@@ -448,3 +465,38 @@ class RosterToggle(Button):
     wijkteam: str = field(metadata=_meta(TEAM))
     weekday: int = field(metadata=_meta(WEEKDAY))
     user_id: int = field(metadata=_meta(USER_ID))
+
+
+@dataclass(frozen=True)
+class RosterDone(Button):
+    """Klaar: close the editor and show this week's roster."""
+
+    PREFIX: ClassVar[str] = "ro:k"
+
+
+@dataclass(frozen=True)
+class RosterDay(Button):
+    """The editor of one wijkteam on one date (a date override)."""
+
+    PREFIX: ClassVar[str] = "ro:d"
+    wijkteam: str = field(metadata=_meta(TEAM))
+    day: date = field(metadata=_meta(SHORT_DAY))
+
+
+@dataclass(frozen=True)
+class RosterDayToggle(Button):
+    """Put a worker on, or take them off, one date in a wijkteam."""
+
+    PREFIX: ClassVar[str] = "ro:dx"
+    wijkteam: str = field(metadata=_meta(TEAM))
+    day: date = field(metadata=_meta(SHORT_DAY))
+    user_id: int = field(metadata=_meta(USER_ID))
+
+
+@dataclass(frozen=True)
+class RosterDayReset(Button):
+    """Vast rooster: drop the date's override."""
+
+    PREFIX: ClassVar[str] = "ro:dr"
+    wijkteam: str = field(metadata=_meta(TEAM))
+    day: date = field(metadata=_meta(SHORT_DAY))

@@ -302,10 +302,15 @@ def vraag_card_buttons(lang: str, view: VraagView) -> InlineKeyboardMarkup | Non
 
 def colleague_label(lang: str, user: User, absent: bool) -> str:
     """A hand-over button: name, function, and whether they are away today."""
-    role = gettext(Role(user.role).label, lang)  # a button: plain text, no HTML escaping
+    return person_label(lang, user.display_name, user.role, absent)
+
+
+def person_label(lang: str, name: str, role: str, absent: bool = False) -> str:
+    """Name and function, marked when absent; plain text (a button), escape it for a message."""
+    function = gettext(Role(role).label, lang)
     if absent:
-        return gettext("{naam} ({functie}, afwezig)", lang, naam=user.display_name, functie=role)
-    return gettext("{naam} ({functie})", lang, naam=user.display_name, functie=role)
+        return gettext("{naam} ({functie}, afwezig)", lang, naam=name, functie=function)
+    return gettext("{naam} ({functie})", lang, naam=name, functie=function)
 
 
 def signal_lines(lang: str, dossier: Dossier) -> list[Html]:

@@ -17,22 +17,22 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# (command, description, action that unlocks it or None for everyone registered)
-COMMANDS: list[tuple[str, str, Action | None]] = [
-    ("melding", N_("een inwoner aanmelden (melding)"), Action.SUBMIT_MELDING),
-    ("vraag", N_("een schuldvraag stellen"), Action.SUBMIT_VRAAG),
-    ("zaken", N_("mijn open zaken"), Action.VIEW_ITEMS),
-    ("zaak", N_("één zaak bekijken: /zaak SH-2026-0042"), Action.VIEW_ITEMS),
-    ("afwezig", N_("afwezigheid doorgeven"), Action.REGISTER_ABSENCE),
-    ("rooster", N_("het rooster van deze week"), Action.VIEW_ROSTER),
-    ("status", N_("hoe staan de normen ervoor"), Action.VIEW_STATUS),
-    ("export", N_("kwartaalrapportage (XLSX): /export 2026-K3"), Action.EXPORT),
-    ("uitnodigen", N_("een collega uitnodigen: /uitnodigen partner drunen"), Action.MANAGE_USERS),
-    ("blokkeren", N_("een collega blokkeren of weer toelaten"), Action.MANAGE_USERS),
-    ("taal", N_("taal kiezen (nl/en)"), None),
-    ("privacy", N_("wat de bot bewaart en waarom"), None),
-    ("help", N_("uitleg"), None),
-    ("annuleer", N_("stop wat je nu aan het doen bent"), None),
+# (command, description, the actions of which any unlocks it; none: everyone registered)
+COMMANDS: list[tuple[str, str, tuple[Action, ...]]] = [
+    ("melding", N_("een inwoner aanmelden (melding)"), (Action.SUBMIT_MELDING,)),
+    ("vraag", N_("een schuldvraag stellen"), (Action.SUBMIT_VRAAG,)),
+    ("zaken", N_("mijn open zaken"), (Action.VIEW_ITEMS,)),
+    ("zaak", N_("één zaak bekijken: /zaak SH-2026-0042"), (Action.VIEW_ITEMS,)),
+    ("afwezig", N_("afwezigheid doorgeven"), (Action.REGISTER_ABSENCE, Action.MANAGE_ROSTER)),
+    ("rooster", N_("het rooster van deze week"), (Action.VIEW_ROSTER,)),
+    ("status", N_("hoe staan de normen ervoor"), (Action.VIEW_STATUS,)),
+    ("export", N_("kwartaalrapportage (XLSX): /export 2026-K3"), (Action.EXPORT,)),
+    ("uitnodigen", N_("een collega uitnodigen: /uitnodigen partner drunen"), (Action.MANAGE_USERS,)),
+    ("blokkeren", N_("een collega blokkeren of weer toelaten"), (Action.MANAGE_USERS,)),
+    ("taal", N_("taal kiezen (nl/en)"), ()),
+    ("privacy", N_("wat de bot bewaart en waarom"), ()),
+    ("help", N_("uitleg"), ()),
+    ("annuleer", N_("stop wat je nu aan het doen bent"), ()),
 ]
 
 PUBLIC = [
@@ -44,7 +44,7 @@ PUBLIC = [
 def commands_for(user: User) -> list[tuple[str, str]]:
     """The (command, description msgid) pairs the user's roles unlock, in menu order."""
     roles = roles_of(user.role, user.beheerder)
-    return [(c, d) for c, d, action in COMMANDS if action is None or may(roles, action)]
+    return [(c, d) for c, d, actions in COMMANDS if not actions or any(may(roles, a) for a in actions)]
 
 
 def _bot_commands(pairs: list[tuple[str, str]], lang: str) -> list[BotCommand]:
