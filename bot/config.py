@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from bot.vocabulary import Category, Milestone, NormSource, Role, Unit, VraagTopic
 
 # Events that start or stop a deadline besides the milestones.
@@ -45,6 +46,7 @@ class NormConfig(_Strict):
     """One doorlooptijd: when its deadline starts, how long it runs, what stops it."""
 
     naam: str = Field(min_length=1)
+    namen: dict[str, str] = {}  # the name in another language than Dutch, e.g. { en = "..." }
     bron: NormSource
     start: str
     opent_bij: str | None = None
@@ -59,6 +61,16 @@ class NormConfig(_Strict):
     actief: bool = True
     herinneringen: ReminderPolicy | None = None
     toelichting: str = ""
+
+    @field_validator("namen")
+    @classmethod
+    def _languages(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value) - set(LANGUAGES))
+        if unknown:
+            raise ValueError(f"onbekende taal {unknown[0]!r}; kies uit {_choices(LANGUAGES)}")
+        if any(not name.strip() for name in value.values()):
+            raise ValueError("een naam mag niet leeg zijn")
+        return value
 
     @field_validator("start")
     @classmethod
@@ -280,10 +292,11 @@ class AppConfig(_Strict):
     def wijkteam(self, code: str) -> Wijkteam | None:
         return next((w for w in self.wijkteams if w.code == code), None)
 
-    def norm_name(self, code: str) -> str:
-        """The norm's name, or its code for a norm since removed from the file."""
+    def norm_name(self, code: str, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The norm's name in the language (Dutch when it has none there), or its code for a norm
+        since removed from the file."""
         norm = self.normen.get(code)
-        return norm.naam if norm else code
+        return norm.namen.get(lang, norm.naam) if norm else code
 
 
 class ConfigError(Exception):

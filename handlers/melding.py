@@ -452,7 +452,7 @@ async def _send(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
             t(
                 lang,
                 "Eerste termijn ({norm}): uiterlijk {datum}.",
-                norm=rt.deps.config.norm_name(first.norm),
+                norm=rt.deps.config.norm_name(first.norm, lang),
                 datum=first.due_date,
             )
         )

@@ -13,13 +13,14 @@ from bot.rights import Action
 from bot.services import export, kpi
 from handlers.guards import domain_errors, registered
 from handlers.runtime import call, reply, runtime, session_for
-from handlers.views.status import scope_label, status_chart, status_text
+from handlers.views.chart import status_chart
+from handlers.views.status import scope_label, scope_name, status_text
 from handlers.views.text import t
 
 
 @domain_errors()
 async def show_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/status [wijkteam]: the figures as text, then the chart."""
+    """/status [wijkteam]: the figures as text, then the chart (when anything was decided)."""
     user = await registered(update, context)
     if user is None:
         return
@@ -31,10 +32,11 @@ async def show_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     text = status_text(lang, rt.deps.config, scope_label(lang, report.scope), report.week, report.quarter)
     await reply(update, context, text)
     assert update.effective_chat is not None
-    chart = status_chart(lang, rt.deps.config, report)
-    await context.bot.send_photo(
-        update.effective_chat.id, InputFile(io.BytesIO(chart), filename="status.png")
-    )
+    chart = status_chart(lang, rt.deps.config, scope_name(lang, report.scope), report)
+    if chart is not None:  # nothing decided yet: no picture of nothing
+        await context.bot.send_photo(
+            update.effective_chat.id, InputFile(io.BytesIO(chart), filename="status.png")
+        )
 
 
 @domain_errors()

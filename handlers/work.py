@@ -144,7 +144,7 @@ def _item_line(
         line += t(
             lang,
             " · {norm} uiterlijk {datum} ({stand})",
-            norm=rt.deps.config.norm_name(item.next_norm),
+            norm=rt.deps.config.norm_name(item.next_norm, lang),
             datum=item.next_due,
             stand=due_phrase(lang, rt.deps.calendar, rt.deps.today(), item.next_due),
         )

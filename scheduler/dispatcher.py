@@ -30,9 +30,10 @@ from bot.services import roster
 from bot.services.common import Deps
 from bot.services.kpi import Scope, status_report
 from bot.vocabulary import DigestKind
+from handlers.views.chart import status_chart
 from handlers.views.reminders import overdue_list, reminder_buttons, reminder_text
 from handlers.views.roster import roster_gaps_text
-from handlers.views.status import scope_label, status_chart, status_text
+from handlers.views.status import scope_label, scope_name, status_text
 from handlers.views.text import split_message
 
 if TYPE_CHECKING:
@@ -237,9 +238,9 @@ class Dispatcher:
             )
             if coming.gaps:  # the rule that everyone works in a wijkteam at least one day a week
                 text += "\n\n" + roster_gaps_text(lang, coming)
-            chart = status_chart(lang, self.deps.config, report)
+            chart = status_chart(lang, self.deps.config, scope_name(lang, report.scope), report)
             sent = await self._send_digest(session, DigestKind.WEEKOVERZICHT, leader, period, text)
-            if sent:
+            if sent and chart is not None:
                 try:
                     await self._call(
                         leader.telegram_id,

@@ -1097,6 +1097,13 @@ async def test_taal_switches_to_english(bot: Bot, team: Team) -> None:
     assert replies[0].text == "You have no open cases."
     menu = bot.fake.commands[(json.dumps({"chat_id": 1001, "type": "chat"}, sort_keys=True), "")]
     assert menu[0]["description"] == "refer a resident (melding)"
+    # the norms by their English names, also in the card a worker gets
+    await team.km.send("/taal")
+    await team.km.press("English")
+    await submit_melding(team.partner_vlijmen, "vroegsignalering (RIS)")
+    card = (await team.km.send("/zaak SH-2026-0001"))[0].text
+    assert "• Early warning (RIS): due Wednesday, December 16, 2026" in card
+    assert "Financial calm within 5 weeks (RIS)" in card
 
 
 async def test_privacy_and_help(bot: Bot, team: Team) -> None:
@@ -1165,6 +1172,7 @@ async def test_long_messages_are_split(bot: Bot) -> None:
 
 
 async def test_status_for_teamleider_worker_and_others(bot: Bot, team: Team, clock: FakeClock) -> None:
+    assert len(await team.leader.send("/status")) == 1  # nothing decided yet: no chart
     await submit_melding(team.partner, "vroegsignalering (RIS)")
     await team.km.press("Oppakken")
     await team.km.press("eerste contact")
@@ -1176,7 +1184,10 @@ async def test_status_for_teamleider_worker_and_others(bot: Bot, team: Team, clo
         "📊 Status – alle wijkteams\nWeek 49 (30 november t/m 6 december 2026) · kwartaal 2026-K4"
     )
     assert "Nieuw deze week: 1 melding, 0 vragen" in text
-    assert "✅ Vroegsignalering: 1/1 = 100% | 1/1 = 100% (doel 80%) · mediaan 0 d, p80 0 d" in text
+    assert (
+        "✅ Vroegsignalering: 1/1 = 100% | 1/1 = 100% (doel 80%) · de helft binnen 0 dagen, 8 op de 10 binnen 0 dagen"
+        in text
+    )
     # the quarter's essentials: a vroegsignaal in, no traject yet (it became none)
     assert (
         "Trajecten nu: geen\nDit kwartaal: 1 vroegsignaal, 0 nieuwe trajecten, 0 trajecten afgesloten" in text
@@ -1202,8 +1213,11 @@ async def test_status_for_teamleider_worker_and_others(bot: Bot, team: Team, clo
     own = (await team.km.send("/status"))[0].text
     assert own.startswith("📊 Status – jouw zaken")
     assert "Nieuw deze week: 2 meldingen" in own
-    assert "Nieuw deze week: 0 meldingen" in (await team.bc.send("/status"))[0].text
-    assert "📊 Status – Sociaal wijkteam Vlijmen" in (await team.leader.send("/status vlijmen"))[0].text
+    # nothing of Bea's nor of Vlijmen decided: the text alone, no picture of nothing
+    replies = await team.bc.send("/status")
+    assert "Nieuw deze week: 0 meldingen" in replies[0].text and len(replies) == 1
+    replies = await team.leader.send("/status vlijmen")
+    assert "📊 Status – Sociaal wijkteam Vlijmen" in replies[0].text and len(replies) == 1
     assert "Wijkteam 'atlantis' bestaat niet." in (await team.leader.send("/status atlantis"))[0].text
     assert (await team.partner.send("/status"))[0].text == "Dat mag je met jouw rol niet doen."
 

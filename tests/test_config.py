@@ -155,6 +155,11 @@ def _with(replace: str, by: str) -> str:
             "onbekend eindproduct 'eerst_contact'",
         ),
         (_with('code = "drunen"', 'code = "Drunen Centrum"'), "wijkteams[1].code", "kleine letters"),
+        (
+            _with('namen = { en = "Early warning (RIS)" }', 'namen = { de = "Frühwarnung" }'),
+            "normen.vroegsignalering.namen",
+            "onbekende taal 'de'",
+        ),
         (_with("begin = 08:30:00", "begin = 18:30:00"), "kantoortijden", "begin moet vóór einde"),
         (
             _with("[kantoortijden]", "[kantoortijden]\nlunch = 12:00:00"),

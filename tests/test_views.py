@@ -87,7 +87,10 @@ def test_status_shows_lapsed_deadlines_apart_and_the_base_still_running(config: 
     quarter.budgetbeheer_running = 5
     week = Figures(Period(D(2026, 12, 7), D(2026, 12, 13), "2026-W50"), TODAY)
     text = status_text("nl", config, "alle wijkteams", week, quarter)
-    assert "❌ Vroegsignalering: – | 3/4 = 75% (doel 80%) · mediaan 10 d, p80 13 d · 2 vervallen" in text
+    assert (
+        "❌ Vroegsignalering: – | 3/4 = 75% (doel 80%) · de helft binnen 10 dagen, 8 op de 10 binnen 13 dagen · 2 vervallen"
+        in text
+    )
     assert "Zelfredzaam na budgetbeheer (kwartaal): – (doel 50%) · nog 5 trajecten lopen" in text
 
 

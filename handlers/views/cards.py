@@ -44,7 +44,7 @@ def who(lang: str, user: User | None) -> str:
 
 def deadline_name(lang: str, config: AppConfig, norm: str, seq: int) -> str:
     """The norm's name (HTML), and for a periodic toets its number."""
-    name = config.norm_name(norm)
+    name = config.norm_name(norm, lang)
     return t(lang, "{norm}, toets {n}", norm=name, n=str(seq)) if seq else escape(name)
 
 
@@ -118,7 +118,7 @@ def dossier_notification(
             t(
                 lang,
                 "Termijn {norm}: uiterlijk {datum}",
-                norm=config.norm_name(first.norm),
+                norm=config.norm_name(first.norm, lang),
                 datum=first.due_date,
             )
         )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 from babel.dates import format_date as babel_format_date
 
 from bot.config import AppConfig
@@ -12,7 +10,6 @@ from bot.services.kpi import (
     Figures,
     NormFigure,
     Scope,
-    StatusReport,
     figure_keys,
     is_toets_key,
     meets,
@@ -39,12 +36,17 @@ def _ratio(decided: int, on_time: int) -> str:
     return f"{on_time}/{decided} = {on_time / decided:.0%}"
 
 
-def scope_label(lang: str, scope: Scope) -> Html:
+def scope_name(lang: str, scope: Scope) -> str:
+    """Whose figures, as plain text: your own, a wijkteam's, or all wijkteams'."""
     if scope.holder_id is not None:
-        return t(lang, "jouw zaken")
+        return gettext("jouw zaken", lang)
     if scope.wijkteam_name is not None:
-        return escape(scope.wijkteam_name)
-    return t(lang, "alle wijkteams")
+        return scope.wijkteam_name
+    return gettext("alle wijkteams", lang)
+
+
+def scope_label(lang: str, scope: Scope) -> Html:
+    return escape(scope_name(lang, scope))
 
 
 def status_text(lang: str, config: AppConfig, scope_label: str, week: Figures, quarter: Figures) -> str:
@@ -134,23 +136,32 @@ def _intake(lang: str, week: Figures, quarter: Figures) -> list[str]:
 
 def _norm_lines(lang: str, config: AppConfig, week: Figures, quarter: Figures) -> list[str]:
     """One line per norm with a term (and one for its periodic toetsen): week | quarter, target,
-    median and p80 lead time."""
+    median and 80th-percentile lead time."""
     lines = []
     for code, norm in config.active_norms.items():
         if norm.termijn is None or norm.is_vraag_norm:
             continue
         for key in figure_keys(code, bool(norm.toets_elke_maanden)):
             q, w = quarter.norms.get(key), week.norms.get(key)
-            name = t(lang, "{norm}, toetsen", norm=norm.naam) if is_toets_key(key) else escape(norm.naam)
+            name = _figure_name(lang, config, key)
             line = f"{_mark(q.share if q else None, norm.doel)} {name}: {_pair(w)} | {_pair(q)}"
             if norm.doel is not None:
                 line += " " + t(lang, "(doel {doel})", doel=_percent_label(norm.doel))
-            if q and q.median_days is not None:
-                line += " · " + t(lang, "mediaan {m} d, p80 {p} d", m=str(q.median_days), p=str(q.p80_days))
+            if q and q.median_days is not None and q.p80_days is not None:
+                line += " · " + _lead_times(lang, q.median_days, q.p80_days)
             if q and q.lapsed:
                 line += " · " + t(lang, "{n} vervallen", n=str(q.lapsed))
             lines.append(line)
     return lines
+
+
+def _lead_times(lang: str, median: int, p80: int) -> str:
+    """Median and 80th percentile in plain words."""
+    return (
+        tn(lang, "de helft binnen {n} dag", "de helft binnen {n} dagen", median)
+        + ", "
+        + tn(lang, "8 op de 10 binnen {n} dag", "8 op de 10 binnen {n} dagen", p80)
+    )
 
 
 def _pair(figure: NormFigure | None) -> str:
@@ -182,56 +193,5 @@ def _overdue(lang: str, config: AppConfig, quarter: Figures) -> list[str]:
 
 
 def _figure_name(lang: str, config: AppConfig, key: str) -> Html:
-    name = config.norm_name(norm_code(key))
+    name = config.norm_name(norm_code(key), lang)
     return t(lang, "{norm}, toetsen", norm=name) if is_toets_key(key) else escape(name)
-
-
-def status_chart(lang: str, config: AppConfig, report: StatusReport) -> bytes:
-    """PNG: share within the term per norm this quarter against its target, and the weekly trend."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-
-    quarter, trend = report.quarter, report.trend
-    keys = [
-        k for k in quarter.norms if not is_toets_key(k) and config.normen.get(k) and config.normen[k].doel
-    ]
-    names = [config.normen[k].naam for k in keys]
-    shares = [100 * (quarter.norms[k].share or 0) for k in keys]
-    goals = [100 * (config.normen[k].doel or 0) for k in keys]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5), dpi=110)
-    y = list(range(len(keys)))
-    left.barh(
-        y, shares, color=["#2e7d32" if s >= g else "#c62828" for s, g in zip(shares, goals, strict=True)]
-    )
-    for yi, goal in zip(y, goals, strict=True):
-        left.plot([goal, goal], [yi - 0.4, yi + 0.4], color="black", linewidth=2)
-    left.set_yticks(y, names, fontsize=8)
-    left.set_xlim(0, 100)
-    left.set_xlabel(gettext("% binnen de termijn", lang))
-    left.set_title(
-        gettext("Kwartaal {kwartaal} (streep = doel)", lang, kwartaal=quarter.period.label), fontsize=10
-    )
-    left.invert_yaxis()
-    labels = [p.label.split("-")[1] for p, _ in trend]
-    for key in keys:
-        series = [_percent(f.norms[key].share if key in f.norms else None) for _, f in trend]
-        if any(value == value for value in series):  # NaN != NaN: skip norms without any week
-            right.plot(labels, series, marker="o", label=config.normen[key].naam)
-    for goal in sorted(set(goals)):  # the targets of the norms shown, from the configuration
-        right.axhline(goal, color="black", linestyle="--", linewidth=1)
-    right.set_ylim(0, 105)
-    right.set_title(gettext("Laatste {n} weken", lang, n=len(trend)), fontsize=10)
-    right.set_ylabel(gettext("% binnen de termijn", lang))
-    if right.get_legend_handles_labels()[0]:
-        right.legend(fontsize=7, loc="lower left")
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    plt.close(fig)
-    return buffer.getvalue()
-
-
-def _percent(share: float | None) -> float:
-    return float("nan") if share is None else 100 * share
