@@ -7,6 +7,8 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from telegram import InlineKeyboardMarkup, Update
+from telegram.constants import MessageLimit
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes, ConversationHandler, MessageHandler
 
 from bot.ddas import Eindresultaat, Uitstroomreden
@@ -33,10 +35,8 @@ from handlers.flows import (
     ask,
     button,
     clear_asked,
-    clear_buttons,
     conversation,
     draft,
-    drop_buttons,
     stopper,
     typed_choice,
     typed_day,
@@ -75,7 +75,7 @@ from handlers.views.cards import (
 )
 from handlers.views.keyboards import choice, day_buttons, keyboard, pairs, vraag_buttons
 from handlers.views.notify import deliver, tell_about_hand_over, tell_new_holder, tell_sender_of_step
-from handlers.views.text import escape, label, t, tn
+from handlers.views.text import escape, label, t, tn, units
 
 if TYPE_CHECKING:
     from bot.models import User
@@ -84,6 +84,7 @@ MAX_LISTED_BUTTONS = 20
 
 WAY, REACHED, DAGDEEL, OUTCOME, SELF_RELIANT, REASON, DAY, CRITERIA = range(20, 28)
 KEY = "mijlpaal"
+CARD = "_card"  # in the draft: the message id of the card whose button started the flow
 
 
 @domain_errors()
@@ -300,6 +301,7 @@ async def start_milestone(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if picked.kind in NEEDS_REASON:
         step["traject"] = traject
     await update.callback_query.answer()
+    _remember_card(update, step)
     user_data(context)[KEY] = step
     return await _next_question(update, context)
 
@@ -318,7 +320,7 @@ async def _next_question(
     ) -> int:
         step["offered"] = [(msgid, field, value) for msgid, value, _ in options]
         text = question if prefix is None else f"{prefix}\n{question}"
-        await ask(update, context, KEY, text, choice(lang, [(m, b) for m, _, b in options], per_row))
+        await _ask(update, context, text, choice(lang, [(m, b) for m, _, b in options], per_row))
         return state
 
     if kind in NEEDS_CONTACT and "way" not in step:
@@ -357,7 +359,7 @@ async def _next_question(
         stap=what,
     )
     text = question if prefix is None else f"{prefix}\n{question}"
-    await ask(update, context, KEY, text, day_buttons(lang, MilestoneDay(0), MilestoneDay(1)))
+    await _ask(update, context, text, day_buttons(lang, MilestoneDay(0), MilestoneDay(1)))
     return DAY
 
 
@@ -397,6 +399,7 @@ async def start_rust(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         "picked": [],
         "done": [(kind.value, day.isoformat()) for kind, day in done],
     }
+    _remember_card(update, draft(context, KEY))
     return await _ask_criteria(update, context)
 
 
@@ -423,9 +426,7 @@ async def _ask_criteria(update: Update, context: ContextTypes.DEFAULT_TYPE, pref
             t(lang, "✅ {stap}: {datum}", stap=Text(Milestone(kind).label), datum=date.fromisoformat(day))
         )
     text = "\n".join(lines)
-    await ask(
-        update, context, KEY, text if prefix is None else f"{prefix}\n{text}", _criteria_markup(lang, step)
-    )
+    await _ask(update, context, text if prefix is None else f"{prefix}\n{text}", _criteria_markup(lang, step))
     return CRITERIA
 
 
@@ -479,8 +480,8 @@ async def _ask_reason(update: Update, context: ContextTypes.DEFAULT_TYPE, prefix
         if step["traject"]
         else t(lang, "Wat is het eindresultaat van de vroegsignalering {ref}?", ref=ref)
     )
-    await ask(
-        update, context, KEY, question if prefix is None else f"{prefix}\n{question}", choice(lang, buttons)
+    await _ask(
+        update, context, question if prefix is None else f"{prefix}\n{question}", choice(lang, buttons)
     )
     return REASON
 
@@ -495,12 +496,29 @@ async def _answered_typed(
 
 
 async def _answered(update: Update, context: ContextTypes.DEFAULT_TYPE, field: str, value: object) -> int:
-    """Keep a choice; its buttons go; on to the next question."""
-    await clear_buttons(update)
-    step = draft(context, KEY)
-    step.pop(ASKED, None)
-    step[field] = value
+    """Keep a choice; the next question takes the place of this one, in the same message."""
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    draft(context, KEY)[field] = value
     return await _next_question(update, context)
+
+
+def _remember_card(update: Update, step: dict[str, Any]) -> None:
+    """The message whose milestone button was pressed: at the end it shows the updated dossier."""
+    if update.callback_query is not None and update.callback_query.message is not None:
+        step[CARD] = update.callback_query.message.message_id
+
+
+async def _ask(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, markup: InlineKeyboardMarkup
+) -> None:
+    """A question of the milestone flow: after a pressed answer it replaces the question it
+    answers (one message for the whole flow); otherwise it is a new message."""
+    query, step = update.callback_query, draft(context, KEY)
+    if query is not None and query.message is not None and step.get(ASKED) == query.message.message_id:
+        await query.edit_message_text(text, reply_markup=markup)
+        return
+    await ask(update, context, KEY, text, markup)
 
 
 async def pick_way(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -582,19 +600,14 @@ async def day_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         return DAY
     await query.answer()
     day = runtime(context).deps.today() - timedelta(days=picked.days_ago)
-    state = await _record(update, context, day)
-    await query.edit_message_reply_markup(None)
-    return state
+    return await _record(update, context, day)
 
 
 @domain_errors(DAY, give_up=END, flow=KEY)
 async def day_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """A typed date."""
     day = typed_day(update, runtime(context).deps.today())
-    asked = draft(context, KEY).get(ASKED)
-    state = await _record(update, context, day)  # a date it cannot use asks again, buttons kept
-    await drop_buttons(update, context, asked)
-    return state
+    return await _record(update, context, day)  # a date it cannot use asks again, buttons kept
 
 
 async def _record(update: Update, context: ContextTypes.DEFAULT_TYPE, day: date) -> int:
@@ -639,7 +652,9 @@ async def _recorded(
     day: date,
     recorded: dossiers.Recorded,
 ) -> int:
-    """Say what was stored and what it did to the deadlines; show the card; tell the sender."""
+    """Say what was stored and what it did to the deadlines in the question's message, show the
+    dossier as it is now in the card's message (a new card only when that cannot be edited), and
+    tell the sender."""
     step, lang, rt = draft(context, KEY), language(context), runtime(context)
     user_data(context).pop(KEY, None)
     lines = [
@@ -660,11 +675,34 @@ async def _recorded(
                 stand=deadline_state(lang, rt.deps.calendar, rt.deps.today(), deadline),
             )
         )
-    await reply(update, context, "\n".join(lines))
-    if kind is not Milestone.AFGESLOTEN:
+    confirmation = "\n".join(lines)
+    if not await _edit(update, context, step.get(ASKED), confirmation, None):
+        await reply(update, context, confirmation)
+    card = dossier_card(lang, rt.deps.config, rt.deps.calendar, rt.deps.today(), recorded.view)
+    if not await _edit(update, context, step.get(CARD), card, dossier_buttons(lang, recorded.view)):
         await _send_card(update, context, recorded.view)
     await tell_sender_of_step(context.bot, recorded, day)
     return END
+
+
+async def _edit(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    message_id: int | None,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+) -> bool:
+    """Replace one of the bot's messages in this chat; False when that cannot be done (gone, too
+    long), so the caller sends it anew."""
+    if message_id is None or update.effective_chat is None or units(text) > MessageLimit.MAX_TEXT_LENGTH:
+        return False
+    try:
+        await context.bot.edit_message_text(
+            text, chat_id=update.effective_chat.id, message_id=message_id, reply_markup=markup
+        )
+    except BadRequest as exc:
+        return "not modified" in exc.message.lower()
+    return True
 
 
 def _close_reason(step: dict[str, Any]) -> Eindresultaat | Uitstroomreden | None:

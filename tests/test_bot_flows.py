@@ -18,7 +18,7 @@ from bot.vocabulary import DeadlineStatus, Role
 from handlers import CONVERSATION_TIMEOUT
 from tests.botharness import Bot, running_bot
 from tests.conftest import FakeClock
-from tests.fakebot import Client
+from tests.fakebot import Client, Sent
 
 
 @pytest.fixture
@@ -57,6 +57,14 @@ async def team(bot: Bot) -> Team:
     ]:
         await bot.rooster(t.leader, uid, wijkteam, weekday)
     return t
+
+
+def confirmed(client: Client) -> Sent:
+    """The newest of the client's messages that says a milestone was stored (a flow's question
+    turns into it in place)."""
+    found = [m for m in client.fake.sent_to(client.user_id) if m.text.startswith("✅ Vastgelegd")]
+    assert found, "no confirmation"
+    return found[-1]
 
 
 async def count(bot: Bot, model: type) -> int:
@@ -352,21 +360,31 @@ async def test_pick_up_record_milestones_and_close(bot: Bot, team: Team, clock: 
         labels[:3] == ["contactpoging", "aanbod eerste gesprek", "eerste contact"] and "Afsluiten" in labels
     )
 
-    await km.press("contactpoging")
-    await km.press("telefonisch")
+    # one message for the whole milestone: each question takes the place of the one it answers,
+    # and at the end it says what was stored; the card above shows the dossier as it is now
+    flow = await km.press("contactpoging")
+    assert len(flow) == 1 and flow[0].text.startswith("SH-2026-0001 – contactpoging: hoe")
+    assert await km.press("telefonisch") == []
+    assert flow[0].text == "Heb je de inwoner bereikt?"
     await km.press("Nee")
     await km.press("middag")  # the dagdeel of an attempt (DDAS)
-    await km.press("Vandaag")
-    assert "✅ Vastgelegd bij SH-2026-0001: contactpoging op woensdag 2 december 2026." in km.texts[-2]
+    assert await km.press("Vandaag") == []
+    assert flow[0].text.startswith(
+        "✅ Vastgelegd bij SH-2026-0001: contactpoging op woensdag 2 december 2026."
+    )
+    assert flow[0].buttons == [] and km.last is flow[0]
+    assert "contactpoging: woensdag 2 december 2026" in card.text and card.edits >= 1
+    assert "Afsluiten" in [b for b, _ in card.buttons]
 
     clock.set(date(2026, 12, 9))
-    await km.press("eerste contact")
+    await km.press("eerste contact", card)
     await km.press("huisbezoek")
-    replies = await km.send("8-12")
-    assert replies[0].text.startswith(
+    assert await km.send("8-12") == []  # a typed date: the question becomes the confirmation too
+    assert km.last.text.startswith(
         "✅ Vastgelegd bij SH-2026-0001: eerste contact op dinsdag 8 december 2026."
     )
-    assert "Termijn Vroegsignalering: ✅ gehaald op dinsdag 8 december 2026" in replies[0].text
+    assert "Termijn Vroegsignalering: ✅ gehaald op dinsdag 8 december 2026" in km.last.text
+    assert "eerste contact" not in [b for b, _ in card.buttons]
 
     # financiële rust: one button, the criteria ticked off (on another day: the first one first)
     await km.press("financiële rust")
@@ -394,8 +412,8 @@ async def test_pick_up_record_milestones_and_close(bot: Bot, team: Team, clock: 
         "☐ vaste lasten worden maandelijks betaald",
     ]
     await km.press("Opslaan")
-    replies = await km.press("Vandaag")
-    assert replies[0].text.startswith(
+    assert await km.press("Vandaag") == []
+    assert km.last.text.startswith(
         "✅ Vastgelegd bij SH-2026-0001: schulden stabiel op woensdag 9 december 2026."
     )
     await km.press("financiële rust")
@@ -408,8 +426,8 @@ async def test_pick_up_record_milestones_and_close(bot: Bot, team: Team, clock: 
     await km.press("☐ vaste lasten worden maandelijks betaald")
     await km.press("☐ schuldeisers weten van de schuldhulp (VISH)")
     await km.press("Opslaan")
-    replies = await km.press("Vandaag")
-    assert replies[0].text.startswith(
+    await km.press("Vandaag")
+    assert km.last.text.startswith(
         "✅ Vastgelegd bij SH-2026-0001: vaste lasten worden maandelijks betaald, schuldeisers weten van "
         "de schuldhulp (VISH), financiële rust op woensdag 9 december 2026."
     )
@@ -418,9 +436,10 @@ async def test_pick_up_record_milestones_and_close(bot: Bot, team: Team, clock: 
     # financiële rust made it a schuldhulptraject: it ends with DDAS's uitstroomreden
     assert km.last.text == "Waarom eindigt het schuldhulptraject SH-2026-0001?"
     await km.press("hulp past niet")
-    replies = await km.press("Vandaag")
-    assert "afgesloten op woensdag 9 december 2026" in replies[0].text
-    assert "Termijn" not in replies[0].text or "vervallen" in replies[0].text
+    await km.press("Vandaag")
+    assert "afgesloten op woensdag 9 december 2026" in km.last.text
+    assert "Termijn" not in km.last.text or "vervallen" in km.last.text
+    assert card.buttons == [] and "Status: afgesloten" in card.text  # no stale buttons on the card
     async with bot.rt.sessionmaker() as session:
         kinds = [
             k for (k,) in await session.execute(select(MilestoneRecord.kind).order_by(MilestoneRecord.id))
@@ -492,8 +511,8 @@ async def test_a_vroegsignaal_from_melding_to_its_ddas_eindresultaat(bot: Bot, t
         "(budget)advies of quick fix",
     ]
     await km.press("informatie gegeven")
-    replies = await km.press("Vandaag")
-    assert "afgesloten" in replies[0].text
+    await km.press("Vandaag")
+    assert "afgesloten" in confirmed(km).text
     async with bot.rt.sessionmaker() as session:
         dossier = (await session.scalars(select(Dossier))).one()
     assert (
@@ -631,20 +650,20 @@ async def test_attempts_stop_the_vroegsignalering_deadline_only_once_the_inwoner
     await km.press("telefonisch")
     await km.press("Nee")
     await km.press("avond")
-    replies = await km.press("Vandaag")
-    assert "Termijn Vroegsignalering" not in replies[0].text  # nothing stopped
+    await km.press("Vandaag")
+    assert "Termijn Vroegsignalering" not in confirmed(km).text  # nothing stopped
     clock.set(date(2026, 12, 7))
     await km.press("eerste contact")
     assert "brief" not in [label for label, _ in km.last.buttons]  # a first contact is a conversation
     await km.send("/annuleer")
-    await km.send("/zaak SH-2026-0001")
-    await km.press("contactpoging")
+    zaak = (await km.send("/zaak SH-2026-0001"))[0]
+    await km.press("contactpoging", zaak)
     await km.press("telefonisch")
     await km.press("Ja")
     await km.press("middag")
-    replies = await km.press("Vandaag")
-    assert "Termijn Vroegsignalering: ✅ gehaald op maandag 7 december 2026" in replies[0].text
-    card = km.last.text
+    await km.press("Vandaag")
+    assert "Termijn Vroegsignalering: ✅ gehaald op maandag 7 december 2026" in confirmed(km).text
+    card = zaak.text  # the card the step was started from shows it
     assert "• contactpoging: woensdag 2 december 2026, brief (ochtend) – niet bereikt" in card
     assert "• contactpoging: donderdag 3 december 2026, telefonisch (avond) – niet bereikt" in card
     assert "• contactpoging: maandag 7 december 2026, telefonisch (middag) – bereikt" in card
@@ -662,8 +681,8 @@ async def test_milestone_date_errors_ask_again(bot: Bot, team: Team) -> None:
     assert "toekomst" in (await km.send("5-12-2026"))[0].text
     assert "vóór" in (await km.send("1-12-2026"))[0].text
     assert "geen datum" in (await km.send("ergens volgende week"))[0].text
-    replies = await km.send("2-12-2026")
-    assert replies[0].text.startswith("✅ Vastgelegd")
+    assert await km.send("2-12-2026") == []  # the question above becomes the confirmation
+    assert confirmed(km).text.startswith("✅ Vastgelegd")
 
 
 async def test_double_tap_on_oppakken_changes_nothing_and_others_are_told(bot: Bot, team: Team) -> None:
@@ -884,8 +903,8 @@ async def test_a_date_before_the_melding_is_explained_and_the_date_buttons_stay(
         "Die datum ligt vóór de meldingsdatum (woensdag 2 december 2026); kies die dag of een latere."
     ]
     assert [b for b, _ in question.buttons] == ["Vandaag", "Gisteren"]  # still there
-    replies = await km.press("Vandaag", question)
-    assert replies[0].text.startswith("✅ Vastgelegd bij SH-2026-0001: eerste contact")
+    await km.press("Vandaag", question)
+    assert question.text.startswith("✅ Vastgelegd bij SH-2026-0001: eerste contact")
     assert question.buttons == []
 
 
@@ -902,10 +921,10 @@ async def test_the_milestone_steps_take_typed_words_too(bot: Bot, team: Team) ->
     assert (await km.send("ja"))[0].text == "Op welk dagdeel?"
     asked = await km.send("middag")
     assert asked[0].text.startswith("SH-2026-0001 – contactpoging: op welke datum?")
-    replies = await km.send("2-12")
-    assert replies[0].text.startswith("✅ Vastgelegd bij SH-2026-0001: contactpoging, eerste contact op")
+    await km.send("2-12")
+    assert asked[0].text.startswith("✅ Vastgelegd bij SH-2026-0001: contactpoging, eerste contact op")
     questions = [m for m in bot.fake.sent_to(km.user_id) if "?" in m.text]
-    assert len(questions) == 5 and all(m.buttons == [] for m in questions)  # answered: their buttons went
+    assert len(questions) == 4 and all(m.buttons == [] for m in questions)  # answered: their buttons went
 
 
 async def test_zaken_and_zaak(bot: Bot, team: Team) -> None:
