@@ -156,7 +156,7 @@ def check_recordable(kind: Milestone, facts: Facts, day: date, category: Categor
     """Refuse a milestone that does not belong to the category, is already there, lacks a
     prerequisite, comes after the step that ends it, or is dated before the step it builds on."""
     if kind in ONLY_FOR and category not in ONLY_FOR[kind]:
-        raise DomainError(N_("'{wat}' hoort niet bij deze soort melding."), wat=Text(kind.label))
+        raise DomainError(N_("'{wat}' hoort niet bij een melding van deze categorie."), wat=Text(kind.label))
     if kind not in REPEATABLE and facts.get(kind.value):
         raise DomainError(
             N_("'{wat}' is al vastgelegd op {datum}."), wat=Text(kind.label), datum=facts[kind.value][0]

@@ -65,7 +65,7 @@ async def start_melding(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
         return END
     lang = user.language
     buttons = [(c.label, MeldingCategory(c)) for c in Category]
-    await ask(update, context, KEY, t(lang, "Nieuwe melding. Welke soort?"), choice(lang, buttons, 1))
+    await ask(update, context, KEY, t(lang, "Nieuwe melding. Welke categorie?"), choice(lang, buttons, 1))
     return CATEGORY
 
 
@@ -81,7 +81,7 @@ async def pick_category(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
     _draft(context).update(category=picked.category.value, teams={w.code: w.naam for w in teams})
     buttons = [((w.naam + " ✓") if w.own else w.naam, MeldingTeam(w.code)) for w in teams]
     await update.callback_query.edit_message_text(
-        t(lang, "Soort: {soort}. Voor welk wijkteam?", soort=Text(picked.category.label)),
+        t(lang, "Categorie: {categorie}. Voor welk wijkteam?", categorie=Text(picked.category.label)),
         reply_markup=keyboard(pairs(buttons, 1)),
     )
     return WIJKTEAM
@@ -366,7 +366,7 @@ async def _confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, prefix: s
     lang, data = language(context), _draft(context)
     lines = [
         t(lang, "<b>Klopt dit?</b>"),
-        t(lang, "Soort: {soort}", soort=Text(Category(data["category"]).label)),
+        t(lang, "Categorie: {categorie}", categorie=Text(Category(data["category"]).label)),
         t(
             lang,
             "Wijkteam: {wijkteam}",

@@ -39,10 +39,10 @@ COMMANDS: dict[str, dict[str, str]] = {
     "/privacy": {r: "niet end-to-end versleuteld" for r in ROLES[1:]},
     "/taal": {r: "Welke taal wil je?" for r in ROLES[1:]},
     "/melding": {
-        "partner": "Welke soort?",
-        "klantmanager": "Welke soort?",
-        "budgetcoach": "Welke soort?",
-        "teamleider": "Welke soort?",
+        "partner": "Welke categorie?",
+        "klantmanager": "Welke categorie?",
+        "budgetcoach": "Welke categorie?",
+        "teamleider": "Welke categorie?",
         "beheerder": REFUSED,
     },
     "/vraag": {

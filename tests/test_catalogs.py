@@ -100,3 +100,34 @@ def test_every_literal_msgid_in_the_code_reaches_the_catalog() -> None:
     assert len(found) > 300  # the walk sees the code
     missing = [(f, line, msgid[:40]) for f, line, msgid in found if msgid not in singles]
     assert missing == []
+
+
+# One word per thing: a *zaak* is anything a worker handles (a dossier or a vraag), a *dossier* is
+# what a melding opens, a melding has a *categorie*; English keeps them apart as case/dossier.
+WORDS = [
+    (re.compile(r"\bdossiers?\b|\bdossiernummer", re.I), re.compile(r"\bdossiers?\b", re.I)),
+    (re.compile(r"(?<!/)\bzaak\b|(?<!/)\bzaken\b", re.I), re.compile(r"\bcases?\b", re.I)),
+    (re.compile(r"\bcategorie\b", re.I), re.compile(r"\bcategory\b", re.I)),
+]
+NOT_SAID = [r"\bSoort:", r"Welke soort\?", r"soort melding", r"van een zaak:", r"geef het op", r"\bop op\b"]
+
+
+def _pairs(lang: str) -> list[tuple[str, str]]:
+    pairs = []
+    for m in _catalog(lang):
+        if not m.id:
+            continue
+        ids = [m.id] if isinstance(m.id, str) else list(m.id)
+        strings = [m.string] if isinstance(m.string, str) else list(m.string)
+        pairs += list(zip(ids, strings[: len(ids)], strict=False))
+    return pairs
+
+
+def test_one_word_for_each_thing() -> None:
+    for dutch, english in _pairs("en"):
+        dutch = BRACES.sub("", dutch)  # a field's name is no word of the text
+        for nl_word, en_word in WORDS:
+            if nl_word.search(dutch):
+                assert en_word.search(english), (dutch[:80], english[:80])
+        for phrase in NOT_SAID:
+            assert not re.search(phrase, dutch), dutch[:80]

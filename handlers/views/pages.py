@@ -47,7 +47,7 @@ PRIVACY_TEXT = N_(
     "<b>Wat de bot bewaart</b>\n"
     "• van jou: je Telegram-id, naam (staat daar een telefoonnummer of ander persoonsgegeven in, "
     "dan je rol en een nummer), rol, wijkteam en taal;\n"
-    "• van een zaak: het dossiernummer, de categorie, het wijkteam, de datums van de stappen met "
+    "• van een dossier: het dossiernummer, de categorie, het wijkteam, de datums van de stappen met "
     "hun uitkomst (zoals de reden van afsluiten), en bij vroegsignalering eventueel het RIS-nummer, "
     "de soort signaalpartner en de organisatie, en of het een crisissignaal of warme overdracht was;\n"
     "• je vraag en het antwoord, en de korte omschrijving bij een melding. Die vrije tekst wordt "
