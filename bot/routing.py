@@ -35,6 +35,7 @@ class RoutingDecision:
     reason: RouteReason
     function_match: bool
     notify_teamleider: bool
+    after_hours: bool = False  # arrived outside working hours (evening, weekend, holiday)
 
 
 def _pick(duties: Sequence[Duty], preferred: Role | None, load: Mapping[int, int]) -> Duty | None:
@@ -62,6 +63,7 @@ def route(
     load = load or {}
     local = calendar.local(moment)
     today = local.date()
+    in_hours = calendar.is_working_day(today) and local.time() < calendar.office_end
 
     def decide(day: date, reason_own: RouteReason, reason_other: RouteReason) -> RoutingDecision | None:
         duties = on_duty(day)
@@ -79,9 +81,10 @@ def route(
             reason=reason,
             function_match=preferred is None or chosen.role == preferred,
             notify_teamleider=reason is RouteReason.VOLGENDE_WERKDAG,
+            after_hours=not in_hours,
         )
 
-    if calendar.is_working_day(today) and local.time() < calendar.office_end:
+    if in_hours:
         found = decide(today, RouteReason.EIGEN_WIJKTEAM, RouteReason.ANDER_WIJKTEAM)
         if found:
             return found
@@ -91,7 +94,7 @@ def route(
         found = decide(day, RouteReason.VOLGENDE_WERKDAG, RouteReason.VOLGENDE_WERKDAG)
         if found:
             return found
-    return RoutingDecision(None, None, None, RouteReason.NIEMAND, False, True)
+    return RoutingDecision(None, None, None, RouteReason.NIEMAND, False, True, not in_hours)
 
 
 def duties_on(

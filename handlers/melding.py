@@ -464,10 +464,9 @@ async def _send(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         rt.deps.config,
         result.dossier,
         result.wijkteam.naam,
-        result.routed.assignee,
+        result.routed,
         first,
         result.sender,
-        result.routed.teamleiders,
         rt.deps.today(),
     )
     return END

@@ -72,10 +72,9 @@ async def question_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
         context.bot,
         result.vraag,
         result.wijkteam.naam,
-        result.routed.assignee,
+        result.routed,
         result.asker,
         result.deadline,
-        result.routed.teamleiders,
     )
     return END
 

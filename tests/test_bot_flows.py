@@ -7,7 +7,7 @@ import json
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 
 import pytest
@@ -197,8 +197,27 @@ async def test_weekend_melding_goes_to_monday_and_tells_the_teamleider(
     clock.set(date(2026, 12, 5))
     replies = await submit_melding(team.partner, "bedreigende situatie")
     assert "Karel KM (klantmanager) pakt het op vanaf maandag 7 december 2026." in replies[0]
-    assert "Vandaag is niemand beschikbaar" in team.leader.last.text
+    assert team.leader.last.text.startswith(
+        "ℹ️ SH-2026-0001 kwam buiten werktijd binnen; Karel KM pakt het op vanaf maandag 7 december 2026."
+    )
     assert ("Oppakken", "ack:SH-2026-0001") in team.leader.last.buttons
+
+
+async def test_evening_melding_tells_the_teamleider_when_the_holder_starts(
+    bot: Bot, team: Team, clock: FakeClock
+) -> None:
+    clock.set(date(2026, 12, 2), time(19, 0))  # Wednesday evening; Karel and Bea work on Mondays, Wednesdays
+    replies = await submit_melding(team.partner, "nieuwe aanmelding")
+    assert "Karel KM (klantmanager) pakt het op vanaf maandag 7 december 2026." in replies[0]
+    assert team.leader.last.text.startswith(
+        "ℹ️ SH-2026-0001 kwam buiten werktijd binnen; Karel KM pakt het op vanaf maandag 7 december 2026."
+    )
+    # in working hours on a day nobody is on duty anywhere: said as such
+    clock.set(date(2026, 12, 4), time(10, 0))
+    await submit_melding(team.partner, "nieuwe aanmelding")
+    assert team.leader.last.text.startswith(
+        "ℹ️ Vandaag is niemand ingeroosterd; Karel KM pakt SH-2026-0002 op vanaf maandag 7 december 2026."
+    )
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ from handlers.views.text import escape, split_message, t
 
 if TYPE_CHECKING:
     from bot.models import Deadline, Dossier, User, Vraag
+    from bot.services.intake import Routed
 
 logger = logging.getLogger(__name__)
 
@@ -46,18 +47,29 @@ async def deliver(bot: Bot, user: User, text: str, markup: InlineKeyboardMarkup 
     return False
 
 
-def _fallthrough_line(lang: str, ref: str, holder: User | None) -> str:
-    if holder is None:
+def _fallthrough_line(lang: str, ref: str, routed: Routed) -> str:
+    """Why the teamleider hears of a new item: nobody on the roster, or the holder starts later."""
+    holder, decision = routed.assignee, routed.decision
+    if holder is None or decision.day is None:
         return t(
             lang,
             "⚠️ Niemand staat de komende werkdagen op het rooster. Wil jij {ref} oppakken of overdragen?",
             ref=ref,
         )
+    if decision.after_hours:
+        return t(
+            lang,
+            "ℹ️ {ref} kwam buiten werktijd binnen; {naam} pakt het op vanaf {datum}.",
+            ref=ref,
+            naam=holder.display_name,
+            datum=decision.day,
+        )
     return t(
         lang,
-        "ℹ️ Vandaag is niemand beschikbaar in dit wijkteam; {ref} gaat naar {naam}.",
+        "ℹ️ Vandaag is niemand ingeroosterd; {naam} pakt {ref} op vanaf {datum}.",
         ref=ref,
         naam=holder.display_name,
+        datum=decision.day,
     )
 
 
@@ -65,19 +77,19 @@ async def _announce(
     bot: Bot,
     ref: str,
     is_vraag: bool,
-    holder: User | None,
-    teamleiders: list[User],
+    routed: Routed,
     card: Callable[[str], str],
 ) -> None:
     """The holder gets the card (in their language) with buttons; teamleiders are told when
-    routing fell through."""
+    routing fell through, or the holder starts on a later day."""
+    holder = routed.assignee
     if holder is not None:
         await deliver(bot, holder, card(holder.language), new_item_buttons(holder.language, ref, is_vraag))
-    for leader in teamleiders:
+    for leader in routed.teamleiders:
         if holder is not None and leader.id == holder.id:
             continue
         lang = leader.language
-        head = _fallthrough_line(lang, ref, holder)
+        head = _fallthrough_line(lang, ref, routed)
         await deliver(bot, leader, f"{head}\n\n{card(lang)}", new_item_buttons(lang, ref, is_vraag))
 
 
@@ -86,10 +98,9 @@ async def announce_dossier(
     config: AppConfig,
     dossier: Dossier,
     team: str,
-    holder: User | None,
+    routed: Routed,
     first: Deadline | None,
     sender: User | None,
-    teamleiders: list[User],
     today: date | None = None,
 ) -> None:
     """A new dossier: its card to the holder, and to the teamleiders when routing fell through
@@ -98,8 +109,7 @@ async def announce_dossier(
         bot,
         dossier.ref,
         False,
-        holder,
-        teamleiders,
+        routed,
         lambda lang: dossier_notification(lang, config, dossier, team, first, sender, today),
     )
 
@@ -108,10 +118,9 @@ async def announce_vraag(
     bot: Bot,
     vraag: Vraag,
     team: str,
-    holder: User | None,
+    routed: Routed,
     asker: User | None,
     due: Deadline | None,
-    teamleiders: list[User],
 ) -> None:
     """Like announce_dossier, for a schuldvraag."""
     due_date = due.due_date if due else None
@@ -119,8 +128,7 @@ async def announce_vraag(
         bot,
         vraag.ref,
         True,
-        holder,
-        teamleiders,
+        routed,
         lambda lang: vraag_notification(lang, vraag, team, asker, due_date),
     )
 
