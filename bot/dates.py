@@ -14,9 +14,9 @@ _WORDS = {"vandaag": 0, "today": 0, "gisteren": 1, "yesterday": 1, "eergisteren"
 
 
 def parse_date(text: str, today: date, *, future: bool = False) -> date:
-    """A typed date. Without a year: the most recent such date up to today, or with future=True
-    (absences) the nearest one, so '30-11' two days later is that day, and '5-1' in December is
-    next January."""
+    """A typed date. Without a year: the nearest such date (on a tie the earlier one, or with
+    future=True, for absences, the later one), so '30-11' two days later is that day, '4-12' on
+    2 December is two days ahead, and '5-1' in late December is next January."""
     value = text.strip().lower()
     if value in _WORDS:
         return today - timedelta(days=_WORDS[value])
@@ -31,13 +31,22 @@ def parse_date(text: str, today: date, *, future: bool = False) -> date:
         raise InvalidDate(N_("Dat is geen datum die ik herken. Typ bijvoorbeeld 3-12-2026 of 'gisteren'."))
     day, month = int(dmy.group(1)), int(dmy.group(2))
     if dmy.group(3) is None:
-        candidate = _build(today.year, month, day)
-        if future:
-            later = _build(today.year + 1, month, day)
-            return candidate if candidate >= today or (today - candidate) < (later - today) else later
-        return candidate if candidate <= today else _build(today.year - 1, month, day)
+        # the nearest such date: '4-12' typed on 2 December is this week (a check may then call it
+        # future), never last year; '5-1' in late December is next January
+        candidates = [_maybe(y, month, day) for y in (today.year - 1, today.year, today.year + 1)]
+        found = [c for c in candidates if c is not None]
+        if not found:
+            raise InvalidDate(N_("Die datum bestaat niet. Typ bijvoorbeeld 3-12-2026."))
+        return min(found, key=lambda c: (abs((c - today).days), (c < today) if future else (c > today)))
     year = int(dmy.group(3))
     return _build(year + 2000 if year < 100 else year, month, day)
+
+
+def _maybe(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def _build(year: int, month: int, day: int) -> date:

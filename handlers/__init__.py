@@ -4,8 +4,8 @@ reply. What a person sees is built in handlers.views (shared with the scheduler)
 `register` adds every handler, in this order: first, in group -1, the private-chat guard (in a
 group the bot says one line and stops); then, all in group 0, so exactly one handler takes each
 update:
-  1. the guided flows (/melding, /vraag, answering a vraag, recording a milestone, /afwezig), each
-     ending on /annuleer or after CONVERSATION_TIMEOUT;
+  1. the guided flows (/melding, /vraag, answering a vraag, recording a milestone, Overdragen,
+     /afwezig), each ending on /annuleer or after CONVERSATION_TIMEOUT;
   2. the plain commands and the one-shot buttons;
   3. the catch-all, last: it explains invites to strangers, points users to /help and answers
      stale buttons.
@@ -46,6 +46,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
             vraag.vraag_conversation(),
             vraag.answer_conversation(),
             work.milestone_conversation(),
+            work.hand_over_conversation(),
             roster.absence_conversation(),
         ]
     )
@@ -65,7 +66,6 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
             CommandHandler("annuleer", start.nothing_to_cancel),
             button(start.set_language, cb.LanguageChoice),
             button(work.acknowledge, cb.PickUp),
-            button(work.choose_colleague, cb.HandOver),
             button(work.hand_over, cb.HandOverTo),
             button(work.open_dossier, cb.OpenDossier),
             button(work.open_vraag, cb.OpenVraag),

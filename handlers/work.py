@@ -15,7 +15,7 @@ from bot.ddas import Eindresultaat, Uitstroomreden
 from bot.i18n import N_, Text
 from bot.milestones import NEEDS_CONTACT, NEEDS_OUTCOME, NEEDS_REASON, NEEDS_SELF_RELIANT
 from bot.rights import Action, may, roles_of
-from bot.services import dossiers
+from bot.services import dossiers, users
 from bot.services.dossiers import DossierView
 from bot.vocabulary import (
     FINANCIELE_RUST_CRITERIA,
@@ -42,7 +42,7 @@ from handlers.flows import (
     typed_day,
 )
 from handlers.guards import answer_stale, domain_errors, pressed, pressed_by, registered
-from handlers.runtime import call, language, reply, runtime, user_data
+from handlers.runtime import call, language, reply, runtime, session_for, user_data
 from handlers.views.callbacks import (
     BeschikkingChoice,
     Button,
@@ -84,6 +84,8 @@ MAX_LISTED_BUTTONS = 20
 
 WAY, REACHED, DAGDEEL, OUTCOME, SELF_RELIANT, REASON, DAY, CRITERIA = range(20, 28)
 KEY = "mijlpaal"
+HANDOVER = 30
+HANDOVER_KEY = "overdragen"  # the draft: the item, and the colleagues offered (label, name, id)
 CARD = "_card"  # in the draft: the message id of the card whose button started the flow
 
 
@@ -245,44 +247,108 @@ async def acknowledge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         )
 
 
-@domain_errors(alert=True)
-async def choose_colleague(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Overdragen: pick the colleague."""
+@domain_errors(END, alert=True)
+async def choose_colleague(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Overdragen: pick the colleague (a button, or the name typed)."""
     found = await pressed_by(update, context, HandOver)
     query = update.callback_query
     if found is None or query is None:
-        return
+        return END
     user, picked = found
     people = await call(context, dossiers.colleagues, user.telegram_id, picked.ref)
     await query.answer()
     lang = user.language
+    user_data(context)[HANDOVER_KEY] = {
+        "ref": picked.ref,
+        "people": [(colleague_label(lang, c.user, c.absent), c.user.display_name, c.user.id) for c in people],
+    }
+    await _ask_colleague(update, context)
+    return HANDOVER
+
+
+async def _ask_colleague(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, prefix: str | None = None
+) -> None:
+    step, lang = draft(context, HANDOVER_KEY), language(context)
     buttons: list[tuple[str, Button]] = [
-        (colleague_label(lang, c.user, c.absent), HandOverTo(picked.ref, c.user.id)) for c in people
+        (text, HandOverTo(step["ref"], user_id)) for text, _, user_id in step["people"]
     ]
-    await reply(
+    question = t(lang, "Aan wie draag je {ref} over?", ref=step["ref"])
+    await ask(
         update,
         context,
-        t(user.language, "Aan wie draag je {ref} over?", ref=picked.ref),
+        HANDOVER_KEY,
+        question if prefix is None else f"{prefix}\n{question}",
         keyboard(pairs(buttons)),
     )
 
 
 @domain_errors(alert=True)
-async def hand_over(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A colleague button: hand over and send them the card."""
+async def hand_over(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """A colleague button: hand over and send them the card (also from an older list)."""
     found = await pressed_by(update, context, HandOverTo)
     query = update.callback_query
     if found is None or query is None:
-        return
+        return END
     user, picked = found
-    rt = runtime(context)
+    user_data(context).pop(HANDOVER_KEY, None)
     moved = await call(context, dossiers.hand_over, user.telegram_id, picked.ref, picked.user_id)
     await query.answer()
     await query.edit_message_text(
         t(user.language, "{ref} is overgedragen aan {naam}.", ref=moved.ref, naam=moved.new.display_name)
     )
-    await tell_new_holder(context.bot, rt.deps.config, user, moved)
-    await tell_about_hand_over(context.bot, user, moved)
+    await _tell_hand_over(context, user, moved)
+    return END
+
+
+@domain_errors(HANDOVER)
+async def typed_colleague(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """A colleague's name typed at the hand-over list acts as their button; else the list again."""
+    assert update.effective_user is not None
+    step, lang = draft(context, HANDOVER_KEY), language(context)
+    options = [(text, user_id) for text, _, user_id in step["people"]]
+    options += [(name, user_id) for _, name, user_id in step["people"]]
+    found = typed_choice(update, lang, options)
+    await clear_asked(update, context, HANDOVER_KEY)
+    if found is None:
+        await _ask_colleague(update, context, t(lang, "Kies een collega met een van de knoppen."))
+        return HANDOVER
+    moved = await call(context, dossiers.hand_over, update.effective_user.id, step["ref"], found)
+    user_data(context).pop(HANDOVER_KEY, None)
+    await reply(
+        update,
+        context,
+        t(lang, "{ref} is overgedragen aan {naam}.", ref=moved.ref, naam=moved.new.display_name),
+    )
+    user = await _current(context, update.effective_user.id)
+    await _tell_hand_over(context, user, moved)
+    return END
+
+
+async def _current(context: ContextTypes.DEFAULT_TYPE, telegram_id: int) -> User:
+    async with session_for(context) as session:
+        found = await users.get_user(session, telegram_id)
+    assert found is not None
+    return found
+
+
+async def _tell_hand_over(context: ContextTypes.DEFAULT_TYPE, by: User, moved: dossiers.HandedOver) -> None:
+    await tell_new_holder(context.bot, runtime(context).deps.config, by, moved)
+    await tell_about_hand_over(context.bot, by, moved)
+
+
+stop_hand_over = stopper(HANDOVER_KEY)
+
+
+def hand_over_conversation() -> ConversationHandler[Any]:
+    """Overdragen: the colleagues as buttons; a typed name works too, anything else asks again."""
+    return conversation(
+        "overdragen",
+        [button(choose_colleague, HandOver)],
+        {HANDOVER: [button(hand_over, HandOverTo), MessageHandler(TEXT, typed_colleague)]},
+        stop_hand_over,
+        stopper(HANDOVER_KEY, message=TIMED_OUT),
+    )
 
 
 # -- recording a milestone: (way, reached | self-reliant | reason), then the date ---------------

@@ -698,6 +698,7 @@ async def test_milestone_date_errors_ask_again(bot: Bot, team: Team) -> None:
     await km.press("eerste contact")
     await km.press("telefonisch")
     assert "toekomst" in (await km.send("5-12-2026"))[0].text
+    assert "toekomst" in (await km.send("4-12"))[0].text  # this week's, not last year's 4 December
     assert "vóór" in (await km.send("1-12-2026"))[0].text
     assert "geen datum" in (await km.send("ergens volgende week"))[0].text
     assert await km.send("2-12-2026") == []  # the question above becomes the confirmation
@@ -732,6 +733,20 @@ async def test_hand_over_to_a_colleague(bot: Bot, team: Team) -> None:
     assert team.km.last.text == "SH-2026-0001 is overgedragen aan Bea BC."
     assert team.bc.last.text.startswith("↪️ Karel KM heeft SH-2026-0001 aan jou overgedragen.")
     assert ("Oppakken", "ack:SH-2026-0001") in team.bc.last.buttons
+
+
+async def test_hand_over_by_typing_a_name(bot: Bot, team: Team) -> None:
+    await submit_melding(team.partner, "nieuwe aanmelding")
+    await team.km.press("Overdragen")
+    listed = team.km.last
+    replies = await team.km.send("aan de budgetcoach graag")  # not a name: the list again, with buttons
+    assert replies[0].text == "Kies een collega met een van de knoppen.\nAan wie draag je SH-2026-0001 over?"
+    assert len(replies[0].buttons) == 3 and listed.buttons == []
+    replies = await team.km.send("bea bc")  # the name acts as the button
+    assert replies[0].text == "SH-2026-0001 is overgedragen aan Bea BC."
+    assert replies[0].buttons == [] and team.km.texts.count("Aan wie draag je SH-2026-0001 over?") == 1
+    assert team.bc.last.text.startswith("↪️ Karel KM heeft SH-2026-0001 aan jou overgedragen.")
+    assert (await team.km.send("hallo"))[0].text.startswith("Dat begrijp ik niet")  # the flow has ended
 
 
 async def test_the_hand_over_list_leaves_out_the_holder_and_an_old_card_does_not_take_it_back(

@@ -22,7 +22,9 @@ TODAY = date(2026, 12, 2)
         ("Gisteren", False, date(2026, 12, 1)),
         ("morgen", False, date(2026, 12, 3)),
         ("1-12", False, date(2026, 12, 1)),
-        ("5-12", False, date(2025, 12, 5)),  # without a year, looking back: the last 5 December
+        ("5-12", False, date(2026, 12, 5)),  # without a year: the nearest, not a year back
+        ("29-11", False, date(2026, 11, 29)),
+        ("28-6", False, date(2026, 6, 28)),  # nearer back than ahead
         ("5-12", True, date(2026, 12, 5)),
         ("30-11", True, date(2026, 11, 30)),  # just past: this year (and then refused as past)
         ("5-1", True, date(2027, 1, 5)),  # in December, '5-1' is next January
