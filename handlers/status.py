@@ -27,7 +27,7 @@ async def show_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     rt, lang = runtime(context), user.language
     async with session_for(context) as session, session_for(context) as other:
         report = await kpi.status_for(
-            session, rt.deps, user.telegram_id, context.args[0] if context.args else None, other
+            session, rt.deps, user.telegram_id, " ".join(context.args) if context.args else None, other
         )
     text = status_text(lang, rt.deps.config, scope_label(lang, report.scope), report.week, report.quarter)
     await reply(update, context, text)

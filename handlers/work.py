@@ -396,7 +396,11 @@ async def _next_question(
             for way in ContactWay
             if way.can_reach or kind is Milestone.CONTACTPOGING
         ]
-        question = t(lang, "{ref} – {stap}: hoe heb je contact gezocht?", ref=ref, stap=what)
+        question = (
+            t(lang, "{ref} – contactpoging: hoe heb je contact gezocht?", ref=ref)
+            if kind is Milestone.CONTACTPOGING
+            else t(lang, "{ref} – {stap}: hoe was het gesprek?", ref=ref, stap=what)
+        )
         return await offer(WAY, "way", question, ways, 3)
     if kind is Milestone.CONTACTPOGING and "reached" not in step:
         if not ContactWay(step["way"]).can_reach:

@@ -333,7 +333,11 @@ async def test_vraag_is_routed_answered_and_relayed_with_the_question(bot: Bot, 
     card = team.bc.last
     assert card.text.startswith("❓ Nieuwe vraag VR-2026-0001 over budget en inkomen")
     assert "Mag een inwoner met beslag" in card.text
-    await team.bc.press("Beantwoorden")
+    # a worker's /status counts their vragen too, not only dossiers
+    assert "Open vragen: 1, waarvan 0 te laat" in (await team.bc.send("/status"))[0].text
+    bot.clock.set(date(2026, 12, 7))
+    assert "Open vragen: 1, waarvan 1 te laat" in (await team.bc.send("/status"))[0].text
+    await team.bc.press("Beantwoorden", card)
     assert "Typ je antwoord op VR-2026-0001" in team.bc.last.text
     refused = await team.bc.send("Bel hem op 0612345678")
     assert "een telefoonnummer" in refused[0].text
@@ -346,6 +350,7 @@ async def test_vraag_is_routed_answered_and_relayed_with_the_question(bot: Bot, 
     async with bot.rt.sessionmaker() as session:
         clock_row = (await session.scalars(select(Deadline).where(Deadline.vraag_id.is_not(None)))).one()
     assert clock_row.status == DeadlineStatus.GESTOPT
+    assert "Open vragen: 0, waarvan 0 te laat" in (await team.bc.send("/status"))[0].text
 
 
 async def test_a_partner_question_about_debts_goes_to_the_klantmanager(bot: Bot, team: Team) -> None:
@@ -673,6 +678,7 @@ async def test_attempts_stop_the_vroegsignalering_deadline_only_once_the_inwoner
     assert "Termijn Vroegsignalering" not in confirmed(km).text  # nothing stopped
     clock.set(date(2026, 12, 7))
     await km.press("eerste contact")
+    assert km.last.text == "SH-2026-0001 – eerste contact: hoe was het gesprek?"  # it took place
     assert "brief" not in [label for label, _ in km.last.buttons]  # a first contact is a conversation
     await km.send("/annuleer")
     zaak = (await km.send("/zaak SH-2026-0001"))[0]
@@ -780,6 +786,9 @@ async def test_a_picked_up_dossier_handed_over_opens_straight_away(bot: Bot, tea
     await team.km.press("Oppakken")
     await team.km.press("Overdragen")
     await team.km.press("Bea BC (budgetcoach)")
+    assert team.bc.last.text.startswith(
+        "↪️ Karel KM heeft SH-2026-0001 aan jou overgedragen.\n\n📂 Dossier SH-2026-0001, in behandeling"
+    )  # not headed as a new melding
     assert team.bc.last.buttons == [("Dossier openen", "zk:SH-2026-0001")]
     await team.bc.press("Dossier openen")
     assert "Status: opgepakt; bij Bea BC (budgetcoach)" in team.bc.last.text
@@ -1271,7 +1280,12 @@ async def test_status_for_teamleider_worker_and_others(bot: Bot, team: Team, clo
     assert "Nieuw deze week: 0 meldingen" in replies[0].text and len(replies) == 1
     replies = await team.leader.send("/status vlijmen")
     assert "📊 Status – Sociaal wijkteam Vlijmen" in replies[0].text and len(replies) == 1
-    assert "Wijkteam 'atlantis' bestaat niet." in (await team.leader.send("/status atlantis"))[0].text
+    refused = (await team.leader.send("/status atlantis"))[0].text
+    assert refused.startswith(
+        "Wijkteam 'atlantis' bestaat niet. Kies uit: drunen (Sociaal wijkteam Drunen), "
+    )
+    named = (await team.leader.send("/status Sociaal wijkteam Drunen"))[0].text  # by its name, too
+    assert named.startswith("📊 Status – Sociaal wijkteam Drunen")
     assert (await team.partner.send("/status"))[0].text == "Dat mag je met jouw rol niet doen."
 
 

@@ -169,13 +169,20 @@ async def active_wijkteams(session: AsyncSession) -> list[Wijkteam]:
 
 
 async def wijkteam_by_code(session: AsyncSession, code: str) -> Wijkteam:
-    """An active wijkteam, or a Dutch error naming the unknown code."""
-    team = await session.scalar(
-        select(Wijkteam).where(Wijkteam.code == code.strip().lower(), Wijkteam.actief.is_(True))
-    )
-    if team is None:
-        raise DomainError(N_("Wijkteam '{code}' bestaat niet."), code=code)
-    return team
+    """An active wijkteam by its code or its name (any case; 'Sociaal wijkteam Drunen' or
+    'drunen'), or a Dutch error that lists the codes and names there are."""
+    wanted = " ".join(code.split()).casefold()
+    teams = await active_wijkteams(session)
+    for matches in (
+        lambda w: w.code == wanted,
+        lambda w: w.naam.casefold() == wanted,
+        lambda w: wanted in w.naam.casefold().split(),
+    ):
+        found = [w for w in teams if matches(w)]
+        if len(found) == 1:
+            return found[0]
+    choices = ", ".join(f"{w.code} ({w.naam})" for w in teams)
+    raise DomainError(N_("Wijkteam '{code}' bestaat niet. Kies uit: {keuze}."), code=code, keuze=choices)
 
 
 def check_past_date(deps: Deps, day: date, not_before: date | None = None) -> None:

@@ -32,7 +32,7 @@ from bot.rights import Action, may
 from bot.services.common import Deps, load_actor, transaction, user_roles, wijkteam_by_code
 from bot.services.deadlines import overdue_sql, within_term_sql
 from bot.services.reportdata import dossier_data
-from bot.vocabulary import DeadlineStatus, DossierStatus, Milestone
+from bot.vocabulary import DeadlineStatus, DossierStatus, Milestone, VraagStatus
 
 TOETS_SUFFIX = ":toets"
 TREND_WEEKS = 8
@@ -116,6 +116,8 @@ class Figures:
     open_dossiers: int = 0
     overdue: list[OverdueRow] = field(default_factory=list)  # the oldest ones
     overdue_dossiers: int = 0  # dossiers with a running deadline past its due date
+    open_vragen: int = 0  # not answered yet
+    overdue_vragen: int = 0  # not answered by their due date
     budgetbeheer_ended: int = 0
     budgetbeheer_self_reliant: int = 0
     budgetbeheer_running: int = 0  # the base still to come: trajecten running on the report date
@@ -290,6 +292,22 @@ async def _counts(
         or 0
     )
     late = overdue_sql(as_of)
+    figures.open_vragen = int(
+        await session.scalar(
+            select(func.count())
+            .select_from(Vraag)
+            .where(Vraag.status != VraagStatus.BEANTWOORD, *vraag_scope)
+        )
+        or 0
+    )
+    figures.overdue_vragen = int(
+        await session.scalar(
+            select(func.count(func.distinct(Deadline.vraag_id)))
+            .join(Vraag, Vraag.id == Deadline.vraag_id)
+            .where(late, *vraag_scope)
+        )
+        or 0
+    )
     figures.overdue_dossiers = int(
         await session.scalar(
             _scoped(select(func.count(func.distinct(Deadline.dossier_id))).where(late), scope)

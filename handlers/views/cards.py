@@ -100,9 +100,15 @@ def dossier_notification(
     sender: User | None,
     today: date | None = None,
 ) -> str:
-    """The card a worker receives for a new or handed-over dossier."""
+    """The card a worker receives for a new or handed-over dossier (one already picked up is
+    headed as the dossier it is, not as a new melding)."""
+    head = (
+        t(lang, "📥 Nieuwe melding <b>{ref}</b>", ref=dossier.ref)
+        if dossier.acknowledged_at is None
+        else t(lang, "📂 Dossier <b>{ref}</b>, in behandeling", ref=dossier.ref)
+    )
     lines = [
-        t(lang, "📥 Nieuwe melding <b>{ref}</b>", ref=dossier.ref),
+        head,
         t(lang, "{categorie} · {wijkteam}", categorie=Text(Category(dossier.category).label), wijkteam=team),
         t(lang, "Meldingsdatum: {datum}", datum=dossier.meldingsdatum),
     ]

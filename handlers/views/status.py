@@ -131,6 +131,14 @@ def _intake(lang: str, week: Figures, quarter: Figures) -> list[str]:
             laat=str(quarter.overdue_dossiers),
         )
     )
+    lines.append(
+        t(
+            lang,
+            "Open vragen: {open}, waarvan {laat} te laat",
+            open=str(quarter.open_vragen),
+            laat=str(quarter.overdue_vragen),
+        )
+    )
     return lines
 
 
