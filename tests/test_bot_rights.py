@@ -3,6 +3,8 @@ not do changes nothing, every callback query is answered, forged data gets a pol
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -249,3 +251,15 @@ async def test_in_a_group_the_bot_says_one_line_and_nothing_about_a_dossier(
     )  # commands only
     assert len(bot.fake.sent_to(client.user_id)) == private_before  # nothing in the private chat either
     assert await fingerprint(bot) == before
+
+
+async def test_help_names_only_what_the_role_can_do(setting: tuple[Bot, Client, str]) -> None:
+    """Every /command in a role's /help is in that role's command menu (and the menu is the list)."""
+    bot, client, role = setting
+    text = (await client.send("/help"))[0].text
+    named = set(re.findall(r"(?<![\w/])/([a-z]+)", text))
+    menu = bot.fake.commands.get(
+        (json.dumps({"chat_id": client.user_id, "type": "chat"}, sort_keys=True), "")
+    )
+    offered = {c["command"] for c in menu} if menu else {"start", "help"}
+    assert named <= offered, f"{role}: /help names {sorted(named - offered)} it cannot use"

@@ -22,7 +22,7 @@ HELP_INTRO = {
     Role.PARTNER: N_(
         "Stuur een schuldvraag met /vraag of meld een inwoner aan met /melding. Je hoort wie het "
         "oppakt en wanneer, wanneer er eerste contact is en wanneer het dossier wordt afgesloten. Met "
-        "/zaken zie je wat je hebt ingestuurd, met /zaak de stand van één dossier."
+        "/zaken zie je wat je hebt ingestuurd, met /zaak de stand van één zaak."
     ),
     Role.KLANTMANAGER: N_(
         "Nieuwe meldingen en vragen komen hier binnen met knoppen om ze op te pakken. Met /zaken zie je "
@@ -30,9 +30,13 @@ HELP_INTRO = {
     ),
     Role.TEAMLEIDER: N_(
         "Met /zaken zie je alle open zaken van het team per medewerker, te laat bovenaan. Je krijgt "
-        "escalaties en past het rooster aan met /rooster."
+        "escalaties en elke week het overzicht. Met /rooster pas je het rooster aan (ook voor één dag); "
+        "met /afwezig meld je jezelf of een collega afwezig."
     ),
-    Role.BEHEERDER: N_("Je beheert gebruikers en het rooster; zaakinhoud zie je niet."),
+    Role.BEHEERDER: N_(
+        "Je beheert gebruikers en het rooster (/rooster, en /afwezig voor een collega); zaakinhoud zie "
+        "je niet."
+    ),
 }
 
 PRIVACY_TEXT = N_(
