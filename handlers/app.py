@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest
 
 from bot.app_setup import open_database
@@ -23,6 +23,7 @@ from handlers import register
 from handlers.runtime import RUNTIME_KEY, Runtime
 from handlers.views.menus import set_default_commands
 from scheduler.dispatcher import Dispatcher, schedule
+from scheduler.ratelimit import ChatRateLimiter
 
 logger = logging.getLogger(__name__)
 ENGINE_KEY = "engine"
@@ -72,8 +73,8 @@ def build_application(
         .post_shutdown(post_shutdown)
     )
     if rate_limit:
-        # Stays under Telegram's limits (30/s overall, 1/s per chat) and retries a 429 as asked.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+        # Telegram's 30/s overall; a 429 pauses only its own chat (see scheduler.ratelimit).
+        builder = builder.rate_limiter(ChatRateLimiter())  # type: ignore[arg-type]
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     if settings.api_base_url is not None:

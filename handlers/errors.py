@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
+from telegram.error import RetryAfter
 from telegram.ext import ContextTypes
 
 from bot.i18n import DEFAULT_LANGUAGE
@@ -19,6 +20,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the exception type and where it came from (never texts or tokens); apologise."""
     error = context.error
     update_id = update.update_id if isinstance(update, Update) else None
+    if isinstance(error, RetryAfter):  # this chat is paused by Telegram: an apology would be too
+        logger.warning("update %s: its chat is paused by Telegram's flood control; reply dropped", update_id)
+        return
     logger.error(
         "update %s failed: %s",
         update_id,

@@ -14,15 +14,13 @@ import logging
 import os
 import socket
 import time
-import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from telegram import Bot, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
-from telegram.warnings import PTBDeprecationWarning
 
 from bot.moments import daily_list_due, iso_week, weekly_overview_day, weekly_overview_due
 from bot.services import reminders as outbox
@@ -35,6 +33,7 @@ from handlers.views.reminders import overdue_list, reminder_buttons, reminder_te
 from handlers.views.roster import roster_gaps_text
 from handlers.views.status import scope_label, scope_name, status_text
 from handlers.views.text import split_message
+from scheduler.ratelimit import retry_seconds
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -44,14 +43,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
-
-
-def _seconds(exc: RetryAfter) -> float:
-    """retry_after as seconds, whether PTB gives an int or (from v23 on) a timedelta."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        wait = exc.retry_after
-    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
 
 
 class _Blocked(Exception):
@@ -86,7 +77,9 @@ class Dispatcher:
     lease: timedelta = timedelta(minutes=10)
     max_attempts: int = 4  # per message within one tick
     backoff: float = 2.0  # seconds, doubled per attempt
-    max_retry_after: float = 120.0
+    # a longer 429 is not waited out: the row stays for a later tick (the rate limiter keeps that
+    # chat paused meanwhile), so one chat's flood control never holds the other reminders
+    max_retry_after: float = 5.0
     sleep: Sleep = asyncio.sleep
     monotonic: Callable[[], float] = time.monotonic
     per_chat_interval: float = 1.0  # Telegram: about one message a second per chat
@@ -153,7 +146,13 @@ class Dispatcher:
             await self._send_one(chat_id, part, markup if i == len(parts) - 1 else None)
 
     async def _send_one(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> None:
-        await self._call(chat_id, lambda: self.bot.send_message(chat_id, text, reply_markup=markup))
+        await self._call(
+            chat_id, lambda: self.bot.send_message(chat_id, text, reply_markup=markup, **self._bulk())
+        )
+
+    def _bulk(self) -> dict[str, Any]:
+        """Mark the dispatcher's sends as bulk, held below the rate left for replies to people."""
+        return {"rate_limit_args": {"bulk": True}} if getattr(self.bot, "rate_limiter", None) else {}
 
     async def _call(self, chat_id: int, request: Callable[[], Awaitable[object]]) -> None:
         for attempt in range(self.max_attempts):
@@ -162,7 +161,7 @@ class Dispatcher:
                 await request()
                 return
             except RetryAfter as exc:
-                seconds = _seconds(exc)
+                seconds = retry_seconds(exc)
                 if seconds > self.max_retry_after:
                     raise _Transient(f"RetryAfter {seconds:.0f}s") from exc
                 logger.info("flood control: waiting %.0f s as Telegram asks", seconds)
@@ -245,7 +244,9 @@ class Dispatcher:
                     await self._call(
                         leader.telegram_id,
                         lambda: self.bot.send_photo(
-                            leader.telegram_id, InputFile(io.BytesIO(chart), filename="status.png")
+                            leader.telegram_id,
+                            InputFile(io.BytesIO(chart), filename="status.png"),
+                            **self._bulk(),
                         ),
                     )
                 except (_Blocked, _Transient) as exc:

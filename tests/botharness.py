@@ -71,7 +71,12 @@ class Bot:
 
 @asynccontextmanager
 async def running_bot(
-    tmp_path: Path, clock: FakeClock, config: AppConfig | None = None, *, schedule_reminders: bool = False
+    tmp_path: Path,
+    clock: FakeClock,
+    config: AppConfig | None = None,
+    *,
+    schedule_reminders: bool = False,
+    rate_limit: bool = False,
 ) -> AsyncIterator[Bot]:
     """Build, initialise and post-initialise the Application; shut it down afterwards."""
     fake = FakeTelegram()
@@ -82,7 +87,12 @@ async def running_bot(
         api_base_url=None,
     )
     app = build_application(
-        settings, config, request=fake, clock=clock, rate_limit=False, schedule_reminders=schedule_reminders
+        settings,
+        config,
+        request=fake,
+        clock=clock,
+        rate_limit=rate_limit,
+        schedule_reminders=schedule_reminders,
     )
     await app.initialize()
     assert app.post_init is not None

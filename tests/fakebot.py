@@ -115,6 +115,8 @@ class FakeTelegram(BaseRequest):
     callback_answers: dict[str, dict[str, Any]] = field(default_factory=dict)
     blocked: set[int] = field(default_factory=set)
     faults: deque[TelegramError | Exception] = field(default_factory=deque)  # next calls fail like this
+    # the next calls to one chat fail like this (a 429 for that chat only)
+    chat_faults: dict[int, deque[TelegramError | Exception]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._message_ids: dict[int, itertools.count[int]] = defaultdict(lambda: itertools.count(1))
@@ -150,6 +152,9 @@ class FakeTelegram(BaseRequest):
                 params[f"_file_{name}"] = (filename, content)
         self.calls.append((endpoint, params))
         try:
+            for_chat = self.chat_faults.get(int(params.get("chat_id", 0) or 0))
+            if for_chat:
+                raise for_chat.popleft()
             if self.faults and endpoint not in ("getMe", "answerCallbackQuery"):
                 fault = self.faults.popleft()
                 if not isinstance(fault, TelegramError):

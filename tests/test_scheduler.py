@@ -267,10 +267,29 @@ async def test_429_waits_as_long_as_telegram_asks(
     fake, bot = tg
     await melding(session, deps, rostered)
     clock.set(date(2026, 12, 11), time(9, 0))
-    fake.faults.append(TelegramError(429, "Too Many Requests: retry after 7", retry_after=7))
+    fake.faults.append(TelegramError(429, "Too Many Requests: retry after 3", retry_after=3))
     sleeps = Sleeps()
     assert (await make(sessionmaker, deps, bot, sleeps).tick()).sent == 1
-    assert sleeps == [7.0]
+    assert sleeps == [3.0]
+
+
+async def test_a_long_429_leaves_the_row_for_a_later_tick_instead_of_holding_the_dispatcher(
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    deps: Deps,
+    clock: FakeClock,
+    rostered: People,
+    tg: tuple[FakeTelegram, ExtBot],
+) -> None:
+    fake, bot = tg
+    await melding(session, deps, rostered)
+    clock.set(date(2026, 12, 11), time(9, 0))
+    fake.faults.append(TelegramError(429, "Too Many Requests: retry after 150", retry_after=150))
+    sleeps = Sleeps()
+    report = await make(sessionmaker, deps, bot, sleeps).tick()
+    assert (report.sent, report.retried) == (0, 1) and 150.0 not in sleeps
+    clock.set(date(2026, 12, 11), time(9, 5))
+    assert (await make(sessionmaker, deps, bot, Sleeps()).tick()).sent == 1  # nothing lost
 
 
 @pytest.mark.parametrize(
