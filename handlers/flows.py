@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import warnings
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Hashable, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -43,6 +43,7 @@ TIMED_OUT = N_("Gestopt omdat het te lang stil bleef. Er is niets opgeslagen.")
 
 Handlers = Sequence[BaseHandler[Any, Any, Any]]
 T = TypeVar("T")
+H = TypeVar("H", bound=Hashable)
 ASKED = "_asked"  # in a draft: the message id of the question whose buttons are still showing
 
 
@@ -171,3 +172,13 @@ def typed_choice(update: Update, lang: str, options: Sequence[tuple[str, T]]) ->
         if wanted in {name.casefold() for name in names}:
             return value
     return None
+
+
+def with_first_names(options: Sequence[tuple[str, H]]) -> list[tuple[str, H]]:
+    """Options by a person's name, plus their first name where no one else has it ('bea' for
+    'Bea BC (budgetcoach)'), so a typed first name also acts as the button."""
+    firsts: dict[str, set[H]] = {}
+    for name, value in options:
+        if name.split():
+            firsts.setdefault(name.split()[0].casefold(), set()).add(value)
+    return [*options, *((first, next(iter(values))) for first, values in firsts.items() if len(values) == 1)]

@@ -26,9 +26,11 @@ from handlers.flows import (
     clear_buttons,
     conversation,
     draft,
+    drop_buttons,
     stopper,
     typed_choice,
     typed_text,
+    with_first_names,
 )
 from handlers.guards import domain_errors, pressed, pressed_by, registered
 from handlers.runtime import call, language, reply, runtime, user_data
@@ -256,7 +258,9 @@ async def absence_for_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     """A name typed instead of pressed: the colleague of that name, else the question again."""
     lang = language(context)
     people: dict[str, tuple[int, str]] = draft(context, KEY)[WHO_KEY]
-    found = typed_choice(update, lang, [(name, user_id) for name, (user_id, _) in people.items()])
+    found = typed_choice(
+        update, lang, with_first_names([(name, user_id) for name, (user_id, _) in people.items()])
+    )
     if found is None:
         await clear_asked(update, context, KEY)
         await reply(update, context, t(lang, "Kies wie er afwezig is met een van de knoppen."))
@@ -292,7 +296,7 @@ async def _ask_when(
         if target is None
         else t(lang, "Wanneer is {naam} afwezig?", naam=target[1])
     )
-    await reply(update, context, question + " " + example, choice(lang, buttons, 3))
+    await ask(update, context, KEY, question + " " + example, choice(lang, buttons, 3))
     return ABSENCE
 
 
@@ -303,9 +307,12 @@ async def absence_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if picked is None:
         return ABSENCE
     await clear_buttons(update)
-    today = runtime(context).deps.today()
-    if picked.when is AbsenceWhen.REST_VAN_DE_WEEK:
-        return await _register(update, context, today, today + timedelta(days=max(0, 4 - today.weekday())))
+    draft(context, KEY).pop(ASKED, None)
+    rt = runtime(context)
+    today = rt.deps.today()
+    if picked.when is AbsenceWhen.REST_VAN_DE_WEEK:  # on a weekend: the coming week
+        first = rt.deps.calendar.next_working_day(today, include_self=True)
+        return await _register(update, context, first, first + timedelta(days=max(0, 4 - first.weekday())))
     day = today + timedelta(days=int(picked.when.value))
     return await _register(update, context, day, day)
 
@@ -314,7 +321,10 @@ async def absence_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def absence_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """A typed date or period."""
     first, last = parse_period(typed_text(update), runtime(context).deps.today())
-    return await _register(update, context, first, last)
+    asked = draft(context, KEY).get(ASKED)
+    state = await _register(update, context, first, last)  # a period it cannot use asks again
+    await drop_buttons(update, context, asked)
+    return state
 
 
 async def _register(update: Update, context: ContextTypes.DEFAULT_TYPE, first: date, last: date) -> int:

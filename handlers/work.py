@@ -37,9 +37,11 @@ from handlers.flows import (
     clear_asked,
     conversation,
     draft,
+    drop_buttons,
     stopper,
     typed_choice,
     typed_day,
+    with_first_names,
 )
 from handlers.guards import answer_stale, domain_errors, pressed, pressed_by, registered
 from handlers.runtime import call, language, reply, runtime, session_for, user_data
@@ -308,7 +310,7 @@ async def typed_colleague(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     step, lang = draft(context, HANDOVER_KEY), language(context)
     options = [(text, user_id) for text, _, user_id in step["people"]]
     options += [(name, user_id) for _, name, user_id in step["people"]]
-    found = typed_choice(update, lang, options)
+    found = typed_choice(update, lang, with_first_names(options))
     await clear_asked(update, context, HANDOVER_KEY)
     if found is None:
         await _ask_colleague(update, context, t(lang, "Kies een collega met een van de knoppen."))
@@ -367,6 +369,7 @@ async def start_milestone(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if picked.kind in NEEDS_REASON:
         step["traject"] = traject
     await update.callback_query.answer()
+    await _drop_earlier(update, context)
     _remember_card(update, step)
     user_data(context)[KEY] = step
     return await _next_question(update, context)
@@ -459,6 +462,7 @@ async def start_rust(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         await answer_stale(update, user.language)
         return END
     await update.callback_query.answer()
+    await _drop_earlier(update, context)
     done = [
         (Milestone(r.kind), r.day) for r in view.milestones if Milestone(r.kind) in FINANCIELE_RUST_CRITERIA
     ]
@@ -573,6 +577,12 @@ async def _answered(update: Update, context: ContextTypes.DEFAULT_TYPE, field: s
     return await _next_question(update, context)
 
 
+async def _drop_earlier(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A milestone started while another was still asking: the earlier question's buttons go."""
+    if KEY in user_data(context):
+        await clear_asked(update, context, KEY)
+
+
 def _remember_card(update: Update, step: dict[str, Any]) -> None:
     """The message whose milestone button was pressed: at the end it shows the updated dossier."""
     if update.callback_query is not None and update.callback_query.message is not None:
@@ -656,6 +666,7 @@ async def typed_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
     step = draft(context, KEY)
     found = typed_choice(update, language(context), _reasons(bool(step.get("traject"))))
     if found is None:
+        await clear_asked(update, context, KEY)
         return await _ask_reason(update, context, t(language(context), "Kies een van de knoppen."))
     return await _answered_typed(update, context, "reason", found.value)
 
@@ -746,7 +757,12 @@ async def _recorded(
             )
         )
     confirmation = "\n".join(lines)
-    if not await _edit(update, context, step.get(ASKED), confirmation, None):
+    query = update.callback_query
+    pressed_here = (
+        query is not None and query.message is not None and query.message.message_id == step.get(ASKED)
+    )
+    if not (pressed_here and await _edit(update, context, step.get(ASKED), confirmation, None)):
+        await drop_buttons(update, context, step.get(ASKED))  # typed: the answer goes below it
         await reply(update, context, confirmation)
     card = dossier_card(lang, rt.deps.config, rt.deps.calendar, rt.deps.today(), recorded.view)
     if not await _edit(update, context, step.get(CARD), card, dossier_buttons(lang, recorded.view)):

@@ -65,6 +65,7 @@ def test_nothing_decided_yet_gives_no_chart(config: AppConfig) -> None:
         ),
         ("all met", {k: (9, 10) for k in NORMS}, [{k: (9, 10) for k in NORMS}] * 3, [MET, MET, MET]),
         ("none met", {k: (1, 10) for k in NORMS}, [{k: (1, 10) for k in NORMS}] * 2, [NOT_MET] * 3),
+        ("nothing on time", {k: (0, 4) for k in NORMS}, [{k: (0, 4) for k in NORMS}], [NOT_MET] * 3),
     ],
 )
 def test_chart_from_the_figures(

@@ -468,11 +468,11 @@ async def test_daily_overdue_list_once_a_day_and_weekly_status_on_monday(
     assert f"• {b} Aanmelding derden – Karel KM – 5 werkdagen" in weekly[0]
     assert weekly[0].endswith(  # the coming week's gaps in the rule: a wijkteam day for everyone
         "Rooster week 52\n"
-        "⚠️ Sociaal wijkteam Vlijmen heeft die week geen klantmanager.\n"
-        "⚠️ Sociaal wijkteam Vlijmen heeft die week geen budgetcoach.\n"
-        "⚠️ Sociaal wijkteam Heusden en Oudheusden heeft die week geen klantmanager.\n"
-        "⚠️ Sociaal wijkteam Heusden en Oudheusden heeft die week geen budgetcoach.\n"
-        "⚠️ Kees KM (klantmanager) heeft die week geen dag in een wijkteam.\n"
+        "⚠️ Sociaal wijkteam Vlijmen heeft in week 52 geen klantmanager.\n"
+        "⚠️ Sociaal wijkteam Vlijmen heeft in week 52 geen budgetcoach.\n"
+        "⚠️ Sociaal wijkteam Heusden en Oudheusden heeft in week 52 geen klantmanager.\n"
+        "⚠️ Sociaal wijkteam Heusden en Oudheusden heeft in week 52 geen budgetcoach.\n"
+        "⚠️ Kees KM (klantmanager) heeft in week 52 geen dag in een wijkteam.\n"
         "Pas het aan met /rooster."
     )
     charts = [m for m in fake.sent_to(rostered.teamleider.telegram_id) if m.kind == "document"]

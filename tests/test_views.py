@@ -87,10 +87,17 @@ def test_status_shows_lapsed_deadlines_apart_and_the_base_still_running(config: 
     quarter.budgetbeheer_running = 5
     week = Figures(Period(D(2026, 12, 7), D(2026, 12, 13), "2026-W50"), TODAY)
     text = status_text("nl", config, "alle wijkteams", week, quarter)
+    # with fewer than five decided, no lead times: "de helft" of four says little
+    assert "❌ Vroegsignalering: – | 3/4 = 75% (doel 80%) · 2 vervallen" in text
+    quarter.norms = {"vroegsignalering": NormFigure("vroegsignalering", 6, 5, 10, 13, lapsed=2)}
+    text = status_text("nl", config, "alle wijkteams", week, quarter)
     assert (
-        "❌ Vroegsignalering: – | 3/4 = 75% (doel 80%) · de helft binnen 10 dagen, 8 op de 10 binnen 13 dagen · 2 vervallen"
-        in text
-    )
+        "✅ Vroegsignalering: – | 5/6 = 83% (doel 80%) · de helft binnen 10 dagen, 8 op de 10 binnen 13 dagen"
+        " · 2 vervallen"
+    ) in text
+    quarter.norms = {"vroegsignalering": NormFigure("vroegsignalering", 6, 6, 0, 1)}
+    text = status_text("nl", config, "alle wijkteams", week, quarter)
+    assert "· de helft op dezelfde dag, 8 op de 10 binnen 1 dag" in text
     assert "Zelfredzaam na budgetbeheer (kwartaal): – (doel 50%) · nog 5 trajecten lopen" in text
 
 

@@ -177,6 +177,7 @@ async def wijkteam_by_code(session: AsyncSession, code: str) -> Wijkteam:
         lambda w: w.code == wanted,
         lambda w: w.naam.casefold() == wanted,
         lambda w: wanted in w.naam.casefold().split(),
+        lambda w: wanted in w.naam.casefold(),
     ):
         found = [w for w in teams if matches(w)]
         if len(found) == 1:

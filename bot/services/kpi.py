@@ -25,7 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import AppConfig
 from bot.ddas_figures import ChainSummary, summary
-from bot.errors import NotAllowed
+from bot.errors import DomainError, NotAllowed
+from bot.i18n import N_
 from bot.models import Deadline, Dossier, MilestoneRecord, User, Vraag, Wijkteam
 from bot.periods import Period, previous_weeks, quarter_of, week_of
 from bot.rights import Action, may
@@ -392,6 +393,8 @@ async def status_scope(
                 team = await wijkteam_by_code(session, wijkteam)
                 return Scope(wijkteam_id=team.id, wijkteam_name=team.naam), actor
             return Scope(), actor
+        if wijkteam:
+            raise DomainError(N_("Je ziet in /status je eigen zaken; typ /status zonder wijkteam."))
         return Scope(holder_id=actor.id), actor
 
 

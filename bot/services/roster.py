@@ -287,6 +287,11 @@ def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def _this_or_coming(day: date) -> date:
+    """On a Saturday or Sunday the week that is coming, else this one."""
+    return day + timedelta(days=7 - day.weekday()) if day.weekday() >= 5 else day
+
+
 async def _week(session: AsyncSession, deps: Deps, monday: date) -> WeekOverview:
     days = [monday + timedelta(days=i) for i in range(5)]
     roster = await load_duties(session, days[0], days[-1])
@@ -323,6 +328,8 @@ async def _week(session: AsyncSession, deps: Deps, monday: date) -> WeekOverview
     uncovered = [
         (w.code, role) for w in teams for role in FUNCTIONS if working and not coverage[w.code][role]
     ]
+    if days[-1] < deps.today():  # a week gone by: nothing left to mend
+        without_day, uncovered = [], []
     return WeekOverview(
         monday,
         result,
@@ -345,7 +352,7 @@ async def week_overview(
     async with transaction(session):
         actor = await load_actor(session, actor_telegram_id)
         require(actor, Action.VIEW_ROSTER)
-        week = await _week(session, deps, _monday(day or deps.today()))
+        week = await _week(session, deps, _monday(day or _this_or_coming(deps.today())))
     return replace(week, can_edit=may(user_roles(actor), Action.MANAGE_ROSTER))
 
 
@@ -458,6 +465,8 @@ async def _day_editor(
     require(actor, Action.MANAGE_ROSTER)
     if day < deps.today():
         raise DomainError(N_("Een afwijking van het rooster kan alleen voor vandaag of later."))
+    if day > deps.today() + timedelta(days=366):
+        raise DomainError(N_("Een afwijking van het rooster kan hoogstens een jaar vooruit."))
     if not deps.calendar.is_working_day(day):
         raise DomainError(N_("Op die dag wordt niet gewerkt; kies een werkdag."))
     return actor, await wijkteam_by_code(session, wijkteam)
@@ -480,11 +489,11 @@ async def toggle_day_duty(
         actor, team = await _day_editor(session, deps, actor_telegram_id, wijkteam, day)
         before = await _day_edit(session, team, day)
         wanted = before.on_duty ^ {user_id}
-        if not wanted:
+        if not wanted - before.absent:
             raise DomainError(
                 N_(
-                    "Er moet die dag iemand in het wijkteam zijn. Wil je het vaste rooster terug, "
-                    "kies dan Vast rooster."
+                    "Er moet die dag iemand in het wijkteam zijn die niet afwezig is. Wil je het vaste "
+                    "rooster terug, kies dan Vast rooster."
                 )
             )
         await _override(session, deps, actor, team, day, sorted(wanted))

@@ -122,7 +122,8 @@ def render_with_texts(lang: str, data: ChartData) -> tuple[bytes, list[str]]:
     fig, (left, right) = plt.subplots(1, 2, figsize=(WIDTH, HEIGHT), dpi=DPI)
     fig.suptitle(data.title, fontsize=12, fontweight="bold")
     y = list(range(len(data.bars)))
-    shares = [100 * (b.share or 0) for b in data.bars]
+    # a decided 0% still shows as a sliver of red, so "doel niet gehaald" is seen
+    shares = [max(100 * b.share, 0.8) if b.share is not None else 0 for b in data.bars]
     colours = [{True: MET, False: NOT_MET, None: UNDECIDED}[b.met] for b in data.bars]
     left.barh(y, shares, color=colours, height=0.6)
     for yi, bar, share in zip(y, data.bars, shares, strict=True):

@@ -66,7 +66,7 @@ def _fallthrough_line(lang: str, ref: str, routed: Routed) -> str:
         )
     return t(
         lang,
-        "ℹ️ Vandaag is niemand ingeroosterd; {naam} pakt {ref} op vanaf {datum}.",
+        "ℹ️ Vandaag is niemand beschikbaar; {naam} pakt {ref} op vanaf {datum}.",
         ref=ref,
         naam=holder.display_name,
         datum=decision.day,
@@ -138,7 +138,7 @@ async def tell_new_holder(bot: Bot, config: AppConfig, by: User, moved: HandedOv
     new, lang = moved.new, moved.new.language
     head = t(lang, "↪️ {naam} heeft {ref} aan jou overgedragen.", naam=by.display_name, ref=moved.ref)
     if moved.dossier is not None:
-        body = dossier_notification(lang, config, moved.dossier, moved.wijkteam, None, None)
+        body = dossier_notification(lang, config, moved.dossier, moved.wijkteam, None, moved.sender)
         # Already picked up: the new holder goes straight to the dossier; otherwise they pick it up.
         buttons = (
             open_dossier_button(lang, moved.ref)

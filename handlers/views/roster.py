@@ -79,7 +79,7 @@ def week_text(lang: str, week: WeekOverview) -> str:
             )
             lines.append(f"{escape(week.team_names.get(team, team))}: {covered}")
     if week.can_edit and week.gaps:
-        lines += ["", *gap_lines(lang, week.gaps, week.team_names)]
+        lines += ["", *gap_lines(lang, week.gaps, week.team_names, week.monday.isocalendar().week)]
     return "\n".join(lines)
 
 
@@ -87,12 +87,13 @@ def _weekdays(lang: str, weekdays: list[int]) -> str:
     return ", ".join(label(lang, WEEKDAYS[wd]) for wd in weekdays) if weekdays else t(lang, "geen dag")
 
 
-def gap_lines(lang: str, gaps: RosterGaps, team_names: dict[str, str]) -> list[str]:
+def gap_lines(lang: str, gaps: RosterGaps, team_names: dict[str, str], week_nr: int) -> list[str]:
     """⚠️ lines: who has no wijkteam day that week, which wijkteam lacks a function."""
     lines: list[str] = [
         t(
             lang,
-            "⚠️ {wijkteam} heeft die week geen {functie}.",
+            "⚠️ {wijkteam} heeft in week {nr} geen {functie}.",
+            nr=str(week_nr),
             wijkteam=team_names.get(team, team),
             functie=Text(role.label),
         )
@@ -101,9 +102,10 @@ def gap_lines(lang: str, gaps: RosterGaps, team_names: dict[str, str]) -> list[s
     lines += [
         t(
             lang,
-            "⚠️ {naam} ({functie}) heeft die week geen dag in een wijkteam.",
+            "⚠️ {naam} ({functie}) heeft in week {nr} geen dag in een wijkteam.",
             naam=name,
             functie=Text(role.label),
+            nr=str(week_nr),
         )
         for name, role in gaps.without_day
     ]
@@ -233,5 +235,6 @@ def absence_notice(lang: str, by: str, first: date, last: date) -> str:
 def roster_gaps_text(lang: str, week: WeekOverview) -> str:
     """For the weekly overview: the week's gaps in the roster and where to mend them."""
     head = t(lang, "<b>Rooster week {nr}</b>", nr=str(week.monday.isocalendar().week))
-    lines = [head, *gap_lines(lang, week.gaps, week.team_names), t(lang, "Pas het aan met /rooster.")]
+    gaps = gap_lines(lang, week.gaps, week.team_names, week.monday.isocalendar().week)
+    lines = [head, *gaps, t(lang, "Pas het aan met /rooster.")]
     return "\n".join(lines)

@@ -155,7 +155,7 @@ def _norm_lines(lang: str, config: AppConfig, week: Figures, quarter: Figures) -
             line = f"{_mark(q.share if q else None, norm.doel)} {name}: {_pair(w)} | {_pair(q)}"
             if norm.doel is not None:
                 line += " " + t(lang, "(doel {doel})", doel=_percent_label(norm.doel))
-            if q and q.median_days is not None and q.p80_days is not None:
+            if q and q.decided >= MIN_FOR_LEAD_TIMES and q.median_days is not None and q.p80_days is not None:
                 line += " · " + _lead_times(lang, q.median_days, q.p80_days)
             if q and q.lapsed:
                 line += " · " + t(lang, "{n} vervallen", n=str(q.lapsed))
@@ -163,13 +163,22 @@ def _norm_lines(lang: str, config: AppConfig, week: Figures, quarter: Figures) -
     return lines
 
 
+MIN_FOR_LEAD_TIMES = 5  # with fewer decided, "de helft" and "8 op de 10" say little
+
+
 def _lead_times(lang: str, median: int, p80: int) -> str:
     """Median and 80th percentile in plain words."""
-    return (
-        tn(lang, "de helft binnen {n} dag", "de helft binnen {n} dagen", median)
-        + ", "
-        + tn(lang, "8 op de 10 binnen {n} dag", "8 op de 10 binnen {n} dagen", p80)
+    half = (
+        t(lang, "de helft op dezelfde dag")
+        if median == 0
+        else tn(lang, "de helft binnen {n} dag", "de helft binnen {n} dagen", median)
     )
+    most = (
+        t(lang, "8 op de 10 op dezelfde dag")
+        if p80 == 0
+        else tn(lang, "8 op de 10 binnen {n} dag", "8 op de 10 binnen {n} dagen", p80)
+    )
+    return f"{half}, {most}"
 
 
 def _pair(figure: NormFigure | None) -> str:
@@ -194,7 +203,7 @@ def _overdue(lang: str, config: AppConfig, quarter: Figures) -> list[str]:
                 ref=o.ref,
                 norm=_figure_name(lang, config, o.norm_key),
                 wie=o.holder or t(lang, "nog niemand"),
-                dagen=tn(lang, "{n} werkdag", "{n} werkdagen", o.working_days),
+                dagen=tn(lang, "{n} werkdag te laat", "{n} werkdagen te laat", o.working_days),
             )
         )
     return lines
