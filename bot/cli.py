@@ -307,11 +307,28 @@ REJECTED_TOKEN = N_(
 )
 
 
-def _run(settings: Settings) -> int:
-    """Long polling until interrupted."""
-    import logging
+ALREADY_RUNNING = N_(
+    "Er draait al een schuldhulpbot op deze database ({bestand}). Stop die eerst; op SQLite kan er "
+    "maar één tegelijk draaien (voor een reserve-exemplaar: PostgreSQL)."
+)
+UNREACHABLE = N_("Telegram of de database is niet bereikbaar ({fout}); nieuwe poging over {n} seconden.")
 
-    from handlers.app import build_application
+
+def _run(settings: Settings) -> int:
+    """Long polling until stopped (SIGINT or SIGTERM: the update and tick in progress finish).
+
+    On SQLite a second process on the same file is refused; on PostgreSQL it stands by. With
+    Telegram or the database unreachable it tries again with backoff, one line per try."""
+    import logging
+    import signal
+    import time
+
+    from sqlalchemy.exc import DBAPIError
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.leadership import AlreadyRunning, FileLock, sqlite_path
+    from bot.logs import quiet_startup_failures
+    from handlers.app import LOST_KEY, build_application
 
     if settings.token is None:
         for lang in i18n.LANGUAGES:  # before the settings are read: say it in every language
@@ -320,16 +337,38 @@ def _run(settings: Settings) -> int:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    from telegram.error import InvalidToken
-
-    application = build_application(settings)
+    quiet_startup_failures()
+    database = sqlite_path(settings.database_url)
+    lock = FileLock(database) if database is not None else None
     try:
-        application.run_polling(drop_pending_updates=False)
-    except InvalidToken:  # its message holds the token: say what is wrong without it
-        for lang in i18n.LANGUAGES:
-            print(i18n.gettext(REJECTED_TOKEN, lang), file=sys.stderr)
+        if lock is not None:
+            lock.acquire()
+    except AlreadyRunning as exc:
+        print(_(ALREADY_RUNNING, bestand=str(exc)), file=sys.stderr)
         return 2
-    return 0
+    delay = 2.0
+    try:
+        while True:
+            application = build_application(settings, single_active=True)
+            try:
+                application.run_polling(drop_pending_updates=False, close_loop=False)
+            except InvalidToken:  # its message holds the token: say what is wrong without it
+                for lang in i18n.LANGUAGES:
+                    print(i18n.gettext(REJECTED_TOKEN, lang), file=sys.stderr)
+                return 2
+            except (NetworkError, OSError, DBAPIError) as exc:
+                print(_(UNREACHABLE, fout=type(exc).__name__, n=int(delay)), file=sys.stderr, flush=True)
+                signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop during the wait too
+                try:
+                    time.sleep(delay)
+                except KeyboardInterrupt:
+                    return 0
+                delay = min(delay * 2, 60.0)
+                continue
+            return 1 if application.bot_data.get(LOST_KEY) else 0
+    finally:
+        if lock is not None:
+            lock.release()
 
 
 async def _accounts(settings: Settings, args: argparse.Namespace) -> int:

@@ -45,3 +45,18 @@ def quiet_http_logs(token: str | None = None) -> None:
         for handler in logging.getLogger().handlers:
             if not any(isinstance(f, RedactToken) for f in handler.filters):
                 handler.addFilter(RedactToken(token))
+
+
+class NoStartupTraceback(logging.Filter):
+    """PTB logs a failed start-up (Telegram unreachable) with a long traceback; `run` says it in
+    one line of its own and tries again, so the record goes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Network Retry Loop (Bootstrap")
+
+
+def quiet_startup_failures() -> None:
+    """Install NoStartupTraceback on the logger PTB uses for it (once)."""
+    ptb = logging.getLogger("telegram.ext")
+    if not any(isinstance(f, NoStartupTraceback) for f in ptb.filters):
+        ptb.addFilter(NoStartupTraceback())

@@ -15,6 +15,7 @@ from telegram.request import BaseRequest
 from bot.app_setup import open_database
 from bot.clock import Clock, system_clock
 from bot.config import AppConfig
+from bot.leadership import PostgresLeadership, sqlite_path
 from bot.logs import quiet_http_logs
 from bot.services.common import Deps
 from bot.services.users import remember_bot_username
@@ -27,6 +28,35 @@ from scheduler.ratelimit import ChatRateLimiter
 
 logger = logging.getLogger(__name__)
 ENGINE_KEY = "engine"
+LEADERSHIP_KEY = "leadership"
+LOST_KEY = "lost_active_lock"  # set when the active lock went: the process stops, exit code 1
+
+
+async def _become_active(application: App, settings: Settings) -> None:
+    """Wait as a standby until this process holds the active lock, then check it as often."""
+    leadership = PostgresLeadership(settings.database_url)
+    application.bot_data[LEADERSHIP_KEY] = leadership
+    await leadership.acquire(
+        on_standby=lambda: logger.warning("stand-by: een andere schuldhulpbot is actief op deze database")
+    )
+    logger.info("actief: deze schuldhulpbot verwerkt de updates")
+    assert application.job_queue is not None
+    application.job_queue.run_repeating(
+        _check_active,
+        interval=leadership.poll_seconds,
+        name="actief",
+        job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+    )
+
+
+async def _check_active(context: Any) -> None:
+    """Stop as soon as the lock's connection is lost: a standby may be taking over."""
+    application = context.application
+    leadership = application.bot_data.get(LEADERSHIP_KEY)
+    if leadership is not None and not await leadership.still_active():
+        application.bot_data[LOST_KEY] = True
+        application.stop_running()
+
 
 App = Application[Any, Any, Any, Any, Any, Any]
 
@@ -39,8 +69,10 @@ def build_application(
     clock: Clock = system_clock,
     rate_limit: bool = True,
     schedule_reminders: bool = True,
+    single_active: bool = False,
 ) -> App:
-    """Build the bot; tests inject `request` (a fake Bot API) and `clock`."""
+    """Build the bot; tests inject `request` (a fake Bot API) and `clock`. With `single_active`
+    on PostgreSQL the process waits as a standby until it holds the active lock (bot.leadership)."""
     if settings.token is None:
         raise ValueError("SCHULDHULPBOT_TOKEN is not set")
     config = config or settings.load_app_config()
@@ -48,6 +80,8 @@ def build_application(
     deps = Deps.from_config(config, settings.timezone, clock)
 
     async def post_init(application: App) -> None:
+        if single_active and sqlite_path(settings.database_url) is None:
+            await _become_active(application, settings)
         engine, sessionmaker = await open_database(settings, config)
         application.bot_data[ENGINE_KEY] = engine
         application.bot_data[RUNTIME_KEY] = Runtime(sessionmaker, deps, settings)
@@ -64,6 +98,9 @@ def build_application(
         engine = application.bot_data.pop(ENGINE_KEY, None)
         if engine is not None:
             await engine.dispose()
+        leadership = application.bot_data.pop(LEADERSHIP_KEY, None)
+        if leadership is not None:
+            await leadership.release()
 
     builder = (
         ApplicationBuilder()

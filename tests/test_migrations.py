@@ -199,3 +199,13 @@ async def test_0007_gives_closed_dossiers_the_ddas_value_of_their_old_reason(tmp
         (5, None),
     ]
     await engine.dispose()
+
+
+async def test_two_upgrades_at_once_wait_for_each_other(engine: AsyncEngine) -> None:
+    """Two replicas starting together (or `db upgrade` beside `run`): one waits for the other."""
+    import asyncio
+
+    from bot.db import upgrade
+
+    await asyncio.gather(upgrade(engine), upgrade(engine))
+    assert await current_revision(engine) == "0008"

@@ -247,3 +247,98 @@ def test_a_rejected_token_is_named_nowhere(tmp_path: Path) -> None:
     assert code != 0
     assert TOKEN not in output and "LOCAL-TEST-TOKEN" not in output, output[-2000:]
     assert "token" in output.lower()  # but it says what is wrong
+
+
+# -- start-up faults, one active process, standby --------------------------------------------------
+
+
+def _start(tmp_path: Path, name: str, api: str, database_url: str) -> tuple[subprocess.Popen[bytes], Path]:
+    env = {
+        **os.environ,
+        "SCHULDHULPBOT_TOKEN": TOKEN,
+        "SCHULDHULPBOT_API_BASE_URL": api,
+        "SCHULDHULPBOT_DATABASE_URL": database_url,
+        "SCHULDHULPBOT_LOG_LEVEL": "INFO",
+    }
+    env.pop("SCHULDHULPBOT_CONFIG", None)
+    log = tmp_path / f"{name}.log"
+    with log.open("w") as sink:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"], env=env, cwd=tmp_path, stdout=sink, stderr=subprocess.STDOUT
+        )
+    return proc, log
+
+
+def _wait_for(log: Path, text: str, timeout: float, count: int = 1) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if log.read_text().count(text) >= count:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> int:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return proc.returncode
+
+
+def test_with_telegram_unreachable_run_tries_again_with_one_line_per_try(tmp_path: Path) -> None:
+    proc, log = _start(tmp_path, "down", "http://127.0.0.1:9/bot", f"sqlite:///{tmp_path}/down.db")
+    try:
+        assert _wait_for(log, "niet bereikbaar", 30, count=2), log.read_text()[-2000:]
+    finally:
+        code = _stop(proc)  # SIGTERM during the wait: a clean stop
+    output = log.read_text()
+    assert code == 0, output[-2000:]
+    assert (
+        "Telegram of de database is niet bereikbaar (NetworkError); nieuwe poging over 2 seconden." in output
+    )
+    assert "nieuwe poging over 4 seconden" in output
+    assert "Traceback" not in output and TOKEN not in output
+
+
+def test_a_second_run_on_the_same_sqlite_file_is_refused(local_api: str, tmp_path: Path) -> None:
+    database = f"sqlite:///{tmp_path}/one.db"
+    first, first_log = _start(tmp_path, "first", local_api, database)
+    try:
+        assert _wait_for(first_log, "schuldhulpbot ready", 60), first_log.read_text()[-2000:]
+        second, second_log = _start(tmp_path, "second", local_api, database)
+        assert second.wait(timeout=60) == 2
+        assert "Er draait al een schuldhulpbot op deze database" in second_log.read_text()
+    finally:
+        assert _stop(first) == 0
+
+
+@pytest.mark.skipif(
+    not os.environ.get("SCHULDHULPBOT_TEST_POSTGRES_URL"),
+    reason="PostgreSQL not configured (SCHULDHULPBOT_TEST_POSTGRES_URL)",
+)
+def test_on_postgresql_a_second_run_stands_by_and_takes_over_after_kill_9(
+    local_api: str, tmp_path: Path
+) -> None:
+    database = os.environ["SCHULDHULPBOT_TEST_POSTGRES_URL"]
+    active, active_log = _start(tmp_path, "active", local_api, database)
+    standby = None
+    try:
+        assert _wait_for(active_log, "schuldhulpbot ready", 60), active_log.read_text()[-2000:]
+        standby, standby_log = _start(tmp_path, "standby", local_api, database)
+        assert _wait_for(standby_log, "stand-by: een andere schuldhulpbot is actief", 60), (
+            standby_log.read_text()
+        )
+        assert "schuldhulpbot ready" not in standby_log.read_text()  # it does not poll meanwhile
+        active.kill()  # kill -9: no goodbye, the lock goes with the connection
+        active.wait()
+        started = time.monotonic()
+        assert _wait_for(standby_log, "schuldhulpbot ready", 15), standby_log.read_text()[-2000:]
+        assert time.monotonic() - started < 15
+    finally:
+        _stop(active)
+        if standby is not None:
+            assert _stop(standby) == 0
