@@ -69,13 +69,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--beheerder", action="store_true", help=_("geef daarnaast de rol functioneel beheerder")
     )
 
-    sub.add_parser(
+    run = sub.add_parser(
         "run",
-        help=_("start de bot (long polling)"),
+        help=_("start de bot (long polling of webhook)"),
         description=_(
-            "Start de bot met long polling. Past eerst de databasemigraties toe. Vraagt "
-            "SCHULDHULPBOT_TOKEN (van @BotFather)."
+            "Start de bot met long polling, of met --webhook achter een reverse proxy. Past eerst de "
+            "databasemigraties toe. Vraagt SCHULDHULPBOT_TOKEN (van @BotFather)."
         ),
+    )
+    run.add_argument(
+        "--webhook",
+        metavar="URL",
+        help=_("ontvang updates via deze https-URL in plaats van long polling (SCHULDHULPBOT_WEBHOOK_URL)"),
+    )
+    run.add_argument(
+        "--poort", type=int, help=_("de poort waarop de webhook luistert (SCHULDHULPBOT_WEBHOOK_PORT, 8443)")
+    )
+    run.add_argument(
+        "--luister", metavar="ADRES", help=_("het adres waarop de webhook luistert (standaard 0.0.0.0)")
     )
 
     rapport = sub.add_parser(
@@ -314,7 +325,13 @@ ALREADY_RUNNING = N_(
 UNREACHABLE = N_("Telegram of de database is niet bereikbaar ({fout}); nieuwe poging over {n} seconden.")
 
 
-def _run(settings: Settings) -> int:
+NO_WEBHOOK_SECRET = N_(
+    "Voor de webhook is SCHULDHULPBOT_WEBHOOK_SECRET nodig: 1 tot 256 tekens, letters, cijfers, _ "
+    "en -. Telegram stuurt het mee met elke update; zonder weigert de bot het verzoek."
+)
+
+
+def _run(settings: Settings, args: argparse.Namespace | None = None) -> int:
     """Long polling until stopped (SIGINT or SIGTERM: the update and tick in progress finish).
 
     On SQLite a second process on the same file is refused; on PostgreSQL it stands by. With
@@ -329,6 +346,7 @@ def _run(settings: Settings) -> int:
     from bot.leadership import AlreadyRunning, FileLock, sqlite_path
     from bot.logs import quiet_startup_failures
     from handlers.app import LOST_KEY, build_application
+    from handlers.webhook import run_webhook
 
     if settings.token is None:
         for lang in i18n.LANGUAGES:  # before the settings are read: say it in every language
@@ -346,12 +364,23 @@ def _run(settings: Settings) -> int:
     except AlreadyRunning as exc:
         print(_(ALREADY_RUNNING, bestand=str(exc)), file=sys.stderr)
         return 2
+    url = getattr(args, "webhook", None) or (str(settings.webhook_url) if settings.webhook_url else None)
+    if url is not None and settings.webhook_secret is None:
+        print(_(NO_WEBHOOK_SECRET), file=sys.stderr)
+        return 2
+    port = getattr(args, "poort", None) or settings.webhook_port
+    host = getattr(args, "luister", None) or settings.webhook_listen
     delay = 2.0
     try:
         while True:
             application = build_application(settings, single_active=True)
             try:
-                application.run_polling(drop_pending_updates=False, close_loop=False)
+                if url is None:
+                    application.run_polling(drop_pending_updates=False, close_loop=False)
+                else:
+                    assert settings.webhook_secret is not None
+                    secret = settings.webhook_secret.get_secret_value()
+                    asyncio.run(run_webhook(application, url, secret, host, port))
             except InvalidToken:  # its message holds the token: say what is wrong without it
                 for lang in i18n.LANGUAGES:
                     print(i18n.gettext(REJECTED_TOKEN, lang), file=sys.stderr)
@@ -500,7 +529,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         if args.command == "run":
-            return _run(settings)
+            return _run(settings, args)
         if args.command == "db":
             return asyncio.run(_db_upgrade(settings))
         if args.command == "invite":

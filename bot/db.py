@@ -81,3 +81,13 @@ async def current_revision(engine: AsyncEngine) -> str | None:
     """The revision the database is at, or None when it is empty."""
     async with engine.connect() as conn:
         return await conn.run_sync(_current)
+
+
+async def answers(sessionmaker: async_sessionmaker[AsyncSession]) -> bool:
+    """Whether the database answers a trivial query (for /gezond)."""
+    try:
+        async with sessionmaker() as session:
+            await session.execute(text("SELECT 1"))
+    except Exception:
+        return False
+    return True

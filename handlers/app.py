@@ -23,6 +23,7 @@ from bot.settings import Settings
 from handlers import register
 from handlers.runtime import RUNTIME_KEY, Runtime
 from handlers.views.menus import set_default_commands
+from handlers.webhook import ACTIVE_KEY, STOP_KEY
 from scheduler.dispatcher import Dispatcher, schedule
 from scheduler.ratelimit import ChatRateLimiter
 
@@ -55,7 +56,12 @@ async def _check_active(context: Any) -> None:
     leadership = application.bot_data.get(LEADERSHIP_KEY)
     if leadership is not None and not await leadership.still_active():
         application.bot_data[LOST_KEY] = True
-        application.stop_running()
+        application.bot_data[ACTIVE_KEY] = False
+        stop = application.bot_data.get(STOP_KEY)
+        if stop is not None:  # webhook mode
+            stop.set()
+        else:
+            application.stop_running()
 
 
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -92,6 +98,7 @@ def build_application(
             schedule(
                 application, Dispatcher(sessionmaker, deps, application.bot), config.planner.interval_seconden
             )
+        application.bot_data[ACTIVE_KEY] = True  # /gezond answers 200 from here
         logger.info("schuldhulpbot ready as @%s", application.bot.username)
 
     async def post_shutdown(application: App) -> None:

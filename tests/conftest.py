@@ -192,3 +192,6 @@ async def rostered(session: AsyncSession, deps: Deps, people: People) -> People:
             on_duty=True,
         )
     return people
+
+
+from tests.localapi import local_api  # noqa: E402, F401 (a fixture for the real-process tests)
