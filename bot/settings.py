@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     webhook_listen: str = "0.0.0.0"
+    # /gezond on a port of its own, also with long polling (containers, systemd watchdogs)
+    health_port: int | None = Field(default=None, ge=1, le=65535)
 
     @field_validator("webhook_secret")
     @classmethod

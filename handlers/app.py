@@ -23,13 +23,14 @@ from bot.settings import Settings
 from handlers import register
 from handlers.runtime import RUNTIME_KEY, Runtime
 from handlers.views.menus import set_default_commands
-from handlers.webhook import ACTIVE_KEY, STOP_KEY
+from handlers.webhook import ACTIVE_KEY, STOP_KEY, start_server
 from scheduler.dispatcher import Dispatcher, schedule
 from scheduler.ratelimit import ChatRateLimiter
 
 logger = logging.getLogger(__name__)
 ENGINE_KEY = "engine"
 LEADERSHIP_KEY = "leadership"
+HEALTH_KEY = "health_server"
 LOST_KEY = "lost_active_lock"  # set when the active lock went: the process stops, exit code 1
 
 
@@ -86,6 +87,10 @@ def build_application(
     deps = Deps.from_config(config, settings.timezone, clock)
 
     async def post_init(application: App) -> None:
+        if settings.health_port is not None:  # answers 503 while standing by, 200 once active
+            application.bot_data[HEALTH_KEY] = await start_server(
+                application, None, None, settings.webhook_listen, settings.health_port
+            )
         if single_active and sqlite_path(settings.database_url) is None:
             await _become_active(application, settings)
         engine, sessionmaker = await open_database(settings, config)
@@ -105,6 +110,9 @@ def build_application(
         engine = application.bot_data.pop(ENGINE_KEY, None)
         if engine is not None:
             await engine.dispose()
+        health = application.bot_data.pop(HEALTH_KEY, None)
+        if health is not None:
+            await health.cleanup()
         leadership = application.bot_data.pop(LEADERSHIP_KEY, None)
         if leadership is not None:
             await leadership.release()

@@ -28,12 +28,12 @@ ACTIVE_KEY = "active"  # in bot_data: True once this replica holds the lock and 
 MAX_BODY = 1 << 20  # an update is far smaller; a larger body is not Telegram
 
 
-def web_app(application: Any, secret: str, path: str) -> web.Application:
-    """The aiohttp application: the webhook's path and /gezond."""
+def web_app(application: Any, secret: str | None, path: str | None) -> web.Application:
+    """The aiohttp application: the webhook's path (in webhook mode) and /gezond."""
 
     async def take_update(request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
-        if not hmac.compare_digest(given.encode(), secret.encode()):
+        if secret is None or not hmac.compare_digest(given.encode(), secret.encode()):
             logger.warning("webhook request without the right secret token refused")
             return web.Response(status=403, text="verboden")
         if not application.bot_data.get(ACTIVE_KEY):
@@ -60,13 +60,17 @@ def web_app(application: Any, secret: str, path: str) -> web.Application:
         return web.Response(text="ok")
 
     app = web.Application(client_max_size=MAX_BODY)
-    app.router.add_post(path, take_update)
+    if path is not None:
+        app.router.add_post(path, take_update)
     app.router.add_get(HEALTH_PATH, health)
     return app
 
 
-async def start_server(application: Any, secret: str, path: str, host: str, port: int) -> web.AppRunner:
-    """Listen for Telegram and the load balancer; the caller cleans the runner up."""
+async def start_server(
+    application: Any, secret: str | None, path: str | None, host: str, port: int
+) -> web.AppRunner:
+    """Listen for Telegram (with a path) and the load balancer or container health check; the
+    caller cleans the runner up."""
     runner = web.AppRunner(web_app(application, secret, path), access_log=None)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()

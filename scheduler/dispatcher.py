@@ -73,8 +73,11 @@ class Dispatcher:
     deps: Deps
     bot: Bot
     worker: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
-    batch: int = 200
-    lease: timedelta = timedelta(minutes=10)
+    # small batches with a lease per row (renewed as each row's turn comes): after a crash only a
+    # few rows wait, and not for long
+    batch: int = 20
+    lease: timedelta = timedelta(minutes=2)
+    max_batches: int = 10  # per tick; the next tick goes on
     max_attempts: int = 4  # per message within one tick
     backoff: float = 2.0  # seconds, doubled per attempt
     # a longer 429 is not waited out: the row stays for a later tick (the rate limiter keeps that
@@ -92,17 +95,24 @@ class Dispatcher:
         if not self.deps.calendar.in_office_hours(self.deps.now()):
             report.skipped_outside_office_hours = True
             return report
-        async with self.sessionmaker() as session:
-            ids = await outbox.claim_due(session, self.deps, self.worker, limit=self.batch, lease=self.lease)
-        report.claimed = len(ids)
-        for reminder_id in ids:
-            await self._deliver(reminder_id, report)
+        tried: set[int] = set()
+        for _ in range(self.max_batches):
+            async with self.sessionmaker() as session:
+                ids = await outbox.claim_due(
+                    session, self.deps, self.worker, limit=self.batch, lease=self.lease, skip=tried
+                )
+            tried.update(ids)
+            report.claimed += len(ids)
+            for reminder_id in ids:
+                await self._deliver(reminder_id, report)
+            if len(ids) < self.batch:
+                break
         await self._digests(report)
         return report
 
     async def _deliver(self, reminder_id: int, report: TickReport) -> None:
         async with self.sessionmaker() as session:
-            delivery = await outbox.prepare(session, self.deps, reminder_id)
+            delivery = await outbox.prepare(session, self.deps, reminder_id, self.worker)
             if delivery is None:
                 report.cancelled += 1
                 return

@@ -244,11 +244,11 @@ async def test_a_crashed_claim_is_taken_over_after_the_lease(
     clock.set(date(2026, 12, 11), time(9, 0))
     from bot.services import reminders as outbox
 
-    claimed = await outbox.claim_due(session, deps, "gecrasht:1", limit=10, lease=timedelta(minutes=10))
-    assert len(claimed) == 1  # ... and that process died before sending
     d = make(sessionmaker, deps, bot, Sleeps())
+    claimed = await outbox.claim_due(session, deps, "gecrasht:1", limit=10, lease=d.lease)
+    assert len(claimed) == 1  # ... and that process died before sending
     assert (await d.tick()).claimed == 0
-    clock.moment += timedelta(minutes=11)
+    clock.moment += timedelta(minutes=3)  # the lease is per row and short: minutes, not ten
     assert (await d.tick()).sent == 1
     assert len(reminders_to(fake, rostered.klantmanager.telegram_id)) == 1
 

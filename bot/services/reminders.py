@@ -3,6 +3,7 @@ record what happened (sent, failed, retried, cancelled). Plain database work, no
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -34,7 +35,13 @@ MAX_ERROR = 200
 
 
 async def claim_due(
-    session: AsyncSession, deps: Deps, worker: str, *, limit: int, lease: timedelta
+    session: AsyncSession,
+    deps: Deps,
+    worker: str,
+    *,
+    limit: int,
+    lease: timedelta,
+    skip: Collection[int] = (),
 ) -> list[int]:
     """Claim up to `limit` due rows (and rows whose claim went stale, e.g. a crashed process).
 
@@ -51,6 +58,7 @@ async def claim_due(
                     and_(Reminder.status == ReminderStatus.GECLAIMD, Reminder.claimed_at < now - lease),
                 )
             )
+            .where(Reminder.id.not_in(skip))  # tried in this tick already: the next tick
             .order_by(Reminder.due_at)
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -128,12 +136,19 @@ async def _stand_in(session: AsyncSession, holder: User | None, today: date) -> 
     return None
 
 
-async def prepare(session: AsyncSession, deps: Deps, reminder_id: int) -> Delivery | None:
-    """Load a claimed row; None (and the row cancelled) when its reason has gone."""
+async def prepare(
+    session: AsyncSession, deps: Deps, reminder_id: int, worker: str | None = None
+) -> Delivery | None:
+    """Load a claimed row and renew its lease (a lease per row: only a row a crashed process was
+    sending waits for it to run out); None when another worker took it over since, or (the row
+    cancelled) when its reason has gone."""
     async with transaction(session):
         reminder = await session.get(Reminder, reminder_id)
         if reminder is None or reminder.status != ReminderStatus.GECLAIMD:
             return None
+        if worker is not None and reminder.claimed_by != worker:
+            return None
+        reminder.claimed_at = deps.now()
         deadline = await session.get(Deadline, reminder.deadline_id) if reminder.deadline_id else None
         dossier_id = deadline.dossier_id if deadline else reminder.dossier_id
         vraag_id = deadline.vraag_id if deadline else reminder.vraag_id
