@@ -404,6 +404,16 @@ class CodeAttempt(Base):
     at: Mapped[datetime] = mapped_column(index=True)
 
 
+class SeenUpdate(Base):
+    """A Telegram update taken on (its update_id), so one delivered twice (a replica that died
+    before Telegram heard it was received) is handled once; kept two days."""
+
+    __tablename__ = "seen_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(index=True)
+
+
 class BotState(Base):
     """Small facts the bot learns at run time, e.g. its username for invite links."""
 

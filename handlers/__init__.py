@@ -1,7 +1,8 @@
 """Telegram handlers: thin callbacks that parse an update, check the role, call one service and
 reply. What a person sees is built in handlers.views (shared with the scheduler).
 
-`register` adds every handler, in this order: first, in group -1, the private-chat guard (in a
+`register` adds every handler, in this order: first, in group -2, the once-only guard (an update
+Telegram delivers again is not handled twice); in group -1, the private-chat guard (in a
 group the bot says one line and stops); then, all in group 0, so exactly one handler takes each
 update:
   1. the guided flows (/melding, /vraag, answering a vraag, recording a milestone, Overdragen,
@@ -35,9 +36,10 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     from handlers import accounts, melding, roster, start, status, vraag, work
     from handlers.errors import on_error
     from handlers.flows import button
-    from handlers.guards import only_private
+    from handlers.guards import only_once, only_private
     from handlers.views import callbacks as cb
 
+    application.add_handler(TypeHandler(Update, only_once), group=-2)  # a redelivered update: skip
     application.add_handler(TypeHandler(Update, only_private), group=-1)  # private chats only
 
     application.add_handlers(

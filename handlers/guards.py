@@ -4,6 +4,7 @@ data, and one decorator that turns a DomainError into the reply (nothing was cha
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -14,11 +15,13 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from bot.errors import NOT_ALLOWED, DomainError, InvalidDate
 from bot.i18n import DEFAULT_LANGUAGE, N_
 from bot.rights import Action, may, roles_of
-from bot.services import users
+from bot.services import updates, users
 from handlers.runtime import call, language, remember_language, reply, runtime, session_for, user_data
 from handlers.views.callbacks import Button
 from handlers.views.pages import INVITE_EXPLANATION
 from handlers.views.text import escape, label, t
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from bot.models import User
@@ -48,6 +51,14 @@ async def answer_stale(update: Update, lang: str) -> None:
 
 
 PRIVATE_ONLY = N_("Gebruik de schuldhulpbot in een privéchat; in een groep antwoordt hij niet.")
+
+
+async def only_once(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Before anything else: an update Telegram delivers a second time is not handled again."""
+    async with session_for(context) as session:
+        if not await updates.first_time(session, runtime(context).deps, update.update_id):
+            logger.info("update %s was handled before; skipped", update.update_id)
+            raise ApplicationHandlerStop
 
 
 async def only_private(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -24,7 +24,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.moments import daily_list_due, iso_week, weekly_overview_day, weekly_overview_due
 from bot.services import reminders as outbox
-from bot.services import roster
+from bot.services import roster, updates
 from bot.services.common import Deps
 from bot.services.kpi import Scope, status_report
 from bot.vocabulary import DigestKind
@@ -203,6 +203,7 @@ class Dispatcher:
         if self._purged_on != today:  # retention, once a day per process (idempotent anyway)
             async with self.sessionmaker() as session:
                 report.purged = sum(await outbox.purge_free_text(session, self.deps))
+                await updates.purge_seen(session, self.deps)
             self._purged_on = today
         if daily_list_due(self.deps.config, local):
             async with self.sessionmaker() as session:

@@ -1476,3 +1476,30 @@ async def test_status_edges_a_persona_found(bot: Bot, team: Team) -> None:
     assert text.startswith("📊 Status – Sociaal wijkteam Heusden en Oudheusden")
     refused = (await team.km.send("/status vlijmen"))[0].text
     assert refused == "Je ziet in /status je eigen zaken; typ /status zonder wijkteam."
+
+
+async def test_an_answer_of_ampersands_arrives_whole_in_several_messages(bot: Bot, team: Team) -> None:
+    """2,000 '&' become 10,000 characters of HTML: split between entities, every part sent."""
+    await team.partner.send("/vraag")
+    await team.partner.press("budget en inkomen")
+    await team.partner.send("Mag een inwoner met beslag op zijn loon nog een betalingsregeling treffen?")
+    await team.bc.press("Beantwoorden")
+    before = len(team.partner.texts)
+    await team.bc.send("&" * 2000)
+    assert team.bc.last.text == "✅ Je antwoord is verstuurd naar Pien Partner."
+    parts = bot.fake.sent_to(team.partner.user_id)[before:]
+    assert len(parts) >= 3 and all(len(p.html) <= 4096 for p in parts)
+    assert sum(p.text.count("&") for p in parts) == 2000
+    assert parts[0].text.startswith("💬 Antwoord op je vraag VR-2026-0001")
+
+
+async def test_an_update_delivered_twice_is_handled_once(bot: Bot, team: Team) -> None:
+    """Telegram delivers an update again when the process that took it died before confirming it
+    (or to the standby): the second delivery is skipped, so nothing is done or said twice."""
+    from telegram import Update
+
+    data = bot.fake.message_update(team.partner.user_id, "/melding", "Pien")
+    before = len(bot.fake.sent_to(team.partner.user_id))
+    for _ in range(2):
+        await bot.app.process_update(Update.de_json(data, bot.app.bot))
+    assert len(bot.fake.sent_to(team.partner.user_id)) == before + 1

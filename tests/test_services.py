@@ -610,3 +610,18 @@ async def test_the_criteria_of_financiele_rust_are_recorded_together_or_not_at_a
         session, deps, km, ref, [Milestone.FR_SCHULDEN_STABIEL, Milestone.FR_SCHULDEISERS], date(2026, 12, 2)
     )
     assert done.kinds == [Milestone.FR_SCHULDEN_STABIEL, Milestone.FR_SCHULDEISERS, Milestone.FINANCIELE_RUST]
+
+
+async def test_seen_updates_are_recorded_once_and_forgotten_after_two_days(
+    session: AsyncSession, deps: Deps, clock: FakeClock
+) -> None:
+    from datetime import timedelta
+
+    from bot.services import updates
+
+    assert await updates.first_time(session, deps, 7001) is True
+    assert await updates.first_time(session, deps, 7001) is False
+    assert await updates.first_time(session, deps, 7002) is True
+    clock.moment += timedelta(days=2, minutes=1)
+    assert await updates.purge_seen(session, deps) == 2
+    assert await updates.first_time(session, deps, 7001) is True  # long gone: Telegram no longer has it

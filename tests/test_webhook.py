@@ -56,12 +56,12 @@ async def test_the_secret_token_is_checked_on_every_request(served: tuple[Bot, s
     bot, base = served
     async with aiohttp.ClientSession() as http:
         for headers in ({}, {SECRET_HEADER: "fout"}, {SECRET_HEADER: SECRET + "x"}):
-            async with http.post(f"{base}/telegram", json=start_update(1, 555), headers=headers) as r:
+            async with http.post(f"{base}/telegram", json=start_update(10001, 555), headers=headers) as r:
                 assert r.status == 403
         await bot.app.update_queue.join()
         assert bot.fake.sent_to(555) == []  # nothing was processed
         async with http.post(
-            f"{base}/telegram", json=start_update(2, 555), headers={SECRET_HEADER: SECRET}
+            f"{base}/telegram", json=start_update(10002, 555), headers={SECRET_HEADER: SECRET}
         ) as r:
             assert r.status == 200
         await bot.app.update_queue.join()
@@ -83,7 +83,7 @@ async def test_gezond_is_200_only_for_the_active_replica(served: tuple[Bot, str]
         async with http.get(f"{base}{HEALTH_PATH}") as r:
             assert (r.status, await r.text()) == (503, "stand-by")
         async with http.post(
-            f"{base}/telegram", json=start_update(3, 556), headers={SECRET_HEADER: SECRET}
+            f"{base}/telegram", json=start_update(10003, 556), headers={SECRET_HEADER: SECRET}
         ) as r:
             assert r.status == 503  # Telegram tries again later, at the active one
         bot.app.bot_data[ACTIVE_KEY] = True
