@@ -182,6 +182,7 @@ class Vraag(Base):
     """A schuldvraag from a partner, anonymous about the resident."""
 
     __tablename__ = "vragen"
+    __table_args__ = (Index("ix_vragen_open_load", "status", "assignee_id"),)  # routing's open workload
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str] = mapped_column(String(20), unique=True)
@@ -201,7 +202,10 @@ class Dossier(Base):
     """A melding's case: pseudonymous reference, category, meldingsdatum and assignee."""
 
     __tablename__ = "dossiers"
-    __table_args__ = (Index("ix_dossiers_created_cover", "created_at", "category", "wijkteam_id"),)
+    __table_args__ = (
+        Index("ix_dossiers_created_cover", "created_at", "category", "wijkteam_id"),
+        Index("ix_dossiers_open_load", "status", "assignee_id"),  # routing's open workload
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str] = mapped_column(String(20), unique=True)

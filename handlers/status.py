@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 
 from telegram import InputFile, Update
@@ -32,7 +33,10 @@ async def show_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     text = status_text(lang, rt.deps.config, scope_label(lang, report.scope), report.week, report.quarter)
     await reply(update, context, text)
     assert update.effective_chat is not None
-    chart = status_chart(lang, rt.deps.config, scope_name(lang, report.scope), report)
+    # drawing takes a good part of a second: in a worker thread, so other people are answered meanwhile
+    chart = await asyncio.to_thread(
+        status_chart, lang, rt.deps.config, scope_name(lang, report.scope), report
+    )
     if chart is not None:  # nothing decided yet: no picture of nothing
         await context.bot.send_photo(
             update.effective_chat.id, InputFile(io.BytesIO(chart), filename="status.png")
@@ -48,10 +52,11 @@ async def export_quarter(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     rt, lang = runtime(context), user.language
     period = parse_quarter(context.args[0]) if context.args else quarter_of(rt.deps.today())
     sheets = await call(context, export.export_for, user.telegram_id, period)
+    workbook = await asyncio.to_thread(to_xlsx, sheets)  # openpyxl off the event loop
     assert update.effective_chat is not None
     await context.bot.send_document(
         update.effective_chat.id,
-        InputFile(io.BytesIO(to_xlsx(sheets)), filename=f"kwartaalrapportage-{period.label}.xlsx"),
+        InputFile(io.BytesIO(workbook), filename=f"kwartaalrapportage-{period.label}.xlsx"),
         caption=t(
             lang,
             "Kwartaalrapportage {kwartaal}, stand van {datum}.",

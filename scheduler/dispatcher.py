@@ -248,7 +248,9 @@ class Dispatcher:
             )
             if coming.gaps:  # the rule that everyone works in a wijkteam at least one day a week
                 text += "\n\n" + roster_gaps_text(lang, coming)
-            chart = status_chart(lang, self.deps.config, scope_name(lang, report.scope), report)
+            chart = await asyncio.to_thread(
+                status_chart, lang, self.deps.config, scope_name(lang, report.scope), report
+            )
             sent = await self._send_digest(session, DigestKind.WEEKOVERZICHT, leader, period, text)
             if sent and chart is not None:
                 try:

@@ -1503,3 +1503,31 @@ async def test_an_update_delivered_twice_is_handled_once(bot: Bot, team: Team) -
     for _ in range(2):
         await bot.app.process_update(Update.de_json(data, bot.app.bot))
     assert len(bot.fake.sent_to(team.partner.user_id)) == before + 1
+
+
+async def test_an_export_does_not_hold_up_other_people(
+    bot: Bot, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Writing the workbook runs in a worker thread: while it is busy, another person's /help is
+    answered (were it on the event loop, /help would wait until the workbook was done)."""
+    import asyncio
+    import threading
+
+    from handlers import status as status_handlers
+
+    release, busy = threading.Event(), threading.Event()
+    real = status_handlers.to_xlsx
+
+    def slow_workbook(sheets):  # type: ignore[no-untyped-def]
+        busy.set()
+        release.wait(timeout=10)
+        return real(sheets)
+
+    monkeypatch.setattr(status_handlers, "to_xlsx", slow_workbook)
+    export = asyncio.create_task(team.leader.send("/export"))
+    assert await asyncio.to_thread(busy.wait, 10)  # the workbook is being written
+    help_replies = await team.partner.send("/help")
+    assert help_replies and not export.done()  # answered while the workbook is still being written
+    release.set()
+    document = (await export)[-1]
+    assert document.kind == "document" and document.filename == "kwartaalrapportage-2026-K4.xlsx"

@@ -87,11 +87,14 @@ class VraagResult:
 async def open_load(session: AsyncSession) -> dict[int, int]:
     """Open dossiers and vragen per assignee, to spread new items over equal candidates."""
     open_items = union_all(
+        # the open statuses, not "not closed": the (status, assignee) indexes then cover the query,
+        # which no longer reads every dossier ever made
         select(Dossier.assignee_id.label("uid")).where(
-            Dossier.status != DossierStatus.AFGESLOTEN, Dossier.assignee_id.is_not(None)
+            Dossier.status.in_([DossierStatus.NIEUW, DossierStatus.OPGEPAKT]),
+            Dossier.assignee_id.is_not(None),
         ),
         select(Vraag.assignee_id.label("uid")).where(
-            Vraag.status != VraagStatus.BEANTWOORD, Vraag.assignee_id.is_not(None)
+            Vraag.status.in_([VraagStatus.NIEUW, VraagStatus.OPGEPAKT]), Vraag.assignee_id.is_not(None)
         ),
     ).subquery()
     rows = await session.execute(select(open_items.c.uid, func.count()).group_by(open_items.c.uid))

@@ -110,16 +110,17 @@ def render(lang: str, data: ChartData) -> bytes:
 
 def render_with_texts(lang: str, data: ChartData) -> tuple[bytes, list[str]]:
     """The PNG and every text drawn on it (so a test can see what the picture says)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
+    # the object API without pyplot: no global state, so it may run in a worker thread
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
     from matplotlib.text import Text
     from matplotlib.ticker import PercentFormatter
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=(WIDTH, HEIGHT), dpi=DPI)
+    fig = Figure(figsize=(WIDTH, HEIGHT), dpi=DPI)
+    FigureCanvasAgg(fig)
+    left, right = fig.subplots(1, 2)
     fig.suptitle(data.title, fontsize=12, fontweight="bold")
     y = list(range(len(data.bars)))
     # a decided 0% still shows as a sliver of red, so "doel niet gehaald" is seen
@@ -194,7 +195,6 @@ def render_with_texts(lang: str, data: ChartData) -> tuple[bytes, list[str]]:
     fig.savefig(buffer, format="png")
     texts = [str(x.get_text()) for x in fig.findobj(Text) if x.get_text()]
     texts += [str(x.get_text()) for ax in (left, right) for x in ax.get_yticklabels() + ax.get_xticklabels()]
-    plt.close(fig)
     return buffer.getvalue(), texts
 
 
