@@ -88,3 +88,78 @@ def local_api() -> Iterator[str]:
         yield f"http://127.0.0.1:{server.server_address[1]}/bot"
     finally:
         server.shutdown()
+
+
+class QueueBotAPI(LocalBotAPI):
+    """getUpdates as Telegram does it: a queue of updates, each kept until a later getUpdates asks
+    past it (its offset), handed out a few at a time; replies recorded."""
+
+    queue: ClassVar[list[dict[str, object]]] = []
+    replies: ClassVar[list[dict[str, object]]] = []
+    handed: ClassVar[list[dict[str, object]]] = []  # every update handed out, in order
+    up_to: ClassVar[int | None] = None  # hand out no update with a higher id (None: all)
+    lock = threading.Lock()
+    per_call = 2
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length", 0))
+        raw = self.rfile.read(length).decode()
+        params = {k: v[0] for k, v in parse_qs(raw).items()} if raw else {}
+        method = self.path.rsplit("/", 1)[-1]
+        result: object = True
+        if method == "getMe":
+            result = {"id": 1, "is_bot": True, "first_name": "Lokaal", "username": "lokaal_bot"}
+        elif method == "getUpdates":
+            offset = int(str(params.get("offset") or 0))
+            with QueueBotAPI.lock:
+                QueueBotAPI.queue[:] = [u for u in QueueBotAPI.queue if int(str(u["update_id"])) >= offset]
+                limit = QueueBotAPI.up_to
+                ready = [u for u in QueueBotAPI.queue if limit is None or int(str(u["update_id"])) <= limit]
+                result = ready[: QueueBotAPI.per_call]
+                QueueBotAPI.handed.extend(u for u in result if u not in QueueBotAPI.handed)
+            if not result:
+                time.sleep(0.05)
+        elif method == "sendMessage":
+            with QueueBotAPI.lock:
+                QueueBotAPI.replies.append(params)
+                number = len(QueueBotAPI.replies)
+            result = {
+                "message_id": number,
+                "date": int(time.time()),
+                "chat": {"id": int(str(params["chat_id"])), "type": "private"},
+                "text": params.get("text", ""),
+            }
+        self._answer(200, {"ok": True, "result": result})
+
+
+def message(update_id: int, chat_id: int, text: str) -> dict[str, object]:
+    """A private text message as Telegram sends it, with a command's entity."""
+    entities = (
+        [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}] if text.startswith("/") else []
+    )
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+            "from": {"id": chat_id, "is_bot": False, "first_name": "Ben"},
+            "text": text,
+            "entities": entities,
+        },
+    }
+
+
+@pytest.fixture
+def queue_api() -> Iterator[str]:
+    """A fresh queue stand-in per test."""
+    QueueBotAPI.queue.clear()
+    QueueBotAPI.replies.clear()
+    QueueBotAPI.handed.clear()
+    QueueBotAPI.up_to = None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), QueueBotAPI)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/bot"
+    finally:
+        server.shutdown()
