@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
 
 from bot import i18n
-from bot.config import AppConfig, ConfigError, load_config
 from bot.i18n import N_, format_date
-from bot.settings import Settings
 from bot.vocabulary import Role
+
+if TYPE_CHECKING:  # the heavy imports wait until a command needs them: --help stays fast
+    from bot.config import AppConfig
+    from bot.settings import Settings
 
 # argparse's own words, so `--help` and its errors read Dutch too.
 _ARGPARSE_MSGIDS = (
@@ -207,6 +208,8 @@ def norms_table(config: AppConfig) -> str:
 
 
 def _config_check(settings: Settings | None, file: Path | None) -> int:
+    from bot.config import ConfigError, load_config
+
     path = file or (settings.config if settings else None)
     try:
         config = load_config(path)
@@ -336,6 +339,7 @@ def _run(settings: Settings, args: argparse.Namespace | None = None) -> int:
 
     On SQLite a second process on the same file is refused; on PostgreSQL it stands by. With
     Telegram or the database unreachable it tries again with backoff, one line per try."""
+    import asyncio
     import logging
     import signal
     import time
@@ -511,6 +515,16 @@ async def _rapport(settings: Settings, args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
+    wanted = os.environ.get("SCHULDHULPBOT_LANGUAGE", i18n.DEFAULT_LANGUAGE)
+    _Lang.code = wanted if wanted in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE  # for --help already
+    args = build_parser().parse_args(argv)
+    import asyncio
+
+    from pydantic import ValidationError
+
+    from bot.config import ConfigError
+    from bot.settings import Settings
+
     settings: Settings | None = None
     settings_error: ValidationError | None = None
     try:
@@ -518,7 +532,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         _Lang.code = settings.language
     except ValidationError as exc:
         settings_error = exc
-    args = build_parser().parse_args(argv)
     if args.command == "config":
         return _config_check(settings, args.file)
     if settings is None:
