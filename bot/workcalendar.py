@@ -81,24 +81,27 @@ class WorkCalendar:
         return self._working_day_number(end) - self._working_day_number(start)
 
     def _working_day_number(self, day: date) -> int:
-        """Working days from a fixed origin up to and including day (cached per year)."""
-        base = self._year_base(day.year)
-        first = date(day.year, 1, 1)
-        return base + sum(1 for d in _days(first, day) if self.is_working_day(d))
+        """Working days from a fixed origin up to and including day: a table per year, so a count
+        is two lookups instead of a walk from 1 January."""
+        return self._year_base(day.year) + self._year_counts(day.year)[day.timetuple().tm_yday - 1]
+
+    def _year_counts(self, year: int) -> list[int]:
+        """Per day of the year: the working days from 1 January up to and including it."""
+        tables: dict[int, list[int]] = self.__dict__.setdefault("_year_tables", {})
+        if year not in tables:
+            counts, total = [], 0
+            for d in _days(date(year, 1, 1), date(year, 12, 31)):
+                total += self.is_working_day(d)
+                counts.append(total)
+            tables[year] = counts
+        return tables[year]
 
     def _year_base(self, year: int) -> int:
-        cache = self.__dict__.setdefault("_year_bases", {})
+        cache: dict[int, int] = self.__dict__.setdefault("_year_bases", {})
         if year not in cache:
             origin = 2000
-            cache[year] = (
-                0
-                if year <= origin
-                else self._year_base(year - 1)
-                + sum(
-                    1 for d in _days(date(year - 1, 1, 1), date(year - 1, 12, 31)) if self.is_working_day(d)
-                )
-            )
-        return int(cache[year])
+            cache[year] = 0 if year <= origin else self._year_base(year - 1) + self._year_counts(year - 1)[-1]
+        return cache[year]
 
     def due_date(self, start: date, term: int, unit: Unit) -> date:
         """The last day of a term starting on start; a day or week or month term that ends on a
