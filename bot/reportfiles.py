@@ -7,8 +7,10 @@ import csv
 import io
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -31,31 +33,60 @@ def _width(value: object) -> int:
 
 def to_xlsx(sheets: list[Sheet]) -> bytes:
     """One worksheet per table: a bold, frozen header row, dates as dates, shares as percentages,
-    columns as wide as their content (long explanations wrap)."""
-    book = Workbook()
-    book.remove(book.active)
+    columns as wide as their content (long explanations wrap). Written row by row (openpyxl's
+    write-only mode: about half the time and a fraction of the memory of building the sheet)."""
+    book = Workbook(write_only=True)
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
     for sheet in sheets:
         ws = book.create_sheet(sheet.name[:31])
-        ws.append(sheet.header)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for row in sheet.rows:
-            ws.append(row)
-        for index, name in enumerate(sheet.header, start=1):
-            column = get_column_letter(index)
-            widest = max([len(name), *(_width(row[index - 1]) for row in sheet.rows)])
-            ws.column_dimensions[column].width = min(widest + 2, MAX_WIDTH)
-            for cell in ws[column][1:]:
-                if isinstance(cell.value, date):
-                    cell.number_format = DATE_FORMAT
-                elif name in sheet.percent and isinstance(cell.value, int | float):
-                    cell.number_format = PERCENT_FORMAT
-                if widest > MAX_WIDTH:
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+        widths = [
+            max([len(name), *(_width(row[index]) for row in sheet.rows)])
+            for index, name in enumerate(sheet.header)
+        ]
+        for index, widest in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(index)].width = min(widest + 2, MAX_WIDTH)
         ws.freeze_panes = "A2"
+        ws.append([_cell(ws, name, font=bold) for name in sheet.header])
+        percent = [name in sheet.percent for name in sheet.header]
+        wrapped = [widest > MAX_WIDTH for widest in widths]
+        for row in sheet.rows:
+            ws.append(
+                [
+                    _cell(
+                        ws,
+                        value,
+                        number_format=DATE_FORMAT
+                        if isinstance(value, date)
+                        else PERCENT_FORMAT
+                        if percent[i] and isinstance(value, int | float)
+                        else None,
+                        alignment=wrap if wrapped[i] else None,
+                    )
+                    for i, value in enumerate(row)
+                ]
+            )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _cell(
+    ws: Any,
+    value: object,
+    *,
+    font: Font | None = None,
+    number_format: str | None = None,
+    alignment: Alignment | None = None,
+) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    if font is not None:
+        cell.font = font
+    if number_format is not None:
+        cell.number_format = number_format
+    if alignment is not None:
+        cell.alignment = alignment
+    return cell
 
 
 def _slug(name: str) -> str:
