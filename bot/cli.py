@@ -325,6 +325,7 @@ ALREADY_RUNNING = N_(
     "Er draait al een schuldhulpbot op deze database ({bestand}). Stop die eerst; op SQLite kan er "
     "maar één tegelijk draaien (voor een reserve-exemplaar: PostgreSQL)."
 )
+CANNOT_START = N_("De bot kan niet starten: {fout}")
 UNREACHABLE = N_("Telegram of de database is niet bereikbaar ({fout}); nieuwe poging over {n} seconden.")
 
 
@@ -341,7 +342,7 @@ def _run(settings: Settings, args: argparse.Namespace | None = None) -> int:
     Telegram or the database unreachable it tries again with backoff, one line per try."""
     import asyncio
     import logging
-    import signal
+    import socket
     import time
 
     from sqlalchemy.exc import DBAPIError
@@ -374,6 +375,7 @@ def _run(settings: Settings, args: argparse.Namespace | None = None) -> int:
         return 2
     port = getattr(args, "poort", None) or settings.webhook_port
     host = getattr(args, "luister", None) or settings.webhook_listen
+    settings = settings.model_copy(update={"webhook_listen": host})  # the health port listens there too
     delay = 2.0
     try:
         while True:
@@ -389,19 +391,33 @@ def _run(settings: Settings, args: argparse.Namespace | None = None) -> int:
                 for lang in i18n.LANGUAGES:
                     print(i18n.gettext(REJECTED_TOKEN, lang), file=sys.stderr)
                 return 2
-            except (NetworkError, OSError, DBAPIError) as exc:
+            except (NetworkError, ConnectionError, TimeoutError, socket.gaierror, DBAPIError) as exc:
                 print(_(UNREACHABLE, fout=type(exc).__name__, n=int(delay)), file=sys.stderr, flush=True)
-                signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop during the wait too
+                _fresh_loop()  # PTB's loop kept its signal handlers: Ctrl-C and SIGTERM stop the wait
                 try:
                     time.sleep(delay)
                 except KeyboardInterrupt:
                     return 0
                 delay = min(delay * 2, 60.0)
                 continue
+            except OSError as exc:  # e.g. a port already in use: trying again will not help
+                print(_(CANNOT_START, fout=str(exc)), file=sys.stderr)
+                return 2
             return 1 if application.bot_data.get(LOST_KEY) else 0
     finally:
         if lock is not None:
             lock.release()
+
+
+def _fresh_loop() -> None:
+    """Close the event loop PTB left (with its signal handlers) and let signals interrupt again."""
+    import asyncio
+    import signal
+
+    asyncio.get_event_loop().close()
+    asyncio.set_event_loop(asyncio.new_event_loop())
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
 async def _accounts(settings: Settings, args: argparse.Namespace) -> int:

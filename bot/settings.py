@@ -60,6 +60,13 @@ class Settings(BaseSettings):
             raise ValueError(f"kies uit {', '.join(LANGUAGES)}")
         return value
 
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        if value.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError("kies uit DEBUG, INFO, WARNING, ERROR of CRITICAL")
+        return value.upper()
+
     @field_validator("database_url")
     @classmethod
     def _async_driver(cls, value: str) -> str:
@@ -69,6 +76,8 @@ class Settings(BaseSettings):
         for prefix in ("postgresql://", "postgres://"):
             if value.startswith(prefix):
                 return "postgresql+asyncpg://" + value.removeprefix(prefix)
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("verwacht sqlite:///pad/naar/bestand.db of postgresql://gebruiker@host/database")
         return value
 
     def load_app_config(self) -> AppConfig:

@@ -122,6 +122,9 @@ async def run_webhook(application: Any, url: str, secret: str, host: str, port: 
         logger.info("webhook: updates arrive on %s", urlsplit(url).path or "/")
         await stop.wait()
     finally:
+        # from here on an update gets 503 (Telegram sends it again later, to whoever is active),
+        # never a 200 for an update the stopping Application would not handle
+        application.bot_data[ACTIVE_KEY] = False
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
         if application.running:

@@ -74,13 +74,12 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
         until = max(self.global_until, self.paused_until.get(chat_id, 0.0) if chat_id is not None else 0.0)
         return max(0.0, until - now)
 
-    def note_429(self, chat_id: int | str | None, seconds: float) -> None:
+    def note_429(self, chat_id: int | str, seconds: float) -> None:
         """Pause the chat; a flood over several chats within the window pauses everything."""
         now = self.clock()
-        if chat_id is None:
-            self.global_until = max(self.global_until, now + seconds)
-            return
         self.paused_until[chat_id] = max(self.paused_until.get(chat_id, 0.0), now + seconds)
+        if isinstance(chat_id, str) and chat_id.startswith("method:"):
+            return  # a method without a chat (answerCallbackQuery, ...): that method pauses, no flood
         self._recent = [(t, c) for t, c in self._recent if now - t <= self.global_window]
         self._recent.append((now, chat_id))
         if len({c for _, c in self._recent}) >= self.global_chats:
@@ -112,7 +111,7 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
     ) -> JSON:
         """Wait out a short pause or refuse at once; throttle; on a 429 pause the chat and try
         once more when the pause is short."""
-        chat_id = data.get("chat_id")
+        chat_id = data.get("chat_id") or f"method:{endpoint}"  # chatless methods pause on their own
         bulk = bool(rate_limit_args and rate_limit_args.get("bulk"))
         for attempt in range(2):
             await self._wait_or_refuse(chat_id)

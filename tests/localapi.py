@@ -19,6 +19,7 @@ class LocalBotAPI(BaseHTTPRequestHandler):
     """Just enough of a local Bot API server: one /start update, and it records replies."""
 
     sent: ClassVar[list[dict[str, object]]] = []
+    webhooks: ClassVar[list[dict[str, object]]] = []  # setWebhook's parameters
     delivered = threading.Event()
     update_given = False
 
@@ -55,6 +56,8 @@ class LocalBotAPI(BaseHTTPRequestHandler):
             else:
                 time.sleep(0.05)  # a long-polling server holds the request; keep the loop gentle
                 result = []
+        elif method == "setWebhook":
+            LocalBotAPI.webhooks.append(params)
         elif method == "sendMessage":
             LocalBotAPI.sent.append(params)
             LocalBotAPI.delivered.set()
@@ -79,6 +82,7 @@ class LocalBotAPI(BaseHTTPRequestHandler):
 def local_api() -> Iterator[str]:
     """A fresh stand-in per test: one /start update, nothing sent yet."""
     LocalBotAPI.sent.clear()
+    LocalBotAPI.webhooks.clear()
     LocalBotAPI.delivered.clear()
     LocalBotAPI.update_given = False
     server = ThreadingHTTPServer(("127.0.0.1", 0), LocalBotAPI)

@@ -130,6 +130,13 @@ def test_bad_environment_stops_with_the_variable_named(
     monkeypatch.setenv("SCHULDHULPBOT_TIMEZONE", "Mars/Olympus")
     assert main(["db", "upgrade"]) == 2
     assert "SCHULDHULPBOT_TIMEZONE" in capsys.readouterr().err
+    monkeypatch.delenv("SCHULDHULPBOT_TIMEZONE")
+    for name, value in (("SCHULDHULPBOT_LOG_LEVEL", "verbose"), ("SCHULDHULPBOT_DATABASE_URL", "onzin")):
+        monkeypatch.setenv(name, value)
+        assert main(["run"]) == 2
+        err = capsys.readouterr().err
+        assert name in err and "Traceback" not in err
+        monkeypatch.delenv(name)
 
 
 def test_rapport_writes_xlsx_and_csv(env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

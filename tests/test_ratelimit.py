@@ -93,6 +93,29 @@ async def test_429s_spread_over_time_stay_per_chat() -> None:
     assert await send(limiter, tg, 4) == {"ok": 4}
 
 
+async def test_a_429_without_a_chat_pauses_that_method_only() -> None:
+    clock = Clock()
+    limiter = ChatRateLimiter(clock=clock)
+    calls: list[str] = []
+
+    async def answer_callback() -> bool:
+        calls.append("answer")
+        if len(calls) == 1:
+            raise RetryAfter(60)
+        return True
+
+    async def api(endpoint: str, data: dict[str, Any]) -> Any:
+        return await limiter.process_request(answer_callback, (), {}, endpoint, data, None)
+
+    with pytest.raises(RetryAfter):
+        await api("answerCallbackQuery", {"callback_query_id": "1"})
+    tg = Telegram()
+    assert await send(limiter, tg, 7) == {"ok": 7}  # a chat's message still goes
+    with pytest.raises(RetryAfter):
+        await api("answerCallbackQuery", {"callback_query_id": "2"})  # the method itself waits
+    assert calls == ["answer"]
+
+
 async def test_bulk_sends_take_the_bulk_limit_replies_do_not() -> None:
     tg = Telegram()
     limiter = ChatRateLimiter()

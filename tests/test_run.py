@@ -170,8 +170,9 @@ def test_a_rejected_token_is_named_nowhere(tmp_path: Path) -> None:
         code, output = _run_bot(f"http://127.0.0.1:{server.server_address[1]}/bot", tmp_path, TOKEN, None)
     finally:
         server.shutdown()
-    assert code != 0
+    assert code == 2
     assert TOKEN not in output and "LOCAL-TEST-TOKEN" not in output, output[-2000:]
+    assert "Traceback" not in output
     assert "token" in output.lower()  # but it says what is wrong
 
 
@@ -215,12 +216,18 @@ def _stop(proc: subprocess.Popen[bytes]) -> int:
     return proc.returncode
 
 
-def test_with_telegram_unreachable_run_tries_again_with_one_line_per_try(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_with_telegram_unreachable_run_tries_again_with_one_line_per_try(
+    tmp_path: Path, stop: signal.Signals
+) -> None:
     proc, log = _start(tmp_path, "down", "http://127.0.0.1:9/bot", f"sqlite:///{tmp_path}/down.db")
     try:
         assert _wait_for(log, "niet bereikbaar", 30, count=2), log.read_text()[-2000:]
     finally:
-        code = _stop(proc)  # SIGTERM during the wait: a clean stop
+        proc.send_signal(stop)  # during the wait (4 s): stops at once, not after it
+        started = time.monotonic()
+        code = proc.wait(timeout=30)
+        assert time.monotonic() - started < 3
     output = log.read_text()
     assert code == 0, output[-2000:]
     assert (
@@ -354,3 +361,42 @@ def _until(check, timeout: float) -> bool:  # type: ignore[no-untyped-def]
             return True
         time.sleep(0.1)
     return False
+
+
+@pytest.mark.skipif(
+    not os.environ.get("SCHULDHULPBOT_TEST_POSTGRES_URL"),
+    reason="PostgreSQL not configured (SCHULDHULPBOT_TEST_POSTGRES_URL)",
+)
+def test_losing_the_active_lock_stops_the_process_with_exit_code_1(local_api: str, tmp_path: Path) -> None:
+    """The lock's connection cut by the database: the process stops (a supervisor restarts it as a
+    standby) instead of running on without the lock."""
+    import asyncio
+
+    from sqlalchemy import text
+
+    from bot.db import create_engine
+    from bot.leadership import ACTIVE_LOCK
+
+    database = os.environ["SCHULDHULPBOT_TEST_POSTGRES_URL"]
+    active, log = _start(tmp_path, "active", local_api, database)
+    try:
+        assert _wait_for(log, "schuldhulpbot ready", 60), log.read_text()[-2000:]
+
+        async def cut() -> int:
+            engine = create_engine(database)
+            async with engine.connect() as conn:
+                n = await conn.scalar(
+                    text(
+                        "SELECT count(pg_terminate_backend(pid)) FROM pg_locks "
+                        "WHERE locktype = 'advisory' AND classid = 0 AND objid = :key"
+                    ),
+                    {"key": ACTIVE_LOCK},
+                )
+            await engine.dispose()
+            return int(n or 0)
+
+        assert asyncio.run(cut()) == 1
+        assert active.wait(timeout=15) == 1, log.read_text()[-2000:]
+    finally:
+        if active.poll() is None:
+            _stop(active)

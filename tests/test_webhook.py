@@ -178,6 +178,9 @@ def test_run_webhook_as_a_real_process(local_api: str, tmp_path: Path) -> None:
     output = log.read_text()
     assert proc.returncode == 0, output[-2000:]
     assert SECRET not in output and TOKEN not in output
+    registered = LocalBotAPI.webhooks[-1]  # registered with its secret, pending updates kept
+    assert registered["url"] == url and registered["secret_token"] == SECRET
+    assert str(registered.get("drop_pending_updates", "false")).lower() == "false"
 
 
 def test_webhook_without_a_secret_is_refused_before_anything_starts(
@@ -193,3 +196,38 @@ def test_webhook_without_a_secret_is_refused_before_anything_starts(
     monkeypatch.setenv("SCHULDHULPBOT_WEBHOOK_SECRET", "met spaties erin")
     assert main(["run", "--webhook", "https://bot.example.nl/telegram"]) == 2
     assert "SCHULDHULPBOT_WEBHOOK_SECRET" in capsys.readouterr().err  # named, its value not shown
+
+
+def test_a_port_in_use_is_named_not_retried(local_api: str, tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {
+            **os.environ,
+            "SCHULDHULPBOT_TOKEN": TOKEN,
+            "SCHULDHULPBOT_API_BASE_URL": local_api,
+            "SCHULDHULPBOT_DATABASE_URL": f"sqlite:///{tmp_path}/port.db",
+            "SCHULDHULPBOT_WEBHOOK_SECRET": SECRET,
+        }
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "bot",
+                "run",
+                "--webhook",
+                f"http://127.0.0.1:{port}/t",
+                "--poort",
+                str(port),
+                "--luister",
+                "127.0.0.1",
+            ],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 2
+    assert "De bot kan niet starten" in done.stderr and "Traceback" not in done.stderr
