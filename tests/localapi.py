@@ -102,6 +102,7 @@ class QueueBotAPI(LocalBotAPI):
     replies: ClassVar[list[dict[str, object]]] = []
     handed: ClassVar[list[dict[str, object]]] = []  # every update handed out, in order
     up_to: ClassVar[int | None] = None  # hand out no update with a higher id (None: all)
+    offsets: ClassVar[list[int]] = []  # the offsets getUpdates was asked with
     lock = threading.Lock()
     per_call = 2
 
@@ -116,6 +117,7 @@ class QueueBotAPI(LocalBotAPI):
         elif method == "getUpdates":
             offset = int(str(params.get("offset") or 0))
             with QueueBotAPI.lock:
+                QueueBotAPI.offsets.append(offset)
                 QueueBotAPI.queue[:] = [u for u in QueueBotAPI.queue if int(str(u["update_id"])) >= offset]
                 limit = QueueBotAPI.up_to
                 ready = [u for u in QueueBotAPI.queue if limit is None or int(str(u["update_id"])) <= limit]
@@ -160,6 +162,7 @@ def queue_api() -> Iterator[str]:
     QueueBotAPI.queue.clear()
     QueueBotAPI.replies.clear()
     QueueBotAPI.handed.clear()
+    QueueBotAPI.offsets.clear()
     QueueBotAPI.up_to = None
     server = ThreadingHTTPServer(("127.0.0.1", 0), QueueBotAPI)
     threading.Thread(target=server.serve_forever, daemon=True).start()
