@@ -738,6 +738,7 @@ async def test_hand_over_to_a_colleague(bot: Bot, team: Team) -> None:
     await team.km.press("Bea BC (budgetcoach)")
     assert team.km.last.text == "SH-2026-0001 is overgedragen aan Bea BC."
     assert team.bc.last.text.startswith("↪️ Karel KM heeft SH-2026-0001 aan jou overgedragen.")
+    assert "Van: Pien Partner" in team.bc.last.text and "Termijn " in team.bc.last.text  # as a new card has
     assert ("Oppakken", "ack:SH-2026-0001") in team.bc.last.buttons
 
 

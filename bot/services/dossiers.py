@@ -279,6 +279,7 @@ class HandedOver:
     wijkteam: str  # the wijkteam's name
     asker: User | None  # of a vraag
     sender: User | None = None  # who sent the melding or asked the vraag, to tell
+    first: Deadline | None = None  # a dossier's running deadline that falls due first
 
 
 async def hand_over(
@@ -315,7 +316,23 @@ async def hand_over(
         team = await session.get(Wijkteam, item.wijkteam_id)
         asker = await session.get(User, vraag.asker_id) if vraag else None
         sender = asker if dossier is None else await session.get(User, dossier.created_by_id)
-    return HandedOver(item.ref, previous, target, dossier, vraag, team.naam if team else "", asker, sender)
+        first = (
+            await session.scalar(
+                select(Deadline)
+                .where(
+                    Deadline.dossier_id == dossier.id,
+                    Deadline.status == DeadlineStatus.LOPEND,
+                    Deadline.due_date.is_not(None),
+                )
+                .order_by(Deadline.due_date)
+                .limit(1)
+            )
+            if dossier is not None
+            else None
+        )
+    return HandedOver(
+        item.ref, previous, target, dossier, vraag, team.naam if team else "", asker, sender, first
+    )
 
 
 @dataclass(frozen=True)

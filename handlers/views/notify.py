@@ -138,7 +138,7 @@ async def tell_new_holder(bot: Bot, config: AppConfig, by: User, moved: HandedOv
     new, lang = moved.new, moved.new.language
     head = t(lang, "↪️ {naam} heeft {ref} aan jou overgedragen.", naam=by.display_name, ref=moved.ref)
     if moved.dossier is not None:
-        body = dossier_notification(lang, config, moved.dossier, moved.wijkteam, None, moved.sender)
+        body = dossier_notification(lang, config, moved.dossier, moved.wijkteam, moved.first, moved.sender)
         # Already picked up: the new holder goes straight to the dossier; otherwise they pick it up.
         buttons = (
             open_dossier_button(lang, moved.ref)
