@@ -68,11 +68,10 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
     async def shutdown(self) -> None:
         """Nothing to release."""
 
-    def pause_left(self, chat_id: int | str | None) -> float:
-        """Seconds until a send to this chat may go out (0: now)."""
-        now = self.clock()
-        until = max(self.global_until, self.paused_until.get(chat_id, 0.0) if chat_id is not None else 0.0)
-        return max(0.0, until - now)
+    def pause_left(self, chat_id: int | str) -> float:
+        """Seconds until a send to this chat (or chatless method) may go out (0: now)."""
+        until = max(self.global_until, self.paused_until.get(chat_id, 0.0))
+        return max(0.0, until - self.clock())
 
     def note_429(self, chat_id: int | str, seconds: float) -> None:
         """Pause the chat; a flood over several chats within the window pauses everything."""
@@ -91,7 +90,7 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
         if len(self.paused_until) > 1000:  # keep the table small on a long-running bot
             self.paused_until = {c: t for c, t in self.paused_until.items() if t > now}
 
-    async def _wait_or_refuse(self, chat_id: int | str | None) -> None:
+    async def _wait_or_refuse(self, chat_id: int | str) -> None:
         left = self.pause_left(chat_id)
         if left > self.max_wait:
             with warnings.catch_warnings():  # PTB warns about its own type change while building it

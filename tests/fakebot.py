@@ -193,6 +193,11 @@ class FakeTelegram(BaseRequest):
     def api_deleteWebhook(self, _: dict[str, Any]) -> bool:
         return True
 
+    def api_setWebhook(self, p: dict[str, Any]) -> bool:
+        if not str(p.get("url", "")).startswith(("http://", "https://")):
+            raise TelegramError(400, "Bad Request: bad webhook: an HTTPS URL must be provided for webhook")
+        return True
+
     def api_getUpdates(self, _: dict[str, Any]) -> list[Any]:
         return []
 

@@ -27,10 +27,7 @@ class LocalBotAPI(BaseHTTPRequestHandler):
         return
 
     def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length", 0))
-        raw = self.rfile.read(length).decode()
-        params = {k: v[0] for k, v in parse_qs(raw).items()} if raw else {}
-        method = self.path.rsplit("/", 1)[-1]
+        method, params = self._request()
         result: object = True
         if not self.path.startswith(f"/bot{TOKEN}/"):
             self._answer(404, {"ok": False, "error_code": 404, "description": "Not Found"})
@@ -68,6 +65,12 @@ class LocalBotAPI(BaseHTTPRequestHandler):
                 "text": params.get("text", ""),
             }
         self._answer(200, {"ok": True, "result": result})
+
+    def _request(self) -> tuple[str, dict[str, str]]:
+        """The Bot API method asked for and its (form-encoded) parameters."""
+        length = int(self.headers.get("Content-Length", 0))
+        raw = self.rfile.read(length).decode()
+        return self.path.rsplit("/", 1)[-1], {k: v[0] for k, v in parse_qs(raw).items()} if raw else {}
 
     def _answer(self, status: int, body: dict[str, object]) -> None:
         data = json.dumps(body).encode()
@@ -107,10 +110,7 @@ class QueueBotAPI(LocalBotAPI):
     per_call = 2
 
     def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length", 0))
-        raw = self.rfile.read(length).decode()
-        params = {k: v[0] for k, v in parse_qs(raw).items()} if raw else {}
-        method = self.path.rsplit("/", 1)[-1]
+        method, params = self._request()
         result: object = True
         if method == "getMe":
             result = {"id": 1, "is_bot": True, "first_name": "Lokaal", "username": "lokaal_bot"}

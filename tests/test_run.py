@@ -11,7 +11,6 @@ import time
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
-from urllib.parse import parse_qs
 
 import pytest
 
@@ -77,10 +76,7 @@ class ChattyBotAPI(LocalBotAPI):
     done = threading.Event()
 
     def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length", 0))
-        raw = self.rfile.read(length).decode()
-        params = {k: v[0] for k, v in parse_qs(raw).items()} if raw else {}
-        method = self.path.rsplit("/", 1)[-1]
+        method, params = self._request()
         result: object = True
         if method == "getMe":
             result = {"id": 1, "is_bot": True, "first_name": "Lokaal", "username": "lokaal_bot"}

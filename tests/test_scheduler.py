@@ -741,3 +741,28 @@ async def test_free_text_of_closed_dossiers_is_removed_after_the_retention_term(
     answered = await session.get(Vraag, vraag.vraag.id, populate_existing=True)
     assert dossier is not None and dossier.description is None and dossier.category == "nieuwe_aanmelding"
     assert answered is not None and (answered.text, answered.answer) == (None, None)
+
+
+async def test_a_tick_claims_batch_after_batch_but_tries_a_failing_row_once(
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    deps: Deps,
+    clock: FakeClock,
+    rostered: People,
+    tg: tuple[FakeTelegram, ExtBot],
+) -> None:
+    fake, bot = tg
+    await melding(session, deps, rostered)
+    await melding(session, deps, rostered, category=Category.AANMELDING_DERDEN)
+    clock.set(date(2026, 12, 21), time(9, 0))  # both have due reminders now
+    d = make(sessionmaker, deps, bot, Sleeps())
+    d.batch, d.max_attempts = 1, 1  # one row a batch; a fault leaves the row at once
+    fake.faults.append(TelegramError(502, "Bad Gateway"))  # the first row's send fails
+    report = await d.tick()
+    assert report.retried == 1 and report.sent >= 1  # the rest came in later batches of the tick
+    assert report.claimed == report.retried + report.sent + report.cancelled
+    from bot.models import Reminder
+
+    async with sessionmaker() as check:  # the failed row waits for the next tick, not the next batch
+        waiting = (await check.scalars(select(Reminder).where(Reminder.last_error.is_not(None)))).all()
+    assert len(waiting) == 1 and waiting[0].status == "gepland"

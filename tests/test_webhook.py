@@ -127,13 +127,16 @@ def _post(url: str, body: dict[str, object], secret: str | None) -> int:
 
 
 def test_run_webhook_as_a_real_process(local_api: str, tmp_path: Path) -> None:
-    port = _free_port()
+    port, health_port = _free_port(), _free_port()
     env = {
         **os.environ,
         "SCHULDHULPBOT_TOKEN": TOKEN,
         "SCHULDHULPBOT_API_BASE_URL": local_api,
         "SCHULDHULPBOT_DATABASE_URL": f"sqlite:///{tmp_path}/hook.db",
         "SCHULDHULPBOT_WEBHOOK_SECRET": SECRET,
+        # an address this machine does not have: --luister must win, for the health port too
+        "SCHULDHULPBOT_WEBHOOK_LISTEN": "203.0.113.1",
+        "SCHULDHULPBOT_HEALTH_PORT": str(health_port),
     }
     env.pop("SCHULDHULPBOT_CONFIG", None)
     url = f"http://127.0.0.1:{port}/telegram"
@@ -162,6 +165,7 @@ def test_run_webhook_as_a_real_process(local_api: str, tmp_path: Path) -> None:
         while _get(f"http://127.0.0.1:{port}{HEALTH_PATH}") != 200:
             assert time.monotonic() < deadline and proc.poll() is None, log.read_text()[-2000:]
             time.sleep(0.2)
+        assert _get(f"http://127.0.0.1:{health_port}{HEALTH_PATH}") == 200
         sent_before = len(LocalBotAPI.sent)
         assert _post(url, start_update(10, 91), "fout") == 403
         assert _post(url, start_update(11, 91), None) == 403
@@ -231,3 +235,44 @@ def test_a_port_in_use_is_named_not_retried(local_api: str, tmp_path: Path) -> N
         )
     assert done.returncode == 2
     assert "De bot kan niet starten" in done.stderr and "Traceback" not in done.stderr
+
+
+async def test_on_stop_the_webhook_answers_503_not_200(tmp_path: Path, clock: FakeClock) -> None:
+    """Once stopping begins an update gets 503 (Telegram sends it again later), never a 200 for an
+    update the stopping Application would no longer handle."""
+    from bot.settings import Settings
+    from handlers.app import build_application
+    from handlers.webhook import STOP_KEY, run_webhook
+    from tests.fakebot import FakeTelegram
+
+    settings = Settings(
+        token="123456:TEST-TOKEN", database_url=f"sqlite+aiosqlite:///{tmp_path}/stop.db", config=None
+    )
+    app = build_application(
+        settings, request=FakeTelegram(), clock=clock, rate_limit=False, schedule_reminders=False
+    )
+    port = _free_port()
+    serving = asyncio.create_task(
+        run_webhook(app, f"http://127.0.0.1:{port}/telegram", SECRET, "127.0.0.1", port)
+    )
+    async with aiohttp.ClientSession() as http:
+        for _ in range(200):  # until started (no sleeping test: each try is a real request)
+            try:
+                async with http.get(f"http://127.0.0.1:{port}{HEALTH_PATH}") as r:
+                    if r.status == 200:
+                        break
+            except aiohttp.ClientConnectionError:
+                pass
+            await asyncio.sleep(0.02)
+        app.bot_data[STOP_KEY].set()  # what SIGTERM does
+        await asyncio.sleep(0)  # run_webhook resumes: stopping has begun
+        try:
+            async with http.post(
+                f"http://127.0.0.1:{port}/telegram",
+                json=start_update(20001, 557),
+                headers={SECRET_HEADER: SECRET},
+            ) as r:
+                assert r.status == 503
+        except aiohttp.ClientConnectionError:
+            pass  # already closed: also no update taken on
+    await serving

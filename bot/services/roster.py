@@ -400,14 +400,19 @@ async def team_roster(session: AsyncSession, deps: Deps, actor_telegram_id: int,
         return await _team_roster(session, await wijkteam_by_code(session, wijkteam))
 
 
-async def _team_roster(session: AsyncSession, team: Wijkteam) -> TeamRoster:
-    workers = list(
+async def _rosterable(session: AsyncSession) -> list[User]:
+    """Everyone who can be put on the roster (or reported absent), by name."""
+    return list(
         await session.scalars(
             select(User)
             .where(User.active.is_(True), User.role.in_([r.value for r in ROSTERABLE]))
             .order_by(User.display_name)
         )
     )
+
+
+async def _team_roster(session: AsyncSession, team: Wijkteam) -> TeamRoster:
+    workers = await _rosterable(session)
     slots = {
         (wd, uid)
         for wd, uid in await session.execute(
@@ -452,7 +457,7 @@ async def _day_edit(session: AsyncSession, team: Wijkteam, day: date) -> DayEdit
     roster = await load_duties(session, day, day)
     scheduled = {d.user_id for d in roster.scheduled(day) if d.wijkteam == team.code}
     overridden = any(d == day and code == team.code for d, _, _, code in roster.overrides)
-    workers = (await _team_roster(session, team)).workers
+    workers = await _rosterable(session)
     absent = {w.id for w in workers if roster.is_absent(w.id, day)}
     return DayEdit(team.code, team.naam, day, workers, scheduled, absent, overridden)
 
@@ -517,12 +522,4 @@ async def absence_candidates(session: AsyncSession, deps: Deps, actor_telegram_i
     async with transaction(session):
         actor = await load_actor(session, actor_telegram_id)
         require(actor, Action.MANAGE_ROSTER)
-        return [
-            u
-            for u in await session.scalars(
-                select(User)
-                .where(User.active.is_(True), User.role.in_([r.value for r in ROSTERABLE]))
-                .order_by(User.display_name)
-            )
-            if u.id != actor.id
-        ]
+        return [u for u in await _rosterable(session) if u.id != actor.id]
