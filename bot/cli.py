@@ -90,6 +90,26 @@ def build_parser() -> argparse.ArgumentParser:
         "--luister", metavar="ADRES", help=_("het adres waarop de webhook luistert (standaard 0.0.0.0)")
     )
 
+    demo = sub.add_parser(
+        "demo",
+        help=_("probeer de bot zonder Telegram, in een webpagina"),
+        description=_(
+            "Start de echte bot tegen een eigen Bot API in dit proces, met een demowereld (een "
+            "collega per rol, een paar dossiers) in een eigen SQLite-bestand, en een webpagina op "
+            "127.0.0.1 met een chatkolom per rol. Er gaat niets naar Telegram."
+        ),
+    )
+    demo.add_argument("--poort", type=int, default=8080, help=_("de poort van de webpagina (standaard 8080)"))
+    demo.add_argument(
+        "--database",
+        type=Path,
+        metavar=_("BESTAND"),
+        help=_(
+            "het SQLite-bestand van de demo; bestaat het al als demo, dan gaat die verder "
+            "(standaard: een tijdelijk bestand, weg na afloop)"
+        ),
+    )
+
     rapport = sub.add_parser(
         "rapport",
         help=_("schrijf de kwartaalrapportage"),
@@ -420,6 +440,38 @@ def _fresh_loop() -> None:
     signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
+DEMO_READY = N_("De demo draait: open {url} in je browser. Stoppen met Ctrl-C.")
+DEMO_DATABASE_TAKEN = N_(
+    "{bestand} bestaat al en is geen demodatabase. Kies een nieuw bestand: de demo schrijft niet in "
+    "een echte database."
+)
+
+
+def _demo(settings: Settings, args: argparse.Namespace) -> int:
+    """The real bot against a Bot API of its own, with the web page, until Ctrl-C."""
+    import asyncio
+    import logging
+
+    from handlers.demo.run import DemoDatabaseTaken, serve_until_stopped
+
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+    def ready(demo: object) -> None:
+        print(_(DEMO_READY, url=getattr(demo, "url", "")), flush=True)
+
+    try:
+        return asyncio.run(serve_until_stopped(args.database, args.poort, settings.language, ready))
+    except DemoDatabaseTaken as exc:
+        print(_(DEMO_DATABASE_TAKEN, bestand=str(exc)), file=sys.stderr)
+        return 2
+    except OSError as exc:  # e.g. the port is in use
+        print(_(CANNOT_START, fout=str(exc)), file=sys.stderr)
+        return 2
+
+
 async def _accounts(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app_setup import open_database
     from bot.errors import DomainError
@@ -559,6 +611,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "run":
             return _run(settings, args)
+        if args.command == "demo":
+            return _demo(settings, args)
         if args.command == "db":
             return asyncio.run(_db_upgrade(settings))
         if args.command == "invite":

@@ -194,4 +194,4 @@ async def rostered(session: AsyncSession, deps: Deps, people: People) -> People:
     return people
 
 
-from tests.localapi import local_api, queue_api  # noqa: E402, F401 (fixtures for the real-process tests)
+from tests.localapi import local_api  # noqa: E402, F401 (fixtures for the real-process tests)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.localapi import TOKEN
+from tests.localapi import TOKEN, ServedBotAPI
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / ".deploy"
@@ -118,9 +118,9 @@ def _stop(proc: subprocess.Popen[bytes]) -> int:
     return proc.wait(timeout=30)
 
 
-def test_the_container_command_runs_and_reports_healthy(local_api: str, tmp_path: Path) -> None:
+def test_the_container_command_runs_and_reports_healthy(local_api: ServedBotAPI, tmp_path: Path) -> None:
     port = _free_port()
-    proc = _container_command(local_api, f"sqlite:///{tmp_path}/bot.db", port, tmp_path / "bot.log")
+    proc = _container_command(local_api.url, f"sqlite:///{tmp_path}/bot.db", port, tmp_path / "bot.log")
     try:
         assert _until(lambda: _health(port) == 200, 60), (tmp_path / "bot.log").read_text()[-2000:]
     finally:
@@ -131,14 +131,14 @@ def test_the_container_command_runs_and_reports_healthy(local_api: str, tmp_path
     not os.environ.get("SCHULDHULPBOT_TEST_POSTGRES_URL"),
     reason="PostgreSQL not configured (SCHULDHULPBOT_TEST_POSTGRES_URL)",
 )
-def test_two_replicas_one_healthy_one_standing_by(local_api: str, tmp_path: Path) -> None:
+def test_two_replicas_one_healthy_one_standing_by(local_api: ServedBotAPI, tmp_path: Path) -> None:
     database = os.environ["SCHULDHULPBOT_TEST_POSTGRES_URL"]
     first_port, second_port = _free_port(), _free_port()
-    first = _container_command(local_api, database, first_port, tmp_path / "first.log")
+    first = _container_command(local_api.url, database, first_port, tmp_path / "first.log")
     second = None
     try:
         assert _until(lambda: _health(first_port) == 200, 60), (tmp_path / "first.log").read_text()[-2000:]
-        second = _container_command(local_api, database, second_port, tmp_path / "second.log")
+        second = _container_command(local_api.url, database, second_port, tmp_path / "second.log")
         assert _until(lambda: _health(second_port) == 503, 60), (tmp_path / "second.log").read_text()[-2000:]
         assert _stop(first) == 0  # a clean stop frees the lock at once
         assert _until(lambda: _health(second_port) == 200, 15), (tmp_path / "second.log").read_text()[-2000:]

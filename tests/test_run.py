@@ -6,16 +6,15 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
-from http.server import ThreadingHTTPServer
+from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 
 from bot.cli import main
-from tests.localapi import TOKEN, LocalBotAPI
+from handlers.demo.botapi import BotAPI
+from tests.localapi import TOKEN, ServedBotAPI, served, wait_until
 
 
 def test_run_without_token_explains_botfather_in_dutch_and_english(
@@ -29,11 +28,11 @@ def test_run_without_token_explains_botfather_in_dutch_and_english(
     assert "SCHULDHULPBOT_TOKEN is missing. Create a bot with @BotFather" in err
 
 
-def test_run_answers_start_against_a_local_bot_api(local_api: str, tmp_path: Path) -> None:
+def test_run_answers_start_against_a_local_bot_api(local_api: ServedBotAPI, tmp_path: Path) -> None:
     env = {
         **os.environ,
         "SCHULDHULPBOT_TOKEN": TOKEN,
-        "SCHULDHULPBOT_API_BASE_URL": local_api,
+        "SCHULDHULPBOT_API_BASE_URL": local_api.url,
         "SCHULDHULPBOT_DATABASE_URL": f"sqlite:///{tmp_path}/run.db",
         "SCHULDHULPBOT_LOG_LEVEL": "DEBUG",
     }
@@ -49,14 +48,14 @@ def test_run_answers_start_against_a_local_bot_api(local_api: str, tmp_path: Pat
             text=True,
         )
         try:
-            assert LocalBotAPI.delivered.wait(timeout=60), log.read_text()[-3000:]
+            assert wait_until(lambda: local_api.sent_to(77), 60), log.read_text()[-3000:]
         finally:
             proc.send_signal(signal.SIGINT)
             proc.wait(timeout=30)
     output = log.read_text()
     assert proc.returncode == 0, output[-3000:]
-    reply = LocalBotAPI.sent[0]
-    assert reply["chat_id"] == "77" and "persoonlijke uitnodiging" in str(reply["text"])
+    reply = local_api.sent_to(77)[0]
+    assert reply.chat_id == 77 and "persoonlijke uitnodiging" in reply.text
     assert "schuldhulpbot ready as @lokaal_bot" in output
     assert TOKEN not in output  # httpx and PTB would log URLs with the token
     assert "persoonlijke uitnodiging" not in output  # nor message texts, even at DEBUG
@@ -67,53 +66,7 @@ NAME = "Fatima de Vries"
 CODE = "ABCD-EFGH-JKMN"
 
 
-class ChattyBotAPI(LocalBotAPI):
-    """Updates full of what must never reach a log: a BSN, a name, an invite code."""
-
-    texts: ClassVar[list[str]] = [f"/start {CODE}", f"mijn bsn is {BSN}", "hallo"]
-    given = 0
-    replies: ClassVar[list[dict[str, object]]] = []
-    done = threading.Event()
-
-    def do_POST(self) -> None:
-        method, params = self._request()
-        result: object = True
-        if method == "getMe":
-            result = {"id": 1, "is_bot": True, "first_name": "Lokaal", "username": "lokaal_bot"}
-        elif method == "getUpdates":
-            if ChattyBotAPI.given < len(ChattyBotAPI.texts):
-                n = ChattyBotAPI.given
-                ChattyBotAPI.given += 1
-                text = ChattyBotAPI.texts[n]
-                result = [
-                    {
-                        "update_id": 10 + n,
-                        "message": {
-                            "message_id": 10 + n,
-                            "date": int(time.time()),
-                            "chat": {"id": 78, "type": "private", "first_name": NAME},
-                            "from": {"id": 78, "is_bot": False, "first_name": NAME},
-                            "text": text,
-                            **(
-                                {"entities": [{"type": "bot_command", "offset": 0, "length": 6}]}
-                                if text.startswith("/")
-                                else {}
-                            ),
-                        },
-                    }
-                ]
-            else:
-                time.sleep(0.05)
-                result = []
-        elif method == "sendMessage":
-            ChattyBotAPI.replies.append(params)
-            if len(ChattyBotAPI.replies) >= len(ChattyBotAPI.texts):
-                ChattyBotAPI.done.set()
-            result = {"message_id": 99, "date": int(time.time()), "chat": {"id": 78, "type": "private"}}
-        self._answer(200, {"ok": True, "result": result})
-
-
-def _run_bot(api: str, tmp_path: Path, token: str, until: threading.Event | None) -> tuple[int, str]:
+def _run_bot(api: str, tmp_path: Path, token: str, until: Callable[[], object] | None) -> tuple[int, str]:
     env = {
         **os.environ,
         "SCHULDHULPBOT_TOKEN": token,
@@ -129,7 +82,7 @@ def _run_bot(api: str, tmp_path: Path, token: str, until: threading.Event | None
         )
         try:
             if until is not None:
-                assert until.wait(timeout=60), log.read_text()[-3000:]
+                assert wait_until(until, 60), log.read_text()[-3000:]
                 proc.send_signal(signal.SIGINT)
             proc.wait(timeout=60)
         finally:
@@ -139,33 +92,21 @@ def _run_bot(api: str, tmp_path: Path, token: str, until: threading.Event | None
 
 
 def test_at_debug_the_log_holds_no_text_name_code_or_token(tmp_path: Path) -> None:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), ChattyBotAPI)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        api = f"http://127.0.0.1:{server.server_address[1]}/bot"
-        code, output = _run_bot(api, tmp_path, TOKEN, ChattyBotAPI.done)
-    finally:
-        server.shutdown()
+    """Updates full of what must never reach a log: a BSN, a name, an invite code."""
+    api = BotAPI(TOKEN, username="lokaal_bot")
+    for text in (f"/start {CODE}", f"mijn bsn is {BSN}", "hallo"):
+        api.type_text(78, text, first_name=NAME)
+    with served(api) as stand_in:
+        code, output = _run_bot(stand_in.url, tmp_path, TOKEN, lambda: len(stand_in.sent_to(78)) >= 3)
     assert code == 0, output[-3000:]
     assert "DEBUG" in output  # the level really was DEBUG
     for secret in (BSN, "Fatima", CODE, CODE.replace("-", ""), TOKEN, "hallo"):
         assert secret not in output, (secret, [line for line in output.splitlines() if secret in line][:3])
 
 
-class RejectingBotAPI(LocalBotAPI):
-    """Telegram refuses the token."""
-
-    def do_POST(self) -> None:
-        self._answer(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
-
-
 def test_a_rejected_token_is_named_nowhere(tmp_path: Path) -> None:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), RejectingBotAPI)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        code, output = _run_bot(f"http://127.0.0.1:{server.server_address[1]}/bot", tmp_path, TOKEN, None)
-    finally:
-        server.shutdown()
+    with served(BotAPI("424242:ANOTHER-TOKEN")) as stand_in:  # Telegram answers 401 to ours
+        code, output = _run_bot(stand_in.url, tmp_path, TOKEN, None)
     assert code == 2
     assert TOKEN not in output and "LOCAL-TEST-TOKEN" not in output, output[-2000:]
     assert "Traceback" not in output
@@ -233,12 +174,12 @@ def test_with_telegram_unreachable_run_tries_again_with_one_line_per_try(
     assert "Traceback" not in output and TOKEN not in output
 
 
-def test_a_second_run_on_the_same_sqlite_file_is_refused(local_api: str, tmp_path: Path) -> None:
+def test_a_second_run_on_the_same_sqlite_file_is_refused(local_api: ServedBotAPI, tmp_path: Path) -> None:
     database = f"sqlite:///{tmp_path}/one.db"
-    first, first_log = _start(tmp_path, "first", local_api, database)
+    first, first_log = _start(tmp_path, "first", local_api.url, database)
     try:
         assert _wait_for(first_log, "schuldhulpbot ready", 60), first_log.read_text()[-2000:]
-        second, second_log = _start(tmp_path, "second", local_api, database)
+        second, second_log = _start(tmp_path, "second", local_api.url, database)
         assert second.wait(timeout=60) == 2
         assert "Er draait al een schuldhulpbot op deze database" in second_log.read_text()
     finally:
@@ -250,14 +191,14 @@ def test_a_second_run_on_the_same_sqlite_file_is_refused(local_api: str, tmp_pat
     reason="PostgreSQL not configured (SCHULDHULPBOT_TEST_POSTGRES_URL)",
 )
 def test_on_postgresql_a_second_run_stands_by_and_takes_over_after_kill_9(
-    local_api: str, tmp_path: Path
+    local_api: ServedBotAPI, tmp_path: Path
 ) -> None:
     database = os.environ["SCHULDHULPBOT_TEST_POSTGRES_URL"]
-    active, active_log = _start(tmp_path, "active", local_api, database)
+    active, active_log = _start(tmp_path, "active", local_api.url, database)
     standby = None
     try:
         assert _wait_for(active_log, "schuldhulpbot ready", 60), active_log.read_text()[-2000:]
-        standby, standby_log = _start(tmp_path, "standby", local_api, database)
+        standby, standby_log = _start(tmp_path, "standby", local_api.url, database)
         assert _wait_for(standby_log, "stand-by: een andere schuldhulpbot is actief", 60), (
             standby_log.read_text()
         )
@@ -278,7 +219,7 @@ def test_on_postgresql_a_second_run_stands_by_and_takes_over_after_kill_9(
     reason="PostgreSQL not configured (SCHULDHULPBOT_TEST_POSTGRES_URL)",
 )
 def test_twenty_submissions_with_the_active_one_killed_halfway(
-    queue_api: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Twenty /uitnodigen (each stores an invite and confirms it with its code) while the active
     process is killed with -9 halfway: the standby takes the rest, and every confirmed invite
@@ -289,7 +230,6 @@ def test_twenty_submissions_with_the_active_one_killed_halfway(
     from sqlalchemy import text
 
     from bot.db import create_engine
-    from tests.localapi import QueueBotAPI, message
 
     database = os.environ["SCHULDHULPBOT_TEST_POSTGRES_URL"]
     monkeypatch.setenv("SCHULDHULPBOT_DATABASE_URL", database)
@@ -306,38 +246,37 @@ def test_twenty_submissions_with_the_active_one_killed_halfway(
     assert code is not None
     chat = 500_000 + os.getpid() % 100_000  # a Telegram id of its own in the shared database
     start_id = 1_000_000 + (os.getpid() % 1000) * 1000  # and update ids of its own
-    QueueBotAPI.queue.append(message(start_id, chat, f"/start {code.group(1)}"))
-    QueueBotAPI.queue.extend(message(start_id + n, chat, "/uitnodigen partner drunen") for n in range(1, 21))
+    # Telegram's queue, handed out two at a time, each update kept until a later call confirms it
+    api = BotAPI(TOKEN, username="lokaal_bot", first_update_id=start_id, batch=2)
+    api.type_text(chat, f"/start {code.group(1)}", first_name="Ben")
+    for _ in range(20):
+        api.type_text(chat, "/uitnodigen partner drunen")
 
     def confirmed() -> list[str]:
-        with QueueBotAPI.lock:
-            texts = [
-                str(r.get("text", "")) for r in QueueBotAPI.replies if str(r.get("chat_id")) == str(chat)
-            ]
+        texts = [m.text for m in api.messages(chat) if m.from_bot]
         return [m.group(1) for t in texts if (m := re.search(r"start=(\w+)", t))]
 
-    QueueBotAPI.up_to = start_id + 10  # the first ten only, until the active one is gone
-    active, active_log = _start(tmp_path, "active", queue_api, database)
-    standby = None
-    try:
-        assert _until(lambda: len(confirmed()) >= 10, 60), (
-            f"{QueueBotAPI.replies[:2]} {active_log.read_text()[-800:]}"
-        )
-        standby, standby_log = _start(tmp_path, "standby", queue_api, database)
-        assert _wait_for(standby_log, "stand-by", 60), standby_log.read_text()[-2000:]
-        active.kill()
-        active.wait()
-        with QueueBotAPI.lock:  # Telegram hands the last two out again (as to a webhook that failed)
-            QueueBotAPI.queue[:0] = QueueBotAPI.handed[-2:]
-            QueueBotAPI.up_to = None
-        log = standby_log
-        assert _until(lambda: len(confirmed()) >= 20, 60), log.read_text()[-2000:]
-        assert _until(lambda: "handled before; skipped" in log.read_text(), 10), log.read_text()[-2000:]
-        time.sleep(1)  # anything still in flight at the standby
-    finally:
-        _stop(active)
-        if standby is not None:
-            _stop(standby)
+    api.hold_after = start_id + 10  # the first ten only, until the active one is gone
+    with served(api) as stand_in:
+        active, active_log = _start(tmp_path, "active", stand_in.url, database)
+        standby = None
+        try:
+            assert _until(lambda: len(confirmed()) >= 10, 60), active_log.read_text()[-800:]
+            standby, standby_log = _start(tmp_path, "standby", stand_in.url, database)
+            assert _wait_for(standby_log, "stand-by", 60), standby_log.read_text()[-2000:]
+            active.kill()
+            active.wait()
+            for update in reversed(api.handed_out[-2:]):  # handed out again, as to a webhook that failed
+                api.enqueue_raw(update)
+            api.hold_after = None
+            log = standby_log
+            assert _until(lambda: len(confirmed()) >= 20, 60), log.read_text()[-2000:]
+            assert _until(lambda: "handled before; skipped" in log.read_text(), 10), log.read_text()[-2000:]
+            time.sleep(1)  # anything still in flight at the standby
+        finally:
+            _stop(active)
+            if standby is not None:
+                _stop(standby)
 
     async def invites_made() -> int:
         engine = create_engine(database)
@@ -373,7 +312,9 @@ def _until(check, timeout: float) -> bool:  # type: ignore[no-untyped-def]
     not os.environ.get("SCHULDHULPBOT_TEST_POSTGRES_URL"),
     reason="PostgreSQL not configured (SCHULDHULPBOT_TEST_POSTGRES_URL)",
 )
-def test_losing_the_active_lock_stops_the_process_with_exit_code_1(local_api: str, tmp_path: Path) -> None:
+def test_losing_the_active_lock_stops_the_process_with_exit_code_1(
+    local_api: ServedBotAPI, tmp_path: Path
+) -> None:
     """The lock's connection cut by the database: the process stops (a supervisor restarts it as a
     standby) instead of running on without the lock."""
     import asyncio
@@ -384,7 +325,7 @@ def test_losing_the_active_lock_stops_the_process_with_exit_code_1(local_api: st
     from bot.leadership import ACTIVE_LOCK
 
     database = os.environ["SCHULDHULPBOT_TEST_POSTGRES_URL"]
-    active, log = _start(tmp_path, "active", local_api, database)
+    active, log = _start(tmp_path, "active", local_api.url, database)
     try:
         assert _wait_for(log, "schuldhulpbot ready", 60), log.read_text()[-2000:]
 

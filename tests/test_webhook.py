@@ -23,7 +23,7 @@ from bot.db import create_engine, create_sessionmaker
 from handlers.webhook import ACTIVE_KEY, HEALTH_PATH, SECRET_HEADER, bound_port, start_server
 from tests.botharness import Bot, running_bot
 from tests.conftest import FakeClock
-from tests.localapi import TOKEN, LocalBotAPI
+from tests.localapi import TOKEN, ServedBotAPI, wait_until
 
 SECRET = "geheim_123-abc"
 
@@ -126,12 +126,12 @@ def _post(url: str, body: dict[str, object], secret: str | None) -> int:
         return int(e.code)
 
 
-def test_run_webhook_as_a_real_process(local_api: str, tmp_path: Path) -> None:
+def test_run_webhook_as_a_real_process(local_api: ServedBotAPI, tmp_path: Path) -> None:
     port, health_port = _free_port(), _free_port()
     env = {
         **os.environ,
         "SCHULDHULPBOT_TOKEN": TOKEN,
-        "SCHULDHULPBOT_API_BASE_URL": local_api,
+        "SCHULDHULPBOT_API_BASE_URL": local_api.url,
         "SCHULDHULPBOT_DATABASE_URL": f"sqlite:///{tmp_path}/hook.db",
         "SCHULDHULPBOT_WEBHOOK_SECRET": SECRET,
         # an address this machine does not have: --luister must win, for the health port too
@@ -166,23 +166,20 @@ def test_run_webhook_as_a_real_process(local_api: str, tmp_path: Path) -> None:
             assert time.monotonic() < deadline and proc.poll() is None, log.read_text()[-2000:]
             time.sleep(0.2)
         assert _get(f"http://127.0.0.1:{health_port}{HEALTH_PATH}") == 200
-        sent_before = len(LocalBotAPI.sent)
+        sent_before = len(local_api.sent())
         assert _post(url, start_update(10, 91), "fout") == 403
         assert _post(url, start_update(11, 91), None) == 403
         time.sleep(0.5)
-        assert len(LocalBotAPI.sent) == sent_before  # refused: nothing processed
+        assert len(local_api.sent()) == sent_before  # refused: nothing processed
         assert _post(url, start_update(12, 91), SECRET) == 200
-        deadline = time.monotonic() + 30
-        while not any(str(m.get("chat_id")) == "91" for m in LocalBotAPI.sent):
-            assert time.monotonic() < deadline, log.read_text()[-2000:]
-            time.sleep(0.1)
+        assert wait_until(lambda: local_api.sent_to(91), 30), log.read_text()[-2000:]
     finally:
         proc.terminate()
         proc.wait(timeout=30)
     output = log.read_text()
     assert proc.returncode == 0, output[-2000:]
     assert SECRET not in output and TOKEN not in output
-    registered = LocalBotAPI.webhooks[-1]  # registered with its secret, pending updates kept
+    registered = local_api.api.webhooks[-1]  # registered with its secret, pending updates kept
     assert registered["url"] == url and registered["secret_token"] == SECRET
     assert str(registered.get("drop_pending_updates", "false")).lower() == "false"
 
@@ -202,7 +199,7 @@ def test_webhook_without_a_secret_is_refused_before_anything_starts(
     assert "SCHULDHULPBOT_WEBHOOK_SECRET" in capsys.readouterr().err  # named, its value not shown
 
 
-def test_a_port_in_use_is_named_not_retried(local_api: str, tmp_path: Path) -> None:
+def test_a_port_in_use_is_named_not_retried(local_api: ServedBotAPI, tmp_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -210,7 +207,7 @@ def test_a_port_in_use_is_named_not_retried(local_api: str, tmp_path: Path) -> N
         env = {
             **os.environ,
             "SCHULDHULPBOT_TOKEN": TOKEN,
-            "SCHULDHULPBOT_API_BASE_URL": local_api,
+            "SCHULDHULPBOT_API_BASE_URL": local_api.url,
             "SCHULDHULPBOT_DATABASE_URL": f"sqlite:///{tmp_path}/port.db",
             "SCHULDHULPBOT_WEBHOOK_SECRET": SECRET,
         }

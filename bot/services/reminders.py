@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.milestones import end_product_steps, recordable
 from bot.models import Absence, Deadline, Digest, Dossier, Reminder, User, Vraag
+from bot.moments import OVERDUE
 from bot.services.common import Deps, audit, transaction
 from bot.services.deadlines import dossier_facts, overdue_sql
 from bot.vocabulary import (
@@ -125,6 +126,27 @@ def _reason_gone(
     )
 
 
+async def _overtaken(
+    session: AsyncSession, deps: Deps, reminder: Reminder, deadline: Deadline | None
+) -> bool:
+    """A reminder ahead of a deadline that comes too late to be one (the bot was stopped, or a
+    dossier was entered afterwards): the deadline has passed (its overdue notice says so), or a
+    nearer reminder for the same deadline is due as well (that one is sent, not both)."""
+    if deadline is None or reminder.offset_days == OVERDUE:
+        return False
+    if deadline.due_date is not None and deadline.due_date < deps.today():
+        return True
+    nearer = await session.scalar(
+        select(Reminder.id)
+        .where(Reminder.deadline_id == deadline.id, Reminder.id != reminder.id)
+        .where(Reminder.offset_days >= 0, Reminder.offset_days < reminder.offset_days)
+        .where(Reminder.audience == reminder.audience, Reminder.due_at <= deps.now())
+        .where(Reminder.status.in_([ReminderStatus.GEPLAND, ReminderStatus.GECLAIMD]))
+        .limit(1)
+    )
+    return nearer is not None
+
+
 async def _stand_in(session: AsyncSession, holder: User | None, today: date) -> StandIn | None:
     """Why the holder cannot get it: there is none, they cannot be reached, or they are away."""
     if holder is None:
@@ -154,7 +176,9 @@ async def prepare(
         vraag_id = deadline.vraag_id if deadline else reminder.vraag_id
         dossier = await session.get(Dossier, dossier_id) if dossier_id else None
         vraag = await session.get(Vraag, vraag_id) if vraag_id else None
-        if _reason_gone(reminder, deadline, dossier, vraag):
+        if _reason_gone(reminder, deadline, dossier, vraag) or await _overtaken(
+            session, deps, reminder, deadline
+        ):
             reminder.status = ReminderStatus.GEANNULEERD
             audit(
                 session,
