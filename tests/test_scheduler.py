@@ -211,6 +211,39 @@ async def test_nothing_is_sent_at_night_or_in_the_weekend(
     assert (await d.tick()).sent == 1
 
 
+async def test_after_a_stop_only_the_nearest_reminder_is_sent_and_none_for_a_passed_deadline(
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    deps: Deps,
+    clock: FakeClock,
+    rostered: People,
+    tg: tuple[FakeTelegram, ExtBot],
+) -> None:
+    """Down from Thursday to Tuesday: of the reminders 3 and 1 working days before Wednesday's
+    deadline only the nearer one comes; down past the deadline, only the overdue notice comes,
+    never "Vandaag verloopt" for a day gone by."""
+    fake, bot = tg
+    ref = await melding(session, deps, rostered)  # eerste contact by Wednesday 16 December
+    km = rostered.klantmanager.telegram_id
+    d = make(sessionmaker, deps, bot, Sleeps())
+    clock.set(date(2026, 12, 15), time(9, 0))
+    assert (await d.tick()).sent == 1
+    assert reminders_to(fake, km) == [
+        f"⏰ Herinnering {ref}: Vroegsignalering, uiterlijk woensdag 16 december 2026. Nog 1 werkdag."
+    ]
+    assert (await d.tick()).sent == 0  # the one 3 working days before has lapsed, not waiting
+
+    late = await melding(session, deps, rostered)
+    clock.set(date(2026, 12, 18), time(9, 0))  # two days past both deadlines
+    await d.tick()
+    mine = [t for t in reminders_to(fake, km) if late in t]
+    assert mine == [
+        f"⚠️ De termijn Vroegsignalering van {late} is verlopen op woensdag 16 december 2026. "
+        "Dat is 2 werkdagen geleden."
+    ]
+    assert not any("Vandaag verloopt" in t for t in reminders_to(fake, km))
+
+
 async def test_stopped_across_20_due_reminders_each_is_sent_once_after_restart(
     session: AsyncSession,
     sessionmaker: async_sessionmaker[AsyncSession],
