@@ -29,7 +29,7 @@ from bot.services.common import Deps
 from bot.services.kpi import Scope, status_report
 from bot.vocabulary import DigestKind
 from handlers.views.chart import status_chart
-from handlers.views.reminders import overdue_list, reminder_buttons, reminder_text
+from handlers.views.reminders import bundle_buttons, bundle_messages, overdue_list
 from handlers.views.roster import roster_gaps_text
 from handlers.views.status import scope_label, scope_name, status_text
 from handlers.views.text import split_message
@@ -43,6 +43,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
+
+
+_BLOCKED = "geblokkeerd"  # a bundle's outcome: the recipient blocked the bot
 
 
 class _Blocked(Exception):
@@ -86,6 +89,7 @@ class Dispatcher:
     sleep: Sleep = asyncio.sleep
     monotonic: Callable[[], float] = time.monotonic
     per_chat_interval: float = 1.0  # Telegram: about one message a second per chat
+    concurrency: int = 16  # people sent to at once; the rate limiter keeps the overall pace
     _last_sent: dict[int, float] = field(default_factory=dict)
     _purged_on: date | None = None
 
@@ -96,58 +100,100 @@ class Dispatcher:
             report.skipped_outside_office_hours = True
             return report
         tried: set[int] = set()
+        deliveries: list[outbox.Delivery] = []
         for _ in range(self.max_batches):
             async with self.sessionmaker() as session:
                 ids = await outbox.claim_due(
                     session, self.deps, self.worker, limit=self.batch, lease=self.lease, skip=tried
                 )
-            tried.update(ids)
-            report.claimed += len(ids)
-            for reminder_id in ids:
-                await self._deliver(reminder_id, report)
+                tried.update(ids)
+                report.claimed += len(ids)
+                deliveries += await self._prepare(session, ids, report)
             if len(ids) < self.batch:
                 break
+        await self._deliver(deliveries, report)
         await self._digests(report)
         return report
 
-    async def _deliver(self, reminder_id: int, report: TickReport) -> None:
-        async with self.sessionmaker() as session:
+    @property
+    def capacity(self) -> int:
+        """The most rows one tick claims; a full tick is followed by another at once."""
+        return self.batch * self.max_batches
+
+    async def _prepare(
+        self, session: AsyncSession, ids: list[int], report: TickReport
+    ) -> list[outbox.Delivery]:
+        """Load the claimed rows; a row whose reason has gone is cancelled, one without anybody
+        to send it to fails."""
+        deliveries: list[outbox.Delivery] = []
+        for reminder_id in ids:
             delivery = await outbox.prepare(session, self.deps, reminder_id, self.worker)
             if delivery is None:
                 report.cancelled += 1
-                return
-            if not delivery.recipients and not delivery.reminder.delivered:
+            elif not delivery.recipients and not delivery.reminder.delivered:
                 await outbox.mark_failed(session, self.deps, reminder_id, "geen ontvanger")
                 report.failed += 1
-                return
-            today = self.deps.today()
-            reached = len(delivery.reminder.delivered or [])
-            last_reached: int | None = None
-            try:
-                for n, user in enumerate(delivery.recipients, 1):
-                    lang = user.language
-                    text = reminder_text(lang, self.deps.config, self.deps.calendar, today, delivery, user)
-                    try:
-                        await self._send(user.telegram_id, text, reminder_buttons(lang, delivery))
-                    except _Blocked:
-                        await outbox.mark_unreachable(session, self.deps, user.id)
-                        continue  # the next tick sends this row to the teamleider instead
-                    if n < len(delivery.recipients):  # a retry must skip whoever already has it
-                        await outbox.record_delivered(session, reminder_id, user.id)
-                    else:
-                        last_reached = user.id
-                    reached += 1
-            except _Transient as exc:
-                await outbox.mark_retry(session, self.deps, reminder_id, str(exc))
-                report.retried += 1
-                return
-            if reached:
-                await outbox.mark_sent(session, self.deps, reminder_id, last_reached)
-                report.sent += 1
             else:
-                # everyone it was meant for blocked the bot: try again, now for the teamleider
-                await outbox.mark_retry(session, self.deps, reminder_id, "ontvanger onbereikbaar")
-                report.retried += 1
+                deliveries.append(delivery)
+        return deliveries
+
+    async def _deliver(self, deliveries: list[outbox.Delivery], report: TickReport) -> None:
+        """Send the tick's rows: one message per person (their bundle), different people at once
+        under the rate limiter, and every row recorded on its own, exactly once."""
+        bundles: dict[int, tuple[User, list[outbox.Delivery]]] = {}
+        for delivery in deliveries:
+            for user in delivery.recipients:
+                bundles.setdefault(user.id, (user, []))[1].append(delivery)
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def one(user: User, mine: list[outbox.Delivery]) -> dict[tuple[int, int], str | None]:
+            async with gate:
+                return {
+                    (user.id, row): result for row, result in (await self._send_bundle(user, mine)).items()
+                }
+
+        outcome: dict[tuple[int, int], str | None] = {}
+        for part in await asyncio.gather(*(one(user, mine) for user, mine in bundles.values())):
+            outcome.update(part)
+        async with self.sessionmaker() as session:
+            for delivery in deliveries:
+                row = delivery.reminder.id
+                results = [outcome[(u.id, row)] for u in delivery.recipients]
+                faults = [r for r in results if r not in (None, _BLOCKED)]
+                reached = len(delivery.reminder.delivered or []) + results.count(None)
+                if faults:  # whoever has it is recorded: the next tick sends only to the others
+                    await outbox.mark_retry(session, self.deps, row, str(faults[0]))
+                    report.retried += 1
+                elif reached:
+                    await outbox.mark_sent(session, self.deps, row)
+                    report.sent += 1
+                else:  # everyone it was meant for blocked the bot: next tick, for the teamleider
+                    await outbox.mark_retry(session, self.deps, row, "ontvanger onbereikbaar")
+                    report.retried += 1
+
+    async def _send_bundle(self, user: User, deliveries: list[outbox.Delivery]) -> dict[int, str | None]:
+        """One person's reminders as one message (more only past Telegram's limit), each part
+        recorded on its rows as soon as it is sent; per row: None when sent, _BLOCKED, or the
+        fault that leaves it for the next tick."""
+        lang = user.language
+        parts = bundle_messages(
+            lang, self.deps.config, self.deps.calendar, self.deps.today(), deliveries, user
+        )
+        outcome: dict[int, str | None] = {}
+        for n, (text, rows) in enumerate(parts):
+            ids = [d.reminder.id for d in rows]
+            try:
+                await self._send(user.telegram_id, text, bundle_buttons(lang, rows) if n == 0 else None)
+            except _Blocked:
+                async with self.sessionmaker() as session:
+                    await outbox.mark_unreachable(session, self.deps, user.id)
+                return outcome | dict.fromkeys((d.reminder.id for _, r in parts[n:] for d in r), _BLOCKED)
+            except _Transient as exc:
+                return outcome | dict.fromkeys((d.reminder.id for _, r in parts[n:] for d in r), str(exc))
+            async with self.sessionmaker() as session:  # before anything else can fail: never twice
+                await outbox.record_delivered(session, ids, user.id)
+            outcome.update(dict.fromkeys(ids))
+        return outcome
 
     async def _send(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> None:
         """Send with Telegram's manners: wait as asked on 429, back off on network faults."""
@@ -283,6 +329,7 @@ class Dispatcher:
 
 
 DISPATCHER_KEY = "dispatcher"
+MAX_TICKS_IN_A_ROW = 50  # then the job's next interval: other jobs get their turn
 
 
 async def dispatch_job(context: object) -> None:
@@ -291,13 +338,16 @@ async def dispatch_job(context: object) -> None:
 
     assert isinstance(context, CallbackContext)
     dispatcher = context.application.bot_data[DISPATCHER_KEY]
-    try:
-        report = await dispatcher.tick()
-    except Exception as exc:  # the outbox keeps every row; nothing is lost by skipping a tick
-        logger.error("dispatcher tick failed: %s", type(exc).__name__, exc_info=exc)
-        return
-    if report.claimed or report.digests:
-        logger.info("dispatcher: %s", report)
+    for _ in range(MAX_TICKS_IN_A_ROW):  # a full tick means more is due: go on at Telegram's pace
+        try:
+            report = await dispatcher.tick()
+        except Exception as exc:  # the outbox keeps every row; nothing is lost by skipping a tick
+            logger.error("dispatcher tick failed: %s", type(exc).__name__, exc_info=exc)
+            return
+        if report.claimed or report.digests:
+            logger.info("dispatcher: %s", report)
+        if report.claimed < dispatcher.capacity:
+            return
 
 
 def schedule(application: object, dispatcher: Dispatcher, interval_seconds: int) -> None:

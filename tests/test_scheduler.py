@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -237,11 +238,13 @@ async def test_after_a_stop_only_the_nearest_reminder_is_sent_and_none_for_a_pas
     clock.set(date(2026, 12, 18), time(9, 0))  # two days past both deadlines
     await d.tick()
     mine = [t for t in reminders_to(fake, km) if late in t]
-    assert mine == [
+    assert len(mine) == 1 and mine[0].split("\n\n")[1:] == [
+        f"⚠️ De termijn Vroegsignalering van {ref} is verlopen op woensdag 16 december 2026. "
+        "Dat is 2 werkdagen geleden.",
         f"⚠️ De termijn Vroegsignalering van {late} is verlopen op woensdag 16 december 2026. "
-        "Dat is 2 werkdagen geleden."
+        "Dat is 2 werkdagen geleden.",
     ]
-    assert not any("Vandaag verloopt" in t for t in reminders_to(fake, km))
+    assert not any("Vandaag verloopt" in t or f"Herinnering {late}" in t for t in reminders_to(fake, km))
 
 
 async def test_stopped_across_20_due_reminders_each_is_sent_once_after_restart(
@@ -261,7 +264,8 @@ async def test_stopped_across_20_due_reminders_each_is_sent_once_after_restart(
     assert (await restarted.tick()).sent == 0
     received = texts(fake, rostered.klantmanager.telegram_id)
     assert sorted(r for r in refs for t in received if f" {r}:" in t) == sorted(refs)
-    assert len(received) == 20
+    assert len(received) == 1 and received[0].startswith("20 herinneringen")  # one bundle
+    assert all(received[0].count(f" {r}:") == 1 for r in refs)
 
 
 async def test_a_crashed_claim_is_taken_over_after_the_lease(
@@ -729,8 +733,10 @@ async def test_two_dispatchers_send_1000_reminders_without_a_duplicate(
     finally:
         await second_engine.dispose()
     messages = [m.text for m in fake.sent_to(2001)]
-    assert sent == len(messages) == 1000
-    assert len({t.split(":")[0] for t in messages}) == 1000  # every dossier exactly once
+    refs = [ref for t in messages for ref in re.findall(r"SH-2026-\d{4}", t)]
+    assert sent == len(refs) == 1000  # bundled: one message per replica's batch
+    assert len(set(refs)) == 1000  # every dossier exactly once
+    assert len(messages) < 100
     async with maker() as session:
         assert await statuses(session) == {"verzonden": 1000}
         claimed_by = await session.execute(
@@ -792,10 +798,120 @@ async def test_a_tick_claims_batch_after_batch_but_tries_a_failing_row_once(
     d.batch, d.max_attempts = 1, 1  # one row a batch; a fault leaves the row at once
     fake.faults.append(TelegramError(502, "Bad Gateway"))  # the first row's send fails
     report = await d.tick()
-    assert report.retried == 1 and report.sent >= 1  # the rest came in later batches of the tick
+    # the klantmanager's bundle (both rows) failed; the teamleider's came from later batches
+    assert report.retried == 2 and report.sent >= 1
     assert report.claimed == report.retried + report.sent + report.cancelled
     from bot.models import Reminder
 
     async with sessionmaker() as check:  # the failed row waits for the next tick, not the next batch
         waiting = (await check.scalars(select(Reminder).where(Reminder.last_error.is_not(None)))).all()
-    assert len(waiting) == 1 and waiting[0].status == "gepland"
+    assert len(waiting) == 2 and {w.status for w in waiting} == {"gepland"}
+
+
+# -- bundles: one message per person per tick, every row exactly once ------------------------------
+
+
+class Crash(BaseException):
+    """The process dies (kill -9) in the middle of a send: nothing after it runs."""
+
+
+def refs_in(fake: FakeTelegram, chat: int) -> list[str]:
+    return [ref for m in fake.sent_to(chat) for ref in re.findall(r"SH-2026-\d{4}", m.text)]
+
+
+async def test_a_persons_reminders_of_one_tick_come_as_one_message_overdue_first(
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    deps: Deps,
+    clock: FakeClock,
+    rostered: People,
+    tg: tuple[FakeTelegram, ExtBot],
+) -> None:
+    fake, bot = tg
+    late = await melding(session, deps, rostered, day=date(2026, 11, 25))  # due Wednesday 9 December
+    soon = await melding(session, deps, rostered)  # due Wednesday 16 December
+    km = rostered.klantmanager.telegram_id
+    d = make(sessionmaker, deps, bot, Sleeps())
+    clock.set(date(2026, 12, 11), time(9, 0))
+    report = await d.tick()
+    assert report.sent >= 2
+    bundle = [m for m in fake.sent_to(km) if "herinneringen" in m.text]
+    assert len(bundle) == 1
+    lines = bundle[0].text.split("\n\n")
+    assert lines[0] == "2 herinneringen"
+    assert lines[1].startswith(f"⚠️ De termijn Vroegsignalering van {late} is verlopen op woensdag 9 december")
+    assert lines[2] == (
+        f"⏰ Herinnering {soon}: Vroegsignalering, uiterlijk woensdag 16 december 2026. Nog 3 werkdagen."
+    )
+    assert bundle[0].buttons == [(f"{late} openen", f"zk:{late}"), (f"{soon} openen", f"zk:{soon}")]
+    assert (await d.tick()).sent == 0
+
+
+async def test_a_crash_in_the_middle_of_a_long_bundle_sends_each_row_once(
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    deps: Deps,
+    clock: FakeClock,
+    rostered: People,
+    tg: tuple[FakeTelegram, ExtBot],
+) -> None:
+    """120 reminders for one person need three messages; the process dies while sending the
+    second. After the lease, another process sends what the first part did not hold, once."""
+    from collections import deque
+
+    fake, bot = tg
+    refs = [await melding(session, deps, rostered) for _ in range(120)]
+    km = rostered.klantmanager.telegram_id
+    clock.set(date(2026, 12, 11), time(9, 0))
+    first = make(sessionmaker, deps, bot, Sleeps(), worker="proces-1")
+    original = fake.api_sendMessage
+    calls = itertools.count()
+
+    def dies_at_the_second(p: dict[str, object]) -> dict[str, object]:
+        if next(calls) == 1:
+            raise Crash
+        return original(p)
+
+    fake.api_sendMessage = dies_at_the_second  # type: ignore[method-assign]
+    with pytest.raises(Crash):
+        await first.tick()
+    fake.api_sendMessage = original  # type: ignore[method-assign]
+    fake.chat_faults[km] = deque()
+    assert len(fake.sent_to(km)) == 1
+    sent_first = refs_in(fake, km)
+    assert 0 < len(sent_first) < 120
+    clock.moment += timedelta(minutes=3)  # the dead process's lease has run out
+    second = make(sessionmaker, deps, bot, Sleeps(), worker="proces-2")
+    report = await second.tick()
+    assert report.sent == 120  # the rows of the first part are closed, the others sent
+    assert sorted(refs_in(fake, km)) == sorted(refs)  # every one exactly once
+    assert fake.sent_to(km)[1].text.startswith(f"{120 - len(sent_first)} herinneringen")
+    reminders = await statuses(session)
+    assert reminders["verzonden"] == 120 and "geclaimd" not in reminders
+
+
+async def test_a_429_on_a_bundle_loses_nothing_and_doubles_nothing(
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    deps: Deps,
+    clock: FakeClock,
+    rostered: People,
+    tg: tuple[FakeTelegram, ExtBot],
+) -> None:
+    from collections import deque
+
+    fake, bot = tg
+    refs = [await melding(session, deps, rostered) for _ in range(5)]
+    km = rostered.klantmanager.telegram_id
+    clock.set(date(2026, 12, 11), time(9, 0))
+    fake.chat_faults[km] = deque([TelegramError(429, "Too Many Requests: retry after 30", retry_after=30)])
+    d = make(sessionmaker, deps, bot, Sleeps())
+    report = await d.tick()
+    assert report.retried == 5 and report.sent == 0 and fake.sent_to(km) == []
+    clock.moment += timedelta(minutes=1)
+    report = await d.tick()
+    assert report.sent == 5
+    assert sorted(refs_in(fake, km)) == sorted(refs) and len(fake.sent_to(km)) == 1
+    assert (await d.tick()).sent == 0
+    reminders = await statuses(session)
+    assert reminders["verzonden"] == 5 and "geclaimd" not in reminders

@@ -3,7 +3,7 @@ record what happened (sent, failed, retried, cancelled). Plain database work, no
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -210,12 +210,14 @@ def _add_delivered(reminder: Reminder, user_id: int) -> None:
     reminder.sent_to_id = reminder.sent_to_id or user_id
 
 
-async def record_delivered(session: AsyncSession, reminder_id: int, user_id: int) -> None:
-    """Remember a recipient reached, so a retry never sends to them twice."""
+async def record_delivered(session: AsyncSession, reminder_ids: Sequence[int], user_id: int) -> None:
+    """Remember a recipient reached on each row of what they were sent, in one transaction, so
+    a retry never sends them any of it twice."""
     async with transaction(session):
-        reminder = await session.get(Reminder, reminder_id)
-        assert reminder is not None
-        _add_delivered(reminder, user_id)
+        for reminder_id in reminder_ids:
+            reminder = await session.get(Reminder, reminder_id)
+            assert reminder is not None
+            _add_delivered(reminder, user_id)
 
 
 async def _settle(

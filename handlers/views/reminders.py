@@ -6,6 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardMarkup
+from telegram.constants import MessageLimit
 
 from bot.config import AppConfig
 from bot.i18n import N_
@@ -13,10 +14,10 @@ from bot.moments import OVERDUE
 from bot.services.reminders import Delivery, OverdueDeadline
 from bot.vocabulary import Audience, ReminderKind, StandIn
 from bot.workcalendar import WorkCalendar
-from handlers.views.callbacks import OpenDossier
+from handlers.views.callbacks import AnswerVraag, Button, OpenDossier, PickUp
 from handlers.views.cards import deadline_name
-from handlers.views.keyboards import answer_button, milestone_buttons, new_item_buttons
-from handlers.views.text import escape, label, t, tn
+from handlers.views.keyboards import answer_button, keyboard, milestone_buttons, new_item_buttons, pairs
+from handlers.views.text import escape, label, t, tn, units
 
 if TYPE_CHECKING:
     from bot.models import User
@@ -88,6 +89,69 @@ def _deadline_lines(
         + " "
         + tn(lang, "Nog {n} werkdag.", "Nog {n} werkdagen.", left)
     ]
+
+
+BUNDLE_BUTTONS = 4  # a bundle gets buttons for its first few items; the rest via /zaken
+
+
+def _urgency(d: Delivery) -> tuple[int, date, str]:
+    """Overdue first, then items nobody picked up, then by due date."""
+    if d.reminder.offset_days == OVERDUE and d.reminder.kind != ReminderKind.OPPAKKEN:
+        rank = 0
+    elif d.reminder.kind == ReminderKind.OPPAKKEN:
+        rank = 1
+    else:
+        rank = 2
+    due = d.deadline.due_date if d.deadline is not None and d.deadline.due_date is not None else date.min
+    return rank, due, d.ref
+
+
+def bundle_messages(
+    lang: str,
+    config: AppConfig,
+    calendar: WorkCalendar,
+    today: date,
+    deliveries: list[Delivery],
+    recipient: User,
+    limit: int = MessageLimit.MAX_TEXT_LENGTH,
+) -> list[tuple[str, list[Delivery]]]:
+    """All of one person's reminders of one tick as one message, overdue first (one alone reads
+    as before); cut between items where Telegram's limit asks, each part with the rows it holds,
+    so each part is recorded as soon as it is sent."""
+    ordered = sorted(deliveries, key=_urgency)
+    texts = [reminder_text(lang, config, calendar, today, d, recipient) for d in ordered]
+    if len(texts) == 1:
+        return [(texts[0], ordered)]
+    parts: list[tuple[str, list[Delivery]]] = []
+    text: str = tn(lang, "<b>{n} herinnering</b>", "<b>{n} herinneringen</b>", len(texts))
+    rows: list[Delivery] = []
+    for item, delivery in zip(texts, ordered, strict=True):
+        if rows and units(text) + 2 + units(item) > limit:
+            parts.append((text, rows))
+            text, rows = item, [delivery]
+        else:
+            text, rows = f"{text}\n\n{item}", [*rows, delivery]
+    parts.append((text, rows))
+    return parts
+
+
+def bundle_buttons(lang: str, deliveries: list[Delivery]) -> InlineKeyboardMarkup:
+    """One reminder: its own buttons. A bundle: pick up, answer or open its first few items."""
+    if len(deliveries) == 1:
+        return reminder_buttons(lang, deliveries[0])
+    buttons: list[tuple[str, Button]] = []
+    seen: set[str] = set()
+    for d in sorted(deliveries, key=_urgency):
+        if d.ref in seen or len(buttons) == BUNDLE_BUTTONS:
+            continue
+        seen.add(d.ref)
+        if d.reminder.kind == ReminderKind.OPPAKKEN:
+            buttons.append((t(lang, "Oppakken {ref}", ref=d.ref), PickUp(d.ref)))
+        elif d.vraag is not None:
+            buttons.append((t(lang, "Beantwoorden {ref}", ref=d.ref), AnswerVraag(d.ref)))
+        else:
+            buttons.append((t(lang, "{ref} openen", ref=d.ref), OpenDossier(d.ref)))
+    return keyboard(pairs(buttons))
 
 
 def reminder_buttons(lang: str, d: Delivery) -> InlineKeyboardMarkup:
