@@ -457,7 +457,8 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    for noisy in ("alembic", "apscheduler", "telegram.ext"):  # the page shows what happens
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
     def ready(demo: object) -> None:
         print(_(DEMO_READY, url=getattr(demo, "url", "")), flush=True)

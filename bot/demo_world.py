@@ -8,9 +8,10 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from bot.clock import MovableClock
+from bot.i18n import DEFAULT_LANGUAGE
 from bot.services import dossiers, intake, roster, users
 from bot.services.common import Deps
-from bot.vocabulary import Category, ContactWay, Milestone, Role
+from bot.vocabulary import Category, ContactWay, Milestone, Role, VraagTopic
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -67,6 +68,7 @@ async def seed(
     sessionmaker: async_sessionmaker[AsyncSession],
     deps: Deps,
     clock: MovableClock,
+    language: str = DEFAULT_LANGUAGE,
 ) -> list[User]:
     """Make the demo world in an empty database, the clock turned back while its past is made;
     returns the demo accounts in the order of PEOPLE."""
@@ -89,7 +91,9 @@ async def seed(
                 beheerder=person.role is Role.BEHEERDER,
             )
             accounts.append(
-                await users.register(session, deps, person.chat_id, invite.code, fallback_name=person.name)
+                await users.register(
+                    session, deps, person.chat_id, invite.code, fallback_name=person.name, language=language
+                )
             )
         for team in deps.config.wijkteams:  # klantmanager and budgetcoach on duty every weekday
             for weekday in range(5):
@@ -129,5 +133,15 @@ async def seed(
     await contact(second, working_days_back(deps, today, 6))
     # a vroegsignaal picked up but nobody reached yet: its two weeks have run out
     await melding(Category.VROEGSIGNALERING, working_days_back(deps, today, 13), "RIS-1077")
+    # a budget question this morning, for the budgetcoach to pick up and answer
+    at(today, 8)
+    async with sessionmaker() as session:
+        await intake.create_vraag(
+            session,
+            deps,
+            PARTNER.chat_id,
+            text="Hoe stel je samen met een inwoner een maandbudget op als het inkomen per maand wisselt?",
+            topic=VraagTopic.BUDGET,
+        )
     clock.move_to(start)
     return accounts

@@ -92,9 +92,15 @@ class Dispatcher:
     concurrency: int = 16  # people sent to at once; the rate limiter keeps the overall pace
     _last_sent: dict[int, float] = field(default_factory=dict)
     _purged_on: date | None = None
+    _one_at_a_time: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def tick(self) -> TickReport:
-        """One look at the outbox: send what is due (in office hours), then the digests."""
+        """One look at the outbox: send what is due (in office hours), then the digests. Ticks
+        run one at a time (the job and, in the demo, moving the clock share the dispatcher)."""
+        async with self._one_at_a_time:
+            return await self._tick()
+
+    async def _tick(self) -> TickReport:
         report = TickReport()
         if not self.deps.calendar.in_office_hours(self.deps.now()):
             report.skipped_outside_office_hours = True

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -224,7 +225,7 @@ async def test_the_demo_world_and_its_page(demo: Demo) -> None:
             400,
             "Typ een bericht van 1 tot 4.096 tekens.",
         )
-        await refused("api/stuur", ["geen", "object"], 400, "Onbekende kolom.")
+        await refused("api/stuur", ["geen", "object"], 400, "Ongeldig verzoek.")
         await refused(
             "api/druk", {"chat": PARTNER, "bericht": 1, "data": "mc:x"}, 409, "Deze knop bestaat niet meer."
         )
@@ -274,6 +275,75 @@ async def test_a_melding_picked_up_and_its_reminder_after_moving_time(demo: Demo
     reminders = [t for t in _bot_texts(demo, KLANTMANAGER) if f"Herinnering {ref}" in t]
     assert reminders and reminders[0].endswith("Nog 3 werkdagen.")
     assert len(reminders) == len(set(reminders))  # each once
+
+
+async def test_two_presses_at_once_move_two_weeks_one_after_the_other(demo: Demo) -> None:
+    """Two "+1 week" requests at once (two tabs): the second waits for the first, so no day is
+    skipped and nothing comes twice."""
+    await _until(lambda: _bot_texts(demo, KLANTMANAGER))
+    calendar = demo.runtime.deps.calendar
+    start = calendar.local(demo.clock()).date()
+    await asyncio.gather(demo.forward("week"), demo.forward("week"))
+    assert (calendar.local(demo.clock()).date() - start).days >= 14
+    lists = [m for m in demo.api.messages(KLANTMANAGER) if m.text.startswith("Verlopen termijn")]
+    days = [calendar.local(datetime.fromtimestamp(m.date, UTC)).date() for m in lists]
+    assert len(days) == len(set(days)) >= 10  # the daily list on every working day, once
+    overviews = [m for m in demo.api.messages(TEAMLEIDER) if m.text.startswith("📊 Status")]
+    assert [calendar.local(datetime.fromtimestamp(m.date, UTC)).weekday() for m in overviews] == [0, 0, 0][
+        : len(overviews)
+    ] and len(overviews) >= 2  # each Monday's overview on its Monday
+    texts = [(m.date, m.text) for m in demo.api.messages(KLANTMANAGER) if m.from_bot]
+    assert len(texts) == len(set(texts))
+
+
+async def test_only_this_page_may_drive_the_demo(demo: Demo) -> None:
+    url = demo.url + "api/stuur"
+    body = {"chat": PARTNER, "tekst": "/help"}
+
+    async def refused(status: int, text: str, path: str = "api/stuur", **request: Any) -> None:
+        before = demo.api.pending(), demo.api.version
+        async with aiohttp.ClientSession() as http, http.post(demo.url + path, **request) as response:
+            assert response.status == status and (await response.json())["fout"] == text
+        assert (demo.api.pending(), demo.api.version) == before
+
+    elsewhere = "Deze demo is alleen op deze computer te gebruiken."
+    await refused(403, elsewhere, json=body, headers={"Origin": "https://evil.example"})
+    await refused(403, elsewhere, json=body, headers={"Host": "evil.example"})  # DNS rebinding
+    await refused(
+        415,
+        "Ongeldig verzoek.",
+        data='{"chat": 1001, "tekst": "/help"}',
+        headers={"Content-Type": "text/plain"},
+    )
+    await refused(400, "Ongeldig verzoek.", data="{niet: json", headers={"Content-Type": "application/json"})
+    await refused(413, "Ongeldig verzoek.", json={"chat": PARTNER, "tekst": "x" * 70_000})
+    for wrong in (None, 42, {"a": 1}, ["/help"]):
+        await refused(400, "Typ een bericht van 1 tot 4.096 tekens.", json={"chat": PARTNER, "tekst": wrong})
+    for chat in (True, 1001.5, None, "abc"):
+        await refused(400, "Onbekende kolom.", json={"chat": chat, "tekst": "/help"})
+    await refused(400, "Ongeldig verzoek.", "api/druk", json={"chat": PARTNER, "bericht": 1, "data": 5})
+    await refused(400, "Kies een werkdag of een week.", "api/tijd", json={"stap": ["week"]})
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(url, json=body, headers={"Origin": demo.url.rstrip("/")}) as ok,
+    ):
+        assert ok.status == 200  # the page itself
+
+
+async def test_the_demo_speaks_english_when_asked(tmp_path: Path) -> None:
+    async with running_demo(tmp_path / "en.db", port=0, language="en") as demo:
+        await _until(lambda: _bot_texts(demo, PARTNER))
+        assert _bot_texts(demo, PARTNER)[0] == "Welcome back, Sanne Bakker."
+        assert demo.api.menu(PARTNER, "en")[0]["description"].startswith("refer a resident")
+        async with aiohttp.ClientSession() as http:
+            page = await (await http.get(demo.url)).text()
+        assert "Schuldhulpbot, demo without Telegram" in page and "<h2>budget coach</h2>" in page
+
+
+async def test_the_budgetcoach_has_a_question_waiting(demo: Demo) -> None:
+    await _until(lambda: _bot_texts(demo, 1003))
+    await demo.forward("werkdag")
+    assert any("VR-" in t and "wacht sinds" in t for t in _bot_texts(demo, 1003))
 
 
 async def test_the_same_file_goes_on_and_a_real_database_is_refused(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, delete, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -50,9 +50,17 @@ async def claim_due(
     the same row; on SQLite the single writer gives the same guarantee.
     """
     now = deps.now()
+    # the rows of one holder side by side, so that a tick can send them as one message
+    holder = case(
+        (Reminder.audience == Audience.TEAMLEIDER, -1),
+        else_=func.coalesce(Dossier.assignee_id, Vraag.assignee_id, 0),
+    )
     async with transaction(session):
         due = (
             select(Reminder.id)
+            .outerjoin(Deadline, Deadline.id == Reminder.deadline_id)
+            .outerjoin(Dossier, Dossier.id == func.coalesce(Deadline.dossier_id, Reminder.dossier_id))
+            .outerjoin(Vraag, Vraag.id == func.coalesce(Deadline.vraag_id, Reminder.vraag_id))
             .where(
                 or_(
                     and_(Reminder.status == ReminderStatus.GEPLAND, Reminder.due_at <= now),
@@ -60,9 +68,9 @@ async def claim_due(
                 )
             )
             .where(Reminder.id.not_in(skip))  # tried in this tick already: the next tick
-            .order_by(Reminder.due_at)
+            .order_by(holder, Reminder.due_at, Reminder.id)
             .limit(limit)
-            .with_for_update(skip_locked=True)
+            .with_for_update(skip_locked=True, of=Reminder)
         )
         ids = list(await session.scalars(due))
         if ids:

@@ -7,11 +7,12 @@ import asyncio
 import json
 import logging
 import signal
+import socket
 import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,7 @@ class Demo:
     page: DemoPage
     database: Path
     url: str = ""
+    moving: asyncio.Lock = field(default_factory=asyncio.Lock)  # one "tijd vooruit" at a time
 
     @property
     def runtime(self) -> Runtime:
@@ -60,6 +62,10 @@ class Demo:
         """One working day or one week on; the dispatcher looks at nine on each working day passed,
         as it would have every minute, so daily lists, reminders and the Monday overview come in
         their order."""
+        async with self.moving:  # a second press waits, then moves on from where this one ends
+            await self._forward(step)
+
+    async def _forward(self, step: str) -> None:
         calendar = self.runtime.deps.calendar
         today = calendar.local(self.clock()).date()
         target = (
@@ -83,7 +89,15 @@ def _state_file(database: Path) -> Path:
 
 
 def _save_clock(database: Path, clock: MovableClock) -> None:
-    _state_file(database).write_text(json.dumps({"offset_seconds": clock.offset.total_seconds()}))
+    """Where the demo clock stands: a restart goes on from there."""
+    _state_file(database).write_text(json.dumps({"klok": clock().isoformat()}))
+
+
+def _saved_clock(database: Path) -> datetime:
+    try:
+        return datetime.fromisoformat(json.loads(_state_file(database).read_text())["klok"])
+    except (OSError, ValueError, KeyError, TypeError):
+        raise DemoDatabaseTaken(str(database)) from None
 
 
 def demo_settings(database: Path, language: str) -> Settings:
@@ -110,10 +124,9 @@ async def running_demo(
         state = _state_file(path)
         if not fresh and not state.exists():
             raise DemoDatabaseTaken(str(path))
+        _check_port(port)  # before the start-up work: a port in use is said at once
         config = load_config(None)
-        clock = MovableClock()
-        if not fresh:
-            clock.offset = timedelta(seconds=float(json.loads(state.read_text())["offset_seconds"]))
+        clock = MovableClock() if fresh else MovableClock(_saved_clock(path))
         api = BotAPI(TOKEN, clock=lambda: clock().timestamp(), first_update_id=_first_update_id(clock))
         app = build_application(
             demo_settings(path, language), config, request=BotAPIRequest(api), clock=clock, rate_limit=True
@@ -125,7 +138,7 @@ async def running_demo(
         assert isinstance(rt, Runtime)
         if fresh:
             clock.move_to(demo_start(rt.deps, system_clock()))
-            await seed(rt.sessionmaker, rt.deps, clock)
+            await seed(rt.sessionmaker, rt.deps, clock, language)
         _save_clock(path, clock)
         columns = []
         async with rt.sessionmaker() as session:
@@ -144,7 +157,7 @@ async def running_demo(
         await app.start()
         if fresh:  # everyone opens the chat: the bot greets each role as it would on Telegram
             for person in PEOPLE:
-                api.type_text(person.chat_id, "/start")
+                api.type_text(person.chat_id, "/start", language=language)
             for _ in range(400):  # greetings first (at most 20 s), then what the demo world has due
                 if all(any(m.from_bot for m in api.messages(p.chat_id)) for p in PEOPLE):
                     break
@@ -170,6 +183,14 @@ async def running_demo(
             assert app.post_shutdown is not None
             await app.post_shutdown(app)
             _save_clock(path, clock)
+
+
+def _check_port(port: int) -> None:
+    """Raise OSError (address in use) now rather than after the demo world is made."""
+    if port == 0:
+        return
+    with socket.socket() as probe:
+        probe.bind((HOST, port))
 
 
 def _first_update_id(clock: MovableClock) -> int:

@@ -49,6 +49,8 @@ TEXTS = {
     "gone": N_("Deze knop bestaat niet meer."),
     "error": N_("Dat lukte niet. Probeer het opnieuw."),
     "empty": N_("Nog geen berichten. Typ /help of kies een opdracht uit het menu."),
+    "edited": N_("bewerkt"),
+    "stopped": N_("De demo is gestopt. Start hem opnieuw met: schuldhulpbot demo"),
 }
 
 
@@ -205,6 +207,26 @@ def web_app(page: DemoPage) -> web.Application:
     def refuse(text: str, status: int = 400) -> web.Response:
         return web.json_response({"ok": False, "fout": page._(text)}, status=status)
 
+    @web.middleware
+    async def this_computer_only(
+        request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        """Only this page may drive the demo: no other host name (DNS rebinding), no other
+        website's request (a cross-site POST cannot send JSON without asking first)."""
+        host = request.host.rsplit(":", 1)[0].strip("[]")
+        if host not in ("127.0.0.1", "localhost"):
+            return refuse(N_("Deze demo is alleen op deze computer te gebruiken."), 403)
+        if request.method == "POST":
+            origin = request.headers.get("Origin")
+            if origin is not None and origin != f"{request.scheme}://{request.host}":
+                return refuse(N_("Deze demo is alleen op deze computer te gebruiken."), 403)
+            if request.content_type != "application/json":
+                return refuse(N_("Ongeldig verzoek."), 415)
+        try:
+            return await handler(request)
+        except web.HTTPRequestEntityTooLarge:
+            return refuse(N_("Ongeldig verzoek."), 413)
+
     async def index(_: web.Request) -> web.Response:
         return web.Response(text=page.page(), content_type="text/html", charset="utf-8")
 
@@ -228,28 +250,32 @@ def web_app(page: DemoPage) -> web.Application:
 
     async def send(request: web.Request) -> web.Response:
         data = await _body(request)
-        chat = _int(data.get("chat")) if data else None
-        text = str(data.get("tekst", "")).strip() if data else ""
+        if data is None:
+            return refuse(N_("Ongeldig verzoek."))
+        chat = _int(data.get("chat"))
+        text = data.get("tekst")
         if chat not in chats:
             return refuse(N_("Onbekende kolom."))
-        if not text or len(text) > MAX_TYPED:
+        if not isinstance(text, str) or not text.strip() or len(text.strip()) > MAX_TYPED:
             return refuse(N_("Typ een bericht van 1 tot 4.096 tekens."))
+        text = text.strip()
         page.api.type_text(chat, text, language=page.language)
         return web.json_response({"ok": True})
 
     async def press(request: web.Request) -> web.Response:
         data = await _body(request)
-        chat = _int(data.get("chat")) if data else None
-        message = _int(data.get("bericht")) if data else None
-        if chat not in chats or message is None or data is None:
+        if data is None or not isinstance(data.get("data"), str):
+            return refuse(N_("Ongeldig verzoek."))
+        chat, message = _int(data.get("chat")), _int(data.get("bericht"))
+        if chat not in chats or message is None:
             return refuse(N_("Onbekende kolom."))
-        if page.api.press(chat, message, str(data.get("data", ""))) is None:
+        if page.api.press(chat, message, data["data"]) is None:
             return refuse(TEXTS["gone"], 409)
         return web.json_response({"ok": True})
 
     async def forward(request: web.Request) -> web.Response:
         data = await _body(request)
-        step = str(data.get("stap", "")) if data else ""
+        step = data.get("stap") if data else None
         if step not in STEPS:
             return refuse(N_("Kies een werkdag of een week."))
         await page.forward(step)
@@ -273,8 +299,12 @@ def web_app(page: DemoPage) -> web.Application:
             headers={"Content-Disposition": f'{disposition}; filename="{name}"'},
         )
 
-    app = web.Application(client_max_size=1 << 16)
+    async def no_icon(_: web.Request) -> web.Response:
+        return web.Response(status=204)
+
+    app = web.Application(client_max_size=1 << 16, middlewares=[this_computer_only])
     app.router.add_get("/", index)
+    app.router.add_get("/favicon.ico", no_icon)
     app.router.add_get("/api/stand", state)
     app.router.add_post("/api/stuur", send)
     app.router.add_post("/api/druk", press)
@@ -285,7 +315,10 @@ def web_app(page: DemoPage) -> web.Application:
 
 
 def _int(value: object) -> int | None:
+    """A whole number as JSON or text gives it; anything else (true, 1.5, null) is none."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return None
     try:
-        return int(str(value))
+        return int(value)
     except ValueError:
         return None

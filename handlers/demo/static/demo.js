@@ -27,14 +27,16 @@
     div.className = "bubble " + (m.bot ? "bot" : "me");
     div.dataset.message = m.id;
     let body = "";
-    if (m.kind === "photo" && m.file) body += '<img alt="" src="' + m.file + '">';
+    if (m.kind === "photo" && m.file) {
+      body += '<a href="' + m.file + '" target="_blank" rel="noopener"><img alt="" src="' + m.file + '"></a>';
+    }
     if (m.kind === "document" && m.file) {
       body += '<a class="doc" href="' + m.file + '" download>📄 ' + escapeText(m.filename || T.download) + "</a>";
     }
     div.innerHTML = body + '<span class="text">' + m.html + "</span>";
     const meta = document.createElement("span");
     meta.className = "meta";
-    meta.textContent = m.time;
+    meta.textContent = (m.edited ? T.edited + " " : "") + m.time;
     div.appendChild(meta);
     li.appendChild(div);
     if (m.buttons.length) {
@@ -92,7 +94,12 @@
           }
           list.appendChild(bubble(chat, m));
         }
-        if (atBottom || list.dataset.follow !== "no") list.scrollTop = list.scrollHeight;
+        if (atBottom || list.dataset.follow !== "no") {
+          list.scrollTop = list.scrollHeight;
+          for (const img of list.querySelectorAll("img")) {  // a picture grows the list once loaded
+            img.addEventListener("load", () => { list.scrollTop = list.scrollHeight; }, { once: true });
+          }
+        }
       }
       renderMenu(section, state.menus[chat] || []);
       const notices = state.notices[chat] || [];
@@ -136,11 +143,21 @@
     });
   }
 
+  let failures = 0;
   function poll() {
     fetch("/api/stand?versie=" + version)
       .then((r) => r.json())
-      .then((state) => { version = state.version; render(state); setTimeout(poll, 30); })
-      .catch(() => setTimeout(poll, 1000));
+      .then((state) => { failures = 0; version = state.version; render(state); setTimeout(poll, 30); })
+      .catch(() => {
+        failures += 1;
+        if (failures >= 3) stopped();
+        setTimeout(poll, 2000);
+      });
+  }
+
+  function stopped() {  // the demo process is gone: say so instead of a page that looks alive
+    document.getElementById("clock").textContent = T.stopped;
+    document.querySelectorAll("button, input").forEach((el) => { el.disabled = true; });
   }
 
   for (const section of document.querySelectorAll(".chat")) {
@@ -153,17 +170,23 @@
       input.value = "";
       send(section, text);
     });
-    section.querySelector(".menu-button").addEventListener("click", () => {
+    section.querySelector(".menu-button").addEventListener("click", (e) => {
+      e.stopPropagation();
       const menu = section.querySelector(".menu");
       menu.hidden = !menu.hidden;
     });
   }
+  function closeMenus() { document.querySelectorAll(".menu").forEach((m) => { m.hidden = true; }); }
+  document.addEventListener("click", (e) => { if (!e.target.closest(".menu")) closeMenus(); });
+  document.addEventListener("keydown", (e) => { if (e.key === "Escape") closeMenus(); });
   for (const button of document.querySelectorAll("[data-step]")) {
     button.addEventListener("click", () => {
       const all = document.querySelectorAll("[data-step]");
       all.forEach((b) => { b.disabled = true; });
       document.getElementById("clock").textContent = T.busy;
-      post("/api/tijd", { stap: button.dataset.step }).finally(() => { all.forEach((b) => { b.disabled = false; }); version = -1; });
+      post("/api/tijd", { stap: button.dataset.step })
+        .then(() => { all.forEach((b) => { b.disabled = false; }); version = -1; })
+        .catch(stopped);
     });
   }
   poll();
