@@ -132,8 +132,9 @@ class Dispatcher:
         """Load the claimed rows; a row whose reason has gone is cancelled, one without anybody
         to send it to fails."""
         deliveries: list[outbox.Delivery] = []
-        for reminder_id in ids:
-            delivery = await outbox.prepare(session, self.deps, reminder_id, self.worker)
+        for reminder_id, delivery in zip(
+            ids, await outbox.prepare_many(session, self.deps, ids, self.worker), strict=True
+        ):
             if delivery is None:
                 report.cancelled += 1
             elif not delivery.recipients and not delivery.reminder.delivered:
@@ -161,21 +162,24 @@ class Dispatcher:
         outcome: dict[tuple[int, int], str | None] = {}
         for part in await asyncio.gather(*(one(user, mine) for user, mine in bundles.values())):
             outcome.update(part)
-        async with self.sessionmaker() as session:
-            for delivery in deliveries:
-                row = delivery.reminder.id
-                results = [outcome[(u.id, row)] for u in delivery.recipients]
-                faults = [r for r in results if r not in (None, _BLOCKED)]
-                reached = len(delivery.reminder.delivered or []) + results.count(None)
-                if faults:  # whoever has it is recorded: the next tick sends only to the others
-                    await outbox.mark_retry(session, self.deps, row, str(faults[0]))
-                    report.retried += 1
-                elif reached:
-                    await outbox.mark_sent(session, self.deps, row)
-                    report.sent += 1
-                else:  # everyone it was meant for blocked the bot: next tick, for the teamleider
-                    await outbox.mark_retry(session, self.deps, row, "ontvanger onbereikbaar")
-                    report.retried += 1
+        sent: list[int] = []
+        retry: dict[int, str] = {}
+        for delivery in deliveries:
+            row = delivery.reminder.id
+            results = [outcome[(u.id, row)] for u in delivery.recipients]
+            faults = [r for r in results if r not in (None, _BLOCKED)]
+            reached = len(delivery.reminder.delivered or []) + results.count(None)
+            if faults:  # whoever has it is recorded: the next tick sends only to the others
+                retry[row] = str(faults[0])
+            elif reached:
+                sent.append(row)
+            else:  # everyone it was meant for blocked the bot: next tick, for the teamleider
+                retry[row] = "ontvanger onbereikbaar"
+        if sent or retry:
+            async with self.sessionmaker() as session:
+                await outbox.settle_many(session, self.deps, sent, retry)
+        report.sent += len(sent)
+        report.retried += len(retry)
 
     async def _send_bundle(self, user: User, deliveries: list[outbox.Delivery]) -> dict[int, str | None]:
         """One person's reminders as one message (more only past Telegram's limit), each part

@@ -6,16 +6,18 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import ColumnElement, and_, case, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.milestones import end_product_steps, recordable
-from bot.models import Absence, Deadline, Digest, Dossier, Reminder, User, Vraag
+from bot.models import Absence, Deadline, Digest, Dossier, MilestoneRecord, Reminder, User, Vraag
 from bot.moments import OVERDUE
+from bot.norms import first_dates
 from bot.services.common import Deps, audit, transaction
-from bot.services.deadlines import dossier_facts, overdue_sql
+from bot.services.deadlines import overdue_sql
 from bot.vocabulary import (
     Audience,
     AuditAction,
@@ -111,15 +113,6 @@ async def teamleiders(session: AsyncSession) -> list[User]:
     )
 
 
-async def _absent(session: AsyncSession, user: User, day: date) -> bool:
-    found = await session.scalar(
-        select(Absence.id).where(
-            Absence.user_id == user.id, Absence.first_day <= day, Absence.last_day >= day
-        )
-    )
-    return found is not None
-
-
 def _reason_gone(
     reminder: Reminder, deadline: Deadline | None, dossier: Dossier | None, vraag: Vraag | None
 ) -> bool:
@@ -134,34 +127,13 @@ def _reason_gone(
     )
 
 
-async def _overtaken(
-    session: AsyncSession, deps: Deps, reminder: Reminder, deadline: Deadline | None
-) -> bool:
-    """A reminder ahead of a deadline that comes too late to be one (the bot was stopped, or a
-    dossier was entered afterwards): the deadline has passed (its overdue notice says so), or a
-    nearer reminder for the same deadline is due as well (that one is sent, not both)."""
-    if deadline is None or reminder.offset_days == OVERDUE:
-        return False
-    if deadline.due_date is not None and deadline.due_date < deps.today():
-        return True
-    nearer = await session.scalar(
-        select(Reminder.id)
-        .where(Reminder.deadline_id == deadline.id, Reminder.id != reminder.id)
-        .where(Reminder.offset_days >= 0, Reminder.offset_days < reminder.offset_days)
-        .where(Reminder.audience == reminder.audience, Reminder.due_at <= deps.now())
-        .where(Reminder.status.in_([ReminderStatus.GEPLAND, ReminderStatus.GECLAIMD]))
-        .limit(1)
-    )
-    return nearer is not None
-
-
-async def _stand_in(session: AsyncSession, holder: User | None, today: date) -> StandIn | None:
+def _stand_in(holder: User | None, absent: set[int]) -> StandIn | None:
     """Why the holder cannot get it: there is none, they cannot be reached, or they are away."""
     if holder is None:
         return StandIn.GEEN_HOUDER
     if not holder.active or holder.unreachable:
         return StandIn.ONBEREIKBAAR
-    if await _absent(session, holder, today):
+    if holder.id in absent:
         return StandIn.AFWEZIG
     return None
 
@@ -169,48 +141,152 @@ async def _stand_in(session: AsyncSession, holder: User | None, today: date) -> 
 async def prepare(
     session: AsyncSession, deps: Deps, reminder_id: int, worker: str | None = None
 ) -> Delivery | None:
-    """Load a claimed row and renew its lease (a lease per row: only a row a crashed process was
-    sending waits for it to run out); None when another worker took it over since, or (the row
-    cancelled) when its reason has gone."""
+    """One row of prepare_many."""
+    return (await prepare_many(session, deps, [reminder_id], worker))[0]
+
+
+async def prepare_many(
+    session: AsyncSession, deps: Deps, reminder_ids: Sequence[int], worker: str | None = None
+) -> list[Delivery | None]:
+    """Load claimed rows and renew their lease (a lease per row: only a row a crashed process
+    was sending waits for it to run out), in one transaction and a few queries for the lot.
+    None for a row another worker took over since, or (the row cancelled) whose reason has gone."""
+    today, now = deps.today(), deps.now()
     async with transaction(session):
-        reminder = await session.get(Reminder, reminder_id)
-        if reminder is None or reminder.status != ReminderStatus.GECLAIMD:
-            return None
-        if worker is not None and reminder.claimed_by != worker:
-            return None
-        reminder.claimed_at = deps.now()
-        deadline = await session.get(Deadline, reminder.deadline_id) if reminder.deadline_id else None
-        dossier_id = deadline.dossier_id if deadline else reminder.dossier_id
-        vraag_id = deadline.vraag_id if deadline else reminder.vraag_id
-        dossier = await session.get(Dossier, dossier_id) if dossier_id else None
-        vraag = await session.get(Vraag, vraag_id) if vraag_id else None
-        if _reason_gone(reminder, deadline, dossier, vraag) or await _overtaken(
-            session, deps, reminder, deadline
-        ):
-            reminder.status = ReminderStatus.GEANNULEERD
-            audit(
-                session,
-                deps,
-                None,
-                AuditAction.REMINDER_LAPSED,
-                dossier=dossier_id,
-                vraag=vraag_id,
-                herinnering=reminder.id,
+        rows = {r.id: r for r in await session.scalars(select(Reminder).where(Reminder.id.in_(reminder_ids)))}
+        mine = [
+            r
+            for r in rows.values()
+            if r.status == ReminderStatus.GECLAIMD and (worker is None or r.claimed_by == worker)
+        ]
+        for reminder in mine:
+            reminder.claimed_at = now
+        deadlines = await _by_id(session, Deadline, {r.deadline_id for r in mine})
+        item_ids = [_item_ids(r, deadlines.get(r.deadline_id or 0)) for r in mine]
+        dossiers = await _by_id(session, Dossier, {d for d, _ in item_ids})
+        vragen = await _by_id(session, Vraag, {v for _, v in item_ids})
+        nearer = await _nearer_due(session, deps, [r for r in mine if r.offset_days != OVERDUE])
+        holders_ids = {
+            (dossiers[d].assignee_id if d in dossiers else vragen[v].assignee_id if v in vragen else None)
+            for d, v in item_ids
+        }
+        holders = await _by_id(session, User, holders_ids)
+        absent = set(
+            await session.scalars(
+                select(Absence.user_id).where(
+                    Absence.user_id.in_(list(holders)), Absence.first_day <= today, Absence.last_day >= today
+                )
             )
-            return None
-        holder_id = dossier.assignee_id if dossier else vraag.assignee_id if vraag else None
-        holder = await session.get(User, holder_id) if holder_id else None
-        stand_in = await _stand_in(session, holder, deps.today())
-        if reminder.audience == Audience.TEAMLEIDER or stand_in is not None or holder is None:
-            recipients = await teamleiders(session)
-        else:
-            recipients = [holder]
-        recipients = [u for u in recipients if u.id not in (reminder.delivered or [])]
-        buttons: list[Milestone] = []
-        if dossier is not None and deadline is not None:
-            can_record = recordable(await dossier_facts(session, dossier), Category(dossier.category))
-            buttons = end_product_steps(deps.config.normen.get(deadline.norm), deadline.seq, can_record)
-    return Delivery(reminder, deadline, dossier, vraag, holder, recipients, stand_in, buttons)
+        )
+        facts = await _facts(session, {d for d, _ in item_ids})
+        leaders: list[User] | None = None
+        prepared: dict[int, Delivery] = {}
+        for reminder, (dossier_id, vraag_id) in zip(mine, item_ids, strict=True):
+            deadline = deadlines.get(reminder.deadline_id or 0)
+            dossier, vraag = dossiers.get(dossier_id or 0), vragen.get(vraag_id or 0)
+            if _reason_gone(reminder, deadline, dossier, vraag) or _is_overtaken(
+                reminder, deadline, today, nearer
+            ):
+                reminder.status = ReminderStatus.GEANNULEERD
+                audit(
+                    session,
+                    deps,
+                    None,
+                    AuditAction.REMINDER_LAPSED,
+                    dossier=dossier_id,
+                    vraag=vraag_id,
+                    herinnering=reminder.id,
+                )
+                continue
+            holder_id = dossier.assignee_id if dossier else vraag.assignee_id if vraag else None
+            holder = holders.get(holder_id or 0)
+            stand_in = _stand_in(holder, absent)
+            if reminder.audience == Audience.TEAMLEIDER or stand_in is not None or holder is None:
+                leaders = leaders if leaders is not None else await teamleiders(session)
+                recipients = leaders
+            else:
+                recipients = [holder]
+            recipients = [u for u in recipients if u.id not in (reminder.delivered or [])]
+            buttons: list[Milestone] = []
+            if dossier is not None and deadline is not None:
+                can_record = recordable(facts.get(dossier.id, {}), Category(dossier.category))
+                buttons = end_product_steps(deps.config.normen.get(deadline.norm), deadline.seq, can_record)
+            prepared[reminder.id] = Delivery(
+                reminder, deadline, dossier, vraag, holder, recipients, stand_in, buttons
+            )
+    return [prepared.get(i) for i in reminder_ids]
+
+
+M = TypeVar("M", Deadline, Dossier, Vraag, User, Reminder)
+
+
+async def _by_id(session: AsyncSession, model: type[M], ids: set[int | None]) -> dict[int, M]:
+    wanted = [i for i in ids if i is not None]
+    if not wanted:
+        return {}
+    return {row.id: row for row in await session.scalars(select(model).where(model.id.in_(wanted)))}
+
+
+def _item_ids(reminder: Reminder, deadline: Deadline | None) -> tuple[int | None, int | None]:
+    """The dossier and vraag a row is about (through its deadline, or directly)."""
+    if deadline is not None:
+        return deadline.dossier_id, deadline.vraag_id
+    return reminder.dossier_id, reminder.vraag_id
+
+
+async def _nearer_due(
+    session: AsyncSession, deps: Deps, ahead: list[Reminder]
+) -> dict[tuple[int, str], list[tuple[int, int]]]:
+    """Per (deadline, audience): the due rows still to send, as (offset, id)."""
+    deadline_ids = {r.deadline_id for r in ahead if r.deadline_id is not None}
+    if not deadline_ids:
+        return {}
+    found: dict[tuple[int, str], list[tuple[int, int]]] = {}
+    rows = await session.execute(
+        select(Reminder.deadline_id, Reminder.audience, Reminder.offset_days, Reminder.id)
+        .where(Reminder.deadline_id.in_(deadline_ids), Reminder.offset_days >= 0)
+        .where(Reminder.due_at <= deps.now())
+        .where(Reminder.status.in_([ReminderStatus.GEPLAND, ReminderStatus.GECLAIMD]))
+    )
+    for deadline_id, audience, offset, row_id in rows:
+        if deadline_id is not None:
+            found.setdefault((deadline_id, audience), []).append((offset, row_id))
+    return found
+
+
+def _is_overtaken(
+    reminder: Reminder,
+    deadline: Deadline | None,
+    today: date,
+    nearer: dict[tuple[int, str], list[tuple[int, int]]],
+) -> bool:
+    """A reminder ahead of a deadline that comes too late to be one (the bot was stopped, or a
+    dossier was entered afterwards): the deadline has passed (its overdue notice says so), or a
+    nearer reminder for the same deadline is due as well (that one is sent, not both)."""
+    if deadline is None or reminder.offset_days == OVERDUE:
+        return False
+    if deadline.due_date is not None and deadline.due_date < today:
+        return True
+    return any(
+        offset < reminder.offset_days and row_id != reminder.id
+        for offset, row_id in nearer.get((deadline.id, reminder.audience), [])
+    )
+
+
+async def _facts(session: AsyncSession, dossier_ids: set[int | None]) -> dict[int, dict[str, list[date]]]:
+    """Each dossier's milestone dates per kind (what dossier_facts gives for one)."""
+    wanted = [i for i in dossier_ids if i is not None]
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(MilestoneRecord.dossier_id, MilestoneRecord.kind, MilestoneRecord.day).where(
+            MilestoneRecord.dossier_id.in_(wanted)
+        )
+    )
+    per: dict[int, list[tuple[Milestone, date]]] = {}
+    for dossier_id, kind, day in rows:
+        per.setdefault(dossier_id, []).append((Milestone(kind), day))
+    return {d: first_dates(pairs) for d, pairs in per.items()}
 
 
 def _add_delivered(reminder: Reminder, user_id: int) -> None:
@@ -222,9 +298,7 @@ async def record_delivered(session: AsyncSession, reminder_ids: Sequence[int], u
     """Remember a recipient reached on each row of what they were sent, in one transaction, so
     a retry never sends them any of it twice."""
     async with transaction(session):
-        for reminder_id in reminder_ids:
-            reminder = await session.get(Reminder, reminder_id)
-            assert reminder is not None
+        for reminder in (await _by_id(session, Reminder, set(reminder_ids))).values():
             _add_delivered(reminder, user_id)
 
 
@@ -242,28 +316,61 @@ async def _settle(
     async with transaction(session):
         reminder = await session.get(Reminder, reminder_id)
         assert reminder is not None
-        if last_user_id is not None:
-            _add_delivered(reminder, last_user_id)
-        reminder.status = status
-        reminder.attempts += 1
-        details: dict[str, object] = {"herinnering": reminder.id}
-        if status is ReminderStatus.VERZONDEN:
-            reminder.sent_at = deps.now()
-            details["aan"] = reminder.delivered
-        if status is ReminderStatus.GEPLAND:  # back in the queue for the next tick
-            reminder.claimed_at = reminder.claimed_by = None
-        if error is not None:
-            reminder.last_error = details["fout"] = error[:MAX_ERROR]
         deadline = await session.get(Deadline, reminder.deadline_id) if reminder.deadline_id else None
-        audit(
-            session,
-            deps,
-            None,
-            action,
-            dossier=reminder.dossier_id or (deadline.dossier_id if deadline else None),
-            vraag=reminder.vraag_id or (deadline.vraag_id if deadline else None),
-            **details,
-        )
+        _record_outcome(session, deps, reminder, deadline, status, action, error, last_user_id)
+
+
+def _record_outcome(
+    session: AsyncSession,
+    deps: Deps,
+    reminder: Reminder,
+    deadline: Deadline | None,
+    status: ReminderStatus,
+    action: AuditAction,
+    error: str | None = None,
+    last_user_id: int | None = None,
+) -> None:
+    if last_user_id is not None:
+        _add_delivered(reminder, last_user_id)
+    reminder.status = status
+    reminder.attempts += 1
+    details: dict[str, object] = {"herinnering": reminder.id}
+    if status is ReminderStatus.VERZONDEN:
+        reminder.sent_at = deps.now()
+        details["aan"] = reminder.delivered
+    if status is ReminderStatus.GEPLAND:  # back in the queue for the next tick
+        reminder.claimed_at = reminder.claimed_by = None
+    if error is not None:
+        reminder.last_error = details["fout"] = error[:MAX_ERROR]
+    audit(
+        session,
+        deps,
+        None,
+        action,
+        dossier=reminder.dossier_id or (deadline.dossier_id if deadline else None),
+        vraag=reminder.vraag_id or (deadline.vraag_id if deadline else None),
+        **details,
+    )
+
+
+async def settle_many(session: AsyncSession, deps: Deps, sent: Sequence[int], retry: dict[int, str]) -> None:
+    """A tick's outcomes in one transaction: the rows sent (never claimed again), and the rows
+    back in the queue for the next tick with their fault."""
+    async with transaction(session):
+        rows = await _by_id(session, Reminder, {*sent, *retry})
+        deadlines = await _by_id(session, Deadline, {r.deadline_id for r in rows.values()})
+        for row_id in sent:
+            reminder = rows[row_id]
+            deadline = deadlines.get(reminder.deadline_id or 0)
+            _record_outcome(
+                session, deps, reminder, deadline, ReminderStatus.VERZONDEN, AuditAction.REMINDER_SENT
+            )
+        for row_id, error in retry.items():
+            reminder = rows[row_id]
+            deadline = deadlines.get(reminder.deadline_id or 0)
+            _record_outcome(
+                session, deps, reminder, deadline, ReminderStatus.GEPLAND, AuditAction.REMINDER_RETRY, error
+            )
 
 
 async def mark_sent(

@@ -170,6 +170,33 @@ class Notice:
 
 
 @dataclass
+class FloodLimit:
+    """Telegram's flood control, for benchmarks: about 30 messages a second overall (a bucket
+    of 30 that refills at 30 a second) and one a second per chat; past it, a 429."""
+
+    per_second: float = 30.0
+    per_chat_seconds: float = 1.0
+    clock: Callable[[], float] = time.monotonic
+
+    def __post_init__(self) -> None:
+        self._tokens = self.per_second
+        self._at = self.clock()
+        self._last: dict[int, float] = {}
+
+    def check(self, chat_id: int) -> None:
+        now = self.clock()
+        self._tokens = min(self.per_second, self._tokens + (now - self._at) * self.per_second)
+        self._at = now
+        last = self._last.get(chat_id)
+        if last is not None and now - last < self.per_chat_seconds:
+            raise BotAPIError(429, "Too Many Requests: retry after 1", retry_after=1)
+        if self._tokens < 1:
+            raise BotAPIError(429, "Too Many Requests: retry after 1", retry_after=1)
+        self._tokens -= 1
+        self._last[chat_id] = now
+
+
+@dataclass
 class BotAPI:
     """The server side of the Bot API for one bot and its private chats."""
 
@@ -189,6 +216,8 @@ class BotAPI:
     handed_out: list[dict[str, Any]] = field(default_factory=list)  # every update given, in order
     offsets: list[int] = field(default_factory=list)  # the offsets getUpdates was asked with
     version: int = 0  # goes up with every change a client would see
+    flood: FloodLimit | None = None  # off by default; the reminder benchmark turns it on
+    too_many: int = 0  # 429s answered
 
     def __post_init__(self) -> None:
         self._lock = threading.RLock()  # the HTTP server may run in a thread of its own
@@ -414,9 +443,16 @@ class BotAPI:
 
     def _chat(self, p: dict[str, Any]) -> int:
         try:
-            return int(p["chat_id"])
+            chat_id = int(p["chat_id"])
         except (KeyError, ValueError, TypeError):
             raise BotAPIError(400, "Bad Request: chat not found") from None
+        if self.flood is not None:
+            try:
+                self.flood.check(chat_id)
+            except BotAPIError:
+                self.too_many += 1
+                raise
+        return chat_id
 
     def _edited(self, p: dict[str, Any]) -> Message:
         message = self.find(self._chat(p), int(p.get("message_id") or 0))
