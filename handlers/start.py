@@ -183,12 +183,20 @@ async def invite_colleague(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             actor_telegram_id=user.telegram_id,
         )
     expires = rt.deps.calendar.local(result.expires_at)
+    team = next((w.naam for w in rt.deps.config.wijkteams if w.code == result.wijkteam), None)
     lines = [
         t(
             lang,
             "Uitnodiging voor een {rol} (wijkteam: {wijkteam}), geldig tot en met {datum}:",
             rol=Text(result.role.label),
-            wijkteam=result.wijkteam or "-",
+            wijkteam=team,
+            datum=expires.date(),
+        )
+        if team
+        else t(
+            lang,
+            "Uitnodiging voor een {rol}, geldig tot en met {datum}:",
+            rol=Text(result.role.label),
             datum=expires.date(),
         ),
         f"<code>{users.format_code(result.code)}</code>",

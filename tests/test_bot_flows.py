@@ -1315,7 +1315,7 @@ async def test_beheerder_invites_a_colleague_who_joins_with_the_link(bot: Bot, t
     replies = await team.admin.send("/uitnodigen klantmanager vlijmen")
     text = replies[0].text
     assert text.startswith(
-        "Uitnodiging voor een klantmanager (wijkteam: vlijmen), geldig tot en met woensdag 9 december 2026:"
+        "Uitnodiging voor een klantmanager (wijkteam: Sociaal wijkteam Vlijmen), geldig tot en met woensdag 9 december 2026:"
     )
     link = next(
         line for line in text.splitlines() if line.startswith("https://t.me/schuldhulp_test_bot?start=")
@@ -1325,6 +1325,8 @@ async def test_beheerder_invites_a_colleague_who_joins_with_the_link(bot: Bot, t
     assert welcome[0].text.startswith(
         "Welkom, Nina! Je bent geregistreerd als klantmanager (wijkteam: Sociaal wijkteam Vlijmen)."
     )
+    alone = (await team.admin.send("/uitnodigen budgetcoach"))[0].text
+    assert alone.startswith("Uitnodiging voor een budgetcoach, geldig tot en met woensdag 9 december 2026:")
     assert "Gebruik: /uitnodigen ROL [WIJKTEAM]" in (await team.admin.send("/uitnodigen directeur"))[0].text
     assert "hoort bij een wijkteam" in (await team.admin.send("/uitnodigen partner"))[0].text
     assert (

@@ -114,7 +114,7 @@ def test_the_overdue_heading_counts_dossiers_and_says_when_the_list_is_cut(confi
     week = Figures(Period(D(2026, 12, 7), D(2026, 12, 13), "2026-W50"), TODAY)
     text = status_text("nl", config, "alle wijkteams", week, quarter)
     assert (
-        "<b>Te laat: 2 dossiers</b>\n• <b>SH-2026-0003</b> Bedreigende situatie – Karel KM – 5 werkdagen"
+        "<b>Te laat: 2 dossiers</b>, 3 termijnen\n• <b>SH-2026-0003</b> Bedreigende situatie – Karel KM – 5 werkdagen"
         in text
     )
     assert "oudste" not in text  # two dossiers, both listed (one with two termijnen)

@@ -188,12 +188,15 @@ def _pair(figure: NormFigure | None) -> str:
 def _overdue(lang: str, config: AppConfig, quarter: Figures) -> list[str]:
     if not quarter.overdue:
         return []
-    lines: list[str] = [
-        "",
-        tn(lang, "<b>Te laat: {n} dossier</b>", "<b>Te laat: {n} dossiers</b>", quarter.overdue_dossiers),
-    ]
+    head: str = tn(
+        lang, "<b>Te laat: {n} dossier</b>", "<b>Te laat: {n} dossiers</b>", quarter.overdue_dossiers
+    )
     # one line per termijn: a dossier late on two norms has two
-    if quarter.overdue_dossiers > len({o.ref for o in quarter.overdue}):
+    cut = quarter.overdue_dossiers > len({o.ref for o in quarter.overdue})
+    if not cut and len(quarter.overdue) > quarter.overdue_dossiers:  # say why there are more lines
+        head += tn(lang, ", {n} termijn", ", {n} termijnen", len(quarter.overdue))
+    lines: list[str] = ["", head]
+    if cut:
         lines.append(t(lang, "De {n} oudste termijnen:", n=str(len(quarter.overdue))))
     for o in quarter.overdue:
         lines.append(
