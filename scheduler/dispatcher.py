@@ -356,8 +356,8 @@ async def dispatch_job(context: object) -> None:
             return
         if report.claimed or report.digests:
             logger.info("dispatcher: %s", report)
-        if report.claimed < dispatcher.capacity:
-            return
+        if report.claimed < dispatcher.capacity or not context.application.running:
+            return  # all sent, or the bot is stopping: the rest waits in the outbox
 
 
 def schedule(application: object, dispatcher: Dispatcher, interval_seconds: int) -> None:

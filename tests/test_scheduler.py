@@ -915,3 +915,34 @@ async def test_a_429_on_a_bundle_loses_nothing_and_doubles_nothing(
     assert (await d.tick()).sent == 0
     reminders = await statuses(session)
     assert reminders["verzonden"] == 5 and "geclaimd" not in reminders
+
+
+async def test_a_full_tick_is_followed_by_the_next_until_the_bot_stops(
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    deps: Deps,
+    clock: FakeClock,
+    rostered: People,
+    tg: tuple[FakeTelegram, ExtBot],
+) -> None:
+    """The job sends a backlog tick after full tick, but a stopping bot (SIGTERM) waits only for
+    the tick in progress: the rest stays in the outbox for the next start."""
+    from telegram.ext import ApplicationBuilder, CallbackContext
+
+    from scheduler.dispatcher import DISPATCHER_KEY, dispatch_job
+
+    fake, bot = tg
+    for _ in range(25):
+        await melding(session, deps, rostered)
+    clock.set(date(2026, 12, 11), time(9, 0))  # 25 reminders (3 werkdagen before) due
+    app = ApplicationBuilder().bot(bot).build()
+    d = make(sessionmaker, deps, bot, Sleeps())
+    d.batch, d.max_batches = 5, 2  # a tick takes 10 rows
+    app.bot_data[DISPATCHER_KEY] = d
+    await dispatch_job(CallbackContext(app))  # not running (stopping): one tick only
+    assert (await statuses(session)).get("verzonden") == 10
+    app._running = True  # type: ignore[attr-defined]
+    await dispatch_job(CallbackContext(app))  # running: tick after full tick until the rest is out
+    assert (await statuses(session)).get("verzonden") == 25
+    sent = refs_in(fake, rostered.klantmanager.telegram_id)
+    assert len(sent) == len(set(sent)) == 25  # each once

@@ -196,7 +196,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         pg = os.environ.get("SCHULDHULPBOT_BENCH_POSTGRES_URL")
         url = pg or f"sqlite+aiosqlite:///{tmp}/groot.db"
-        asyncio.run(run(url, f"sqlite+aiosqlite:///{tmp}/klein.db", n, due, workers))
+        # the small case on the same kind of database (PostgreSQL: the same database, refilled)
+        asyncio.run(run(url, pg or f"sqlite+aiosqlite:///{tmp}/klein.db", n, due, workers))
 
 
 if __name__ == "__main__":
