@@ -46,6 +46,7 @@ Sleep = Callable[[float], Awaitable[None]]
 
 
 _BLOCKED = "geblokkeerd"  # a bundle's outcome: the recipient blocked the bot
+_LOST = "overgenomen"  # a bundle's outcome: another process claimed the row since
 
 
 class _Blocked(Exception):
@@ -66,6 +67,7 @@ class TickReport:
     digests: int = 0
     purged: int = 0
     skipped_outside_office_hours: bool = False
+    retry_ids: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -93,19 +95,27 @@ class Dispatcher:
     _last_sent: dict[int, float] = field(default_factory=dict)
     _purged_on: date | None = None
     _one_at_a_time: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # bundles to different people run at once but record on shared rows (the teamleiders'): in turn
+    _recording: asyncio.Lock = field(default_factory=asyncio.Lock)
 
-    async def tick(self) -> TickReport:
+    async def tick(
+        self, skip: set[int] | None = None, before: Callable[[], None] | None = None
+    ) -> TickReport:
         """One look at the outbox: send what is due (in office hours), then the digests. Ticks
-        run one at a time (the job and, in the demo, moving the clock share the dispatcher)."""
+        run one at a time (the job and, in the demo, moving the clock share the dispatcher);
+        `before` runs once this tick has its turn (the demo moves its clock there); rows in `skip`
+        failed earlier in this job run and wait for the next one."""
         async with self._one_at_a_time:
-            return await self._tick()
+            if before is not None:
+                before()
+            return await self._tick(skip or set())
 
-    async def _tick(self) -> TickReport:
+    async def _tick(self, skip: set[int]) -> TickReport:
         report = TickReport()
         if not self.deps.calendar.in_office_hours(self.deps.now()):
             report.skipped_outside_office_hours = True
             return report
-        tried: set[int] = set()
+        tried: set[int] = set(skip)
         deliveries: list[outbox.Delivery] = []
         for _ in range(self.max_batches):
             async with self.sessionmaker() as session:
@@ -167,6 +177,8 @@ class Dispatcher:
         for delivery in deliveries:
             row = delivery.reminder.id
             results = [outcome[(u.id, row)] for u in delivery.recipients]
+            if _LOST in results:  # another process holds it now: it settles the row
+                continue
             faults = [r for r in results if r not in (None, _BLOCKED)]
             reached = len(delivery.reminder.delivered or []) + results.count(None)
             if faults:  # whoever has it is recorded: the next tick sends only to the others
@@ -177,32 +189,52 @@ class Dispatcher:
                 retry[row] = "ontvanger onbereikbaar"
         if sent or retry:
             async with self.sessionmaker() as session:
-                await outbox.settle_many(session, self.deps, sent, retry)
+                await outbox.settle_many(session, self.deps, sent, retry, self.worker)
         report.sent += len(sent)
         report.retried += len(retry)
+        report.retry_ids |= set(retry)
 
     async def _send_bundle(self, user: User, deliveries: list[outbox.Delivery]) -> dict[int, str | None]:
         """One person's reminders as one message (more only past Telegram's limit), each part
-        recorded on its rows as soon as it is sent; per row: None when sent, _BLOCKED, or the
-        fault that leaves it for the next tick."""
+        recorded on its rows as soon as it is sent; per row: None when sent, _BLOCKED, _LOST (the
+        claim went to another process), or the fault that leaves it for the next tick. A part
+        Telegram refuses is tried again row by row, so one bad row holds up no other."""
         lang = user.language
         parts = bundle_messages(
             lang, self.deps.config, self.deps.calendar, self.deps.today(), deliveries, user
         )
         outcome: dict[int, str | None] = {}
         for n, (text, rows) in enumerate(parts):
-            ids = [d.reminder.id for d in rows]
+            left = [d.reminder.id for _, r in parts[n:] for d in r]
             try:
+                async with self.sessionmaker() as session:  # still ours? (a slow tick's lease)
+                    ours = await outbox.renew_claims(
+                        session, self.deps, [d.reminder.id for d in rows], self.worker
+                    )
+                if len(ours) < len(rows):
+                    lost = {d.reminder.id for d in rows} - ours
+                    rest = [d for d in rows if d.reminder.id in ours]
+                    outcome |= dict.fromkeys(lost, _LOST)
+                    if rest:
+                        outcome |= await self._send_bundle(user, rest)
+                    continue
                 await self._send(user.telegram_id, text, bundle_buttons(lang, rows) if n == 0 else None)
             except _Blocked:
                 async with self.sessionmaker() as session:
                     await outbox.mark_unreachable(session, self.deps, user.id)
-                return outcome | dict.fromkeys((d.reminder.id for _, r in parts[n:] for d in r), _BLOCKED)
+                return outcome | dict.fromkeys(left, _BLOCKED)
             except _Transient as exc:
-                return outcome | dict.fromkeys((d.reminder.id for _, r in parts[n:] for d in r), str(exc))
-            async with self.sessionmaker() as session:  # before anything else can fail: never twice
-                await outbox.record_delivered(session, ids, user.id)
-            outcome.update(dict.fromkeys(ids))
+                if str(exc).startswith("BadRequest") and len(rows) > 1:
+                    for d in rows:  # one by one: only the row Telegram refuses waits
+                        outcome |= await self._send_bundle(user, [d])
+                    continue
+                return outcome | dict.fromkeys(left, str(exc))
+            except Exception as exc:  # e.g. the database: this person's rest waits for the next tick
+                logger.error("bundle for user %s failed: %s", user.id, type(exc).__name__, exc_info=exc)
+                return outcome | dict.fromkeys(left, type(exc).__name__)
+            async with self._recording, self.sessionmaker() as session:  # before anything can fail
+                await outbox.record_delivered(session, [d.reminder.id for d in rows], user.id)
+            outcome.update(dict.fromkeys(d.reminder.id for d in rows))
         return outcome
 
     async def _send(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> None:
@@ -348,16 +380,18 @@ async def dispatch_job(context: object) -> None:
 
     assert isinstance(context, CallbackContext)
     dispatcher = context.application.bot_data[DISPATCHER_KEY]
+    failed: set[int] = set()  # rows that failed in this run wait for the next one, not the next tick
     for _ in range(MAX_TICKS_IN_A_ROW):  # a full tick means more is due: go on at Telegram's pace
         try:
-            report = await dispatcher.tick()
+            report = await dispatcher.tick(failed)
         except Exception as exc:  # the outbox keeps every row; nothing is lost by skipping a tick
             logger.error("dispatcher tick failed: %s", type(exc).__name__, exc_info=exc)
             return
         if report.claimed or report.digests:
             logger.info("dispatcher: %s", report)
-        if report.claimed < dispatcher.capacity or not context.application.running:
-            return  # all sent, or the bot is stopping: the rest waits in the outbox
+        failed |= report.retry_ids
+        if report.claimed < dispatcher.capacity or not report.sent or not context.application.running:
+            return  # all sent, nothing goes through, or the bot is stopping: the rest waits
 
 
 def schedule(application: object, dispatcher: Dispatcher, interval_seconds: int) -> None:

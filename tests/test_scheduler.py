@@ -946,3 +946,30 @@ async def test_a_full_tick_is_followed_by_the_next_until_the_bot_stops(
     assert (await statuses(session)).get("verzonden") == 25
     sent = refs_in(fake, rostered.klantmanager.telegram_id)
     assert len(sent) == len(set(sent)) == 25  # each once
+
+
+async def test_three_teamleiders_at_once_and_one_fails_the_others_are_not_sent_it_again(
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    deps: Deps,
+    clock: FakeClock,
+    rostered: People,
+    tg: tuple[FakeTelegram, ExtBot],
+) -> None:
+    """Bundles to different people run at once and record on the same teamleider rows: none of
+    the recordings may overwrite another, or the next tick sends a teamleider the row twice."""
+    from collections import deque
+
+    fake, bot = tg
+    second = await make_user(session, deps, 3002, "teamleider", None, "Tessa TL")
+    third = await make_user(session, deps, 3003, "teamleider", None, "Tom TL")
+    ref = await melding(session, deps, rostered)
+    clock.set(date(2026, 12, 17), time(9, 0))  # overdue since yesterday: a row for the teamleiders
+    fake.chat_faults[third.telegram_id] = deque([TelegramError(502, "Bad Gateway")])
+    d = make(sessionmaker, deps, bot, Sleeps())
+    d.max_attempts = 1
+    await d.tick()
+    await d.tick()  # the next tick: only the one that failed
+    for leader in (rostered.teamleider, second, third):
+        got = [t for t in texts(fake, leader.telegram_id) if ref in t and "Behandelaar" in t]
+        assert len(got) == 1, (leader.display_name, got)

@@ -298,7 +298,10 @@ async def record_delivered(session: AsyncSession, reminder_ids: Sequence[int], u
     """Remember a recipient reached on each row of what they were sent, in one transaction, so
     a retry never sends them any of it twice."""
     async with transaction(session):
-        for reminder in (await _by_id(session, Reminder, set(reminder_ids))).values():
+        rows = await session.scalars(
+            select(Reminder).where(Reminder.id.in_(list(reminder_ids))).with_for_update()
+        )
+        for reminder in rows:
             _add_delivered(reminder, user_id)
 
 
@@ -353,11 +356,39 @@ def _record_outcome(
     )
 
 
-async def settle_many(session: AsyncSession, deps: Deps, sent: Sequence[int], retry: dict[int, str]) -> None:
+async def renew_claims(
+    session: AsyncSession, deps: Deps, reminder_ids: Sequence[int], worker: str
+) -> set[int]:
+    """Renew the lease on rows still claimed by this worker, just before sending them; the ids
+    still ours (a row whose lease ran out may have gone to another process)."""
+    async with transaction(session):
+        ours = set(
+            await session.scalars(
+                update(Reminder)
+                .where(Reminder.id.in_(list(reminder_ids)), Reminder.claimed_by == worker)
+                .where(Reminder.status == ReminderStatus.GECLAIMD)
+                .values(claimed_at=deps.now())
+                .returning(Reminder.id)
+            )
+        )
+    return ours
+
+
+async def settle_many(
+    session: AsyncSession,
+    deps: Deps,
+    sent: Sequence[int],
+    retry: dict[int, str],
+    worker: str | None = None,
+) -> None:
     """A tick's outcomes in one transaction: the rows sent (never claimed again), and the rows
-    back in the queue for the next tick with their fault."""
+    back in the queue for the next tick with their fault. Only rows this worker still holds."""
     async with transaction(session):
         rows = await _by_id(session, Reminder, {*sent, *retry})
+        if worker is not None:
+            rows = {i: r for i, r in rows.items() if r.claimed_by == worker}
+        sent = [i for i in sent if i in rows]
+        retry = {i: e for i, e in retry.items() if i in rows}
         deadlines = await _by_id(session, Deadline, {r.deadline_id for r in rows.values()})
         for row_id in sent:
             reminder = rows[row_id]

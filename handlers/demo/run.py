@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -78,8 +79,9 @@ class Demo:
         day = today
         while day < target:
             day = calendar.next_working_day(day, include_self=False)
-            self.clock.move_to(calendar.at(day, OPENING))
-            await dispatcher.tick()
+            moment = calendar.at(day, OPENING)
+            # the clock moves once the tick has its turn: a tick already running ends on its day
+            await dispatcher.tick(before=partial(self.clock.move_to, moment))
         self.api.version += 1  # the page shows the new clock even when nothing was sent
         _save_clock(self.database, self.clock)
 
@@ -132,57 +134,63 @@ async def running_demo(
             demo_settings(path, language), config, request=BotAPIRequest(api), clock=clock, rate_limit=True
         )
         await app.initialize()
-        assert app.post_init is not None
-        await app.post_init(app)  # migrations, the dispatcher's job (it starts with the JobQueue)
-        rt = app.bot_data[RUNTIME_KEY]
-        assert isinstance(rt, Runtime)
-        if fresh:
-            clock.move_to(demo_start(rt.deps, system_clock()))
-            await seed(rt.sessionmaker, rt.deps, clock, language)
-        _save_clock(path, clock)
-        columns = []
-        async with rt.sessionmaker() as session:
-            for person in PEOPLE:
-                user = await get_user(session, person.chat_id)
-                assert user is not None, "the demo database lacks its demo accounts"
-                api.names[person.chat_id] = person.name.split()[0]
-                await set_user_commands(app.bot, user)
-                columns.append(
-                    Column(person.chat_id, i18n.gettext(person.role.label, language), user.display_name)
-                )
-        demo = Demo(api, app, clock, None, path)  # type: ignore[arg-type]
-        demo.page = DemoPage(api, columns, rt.deps.calendar, language, clock, demo.forward)
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.0, timeout=2, drop_pending_updates=False)
-        await app.start()
-        if fresh:  # everyone opens the chat: the bot greets each role as it would on Telegram
-            for person in PEOPLE:
-                api.type_text(person.chat_id, "/start", language=language)
-            for _ in range(400):  # greetings first (at most 20 s), then what the demo world has due
-                if all(any(m.from_bot for m in api.messages(p.chat_id)) for p in PEOPLE):
-                    break
-                await asyncio.sleep(0.05)
-        dispatcher = app.bot_data[DISPATCHER_KEY]
-        assert isinstance(dispatcher, Dispatcher)
-        await dispatcher.tick()
-        runner = web.AppRunner(web_app(demo.page), access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, HOST, port)
-        try:
-            await site.start()
+        demo: Demo | None = None
+        runner: web.AppRunner | None = None
+        try:  # whatever fails on the way, what was started is stopped again
+            assert app.post_init is not None
+            await app.post_init(app)  # migrations, the dispatcher's job (it starts with the JobQueue)
+            rt = app.bot_data[RUNTIME_KEY]
+            assert isinstance(rt, Runtime)
+            if fresh:
+                clock.move_to(demo_start(rt.deps, system_clock()))
+                await seed(rt.sessionmaker, rt.deps, clock, language)
+            _save_clock(path, clock)
+            columns = []
+            async with rt.sessionmaker() as session:
+                for person in PEOPLE:
+                    user = await get_user(session, person.chat_id)
+                    assert user is not None, "the demo database lacks its demo accounts"
+                    api.names[person.chat_id] = person.name.split()[0]
+                    await set_user_commands(app.bot, user)
+                    columns.append(
+                        Column(person.chat_id, i18n.gettext(person.role.label, language), user.display_name)
+                    )
+            demo = Demo(api, app, clock, None, path)  # type: ignore[arg-type]
+            demo.page = DemoPage(api, columns, rt.deps.calendar, language, clock, demo.forward)
+            assert app.updater is not None
+            await app.updater.start_polling(poll_interval=0.0, timeout=2, drop_pending_updates=False)
+            await app.start()
+            if fresh:  # everyone opens the chat: the bot greets each role as it would on Telegram
+                for person in PEOPLE:
+                    api.type_text(person.chat_id, "/start", language=language)
+                for _ in range(400):  # greetings first (at most 20 s), then what the world has due
+                    if all(any(m.from_bot for m in api.messages(p.chat_id)) for p in PEOPLE):
+                        break
+                    await asyncio.sleep(0.05)
+            dispatcher = app.bot_data[DISPATCHER_KEY]
+            assert isinstance(dispatcher, Dispatcher)
+            await dispatcher.tick()
+            runner = web.AppRunner(web_app(demo.page), access_log=None)
+            await runner.setup()
+            await web.TCPSite(runner, HOST, port).start()
             bound = runner.addresses[0][1] if runner.addresses else port
             demo.url = f"http://{HOST}:{bound}/"
             yield demo
         finally:
-            demo.page.stopping = True
-            await runner.cleanup()
-            with suppress(Exception):
-                await app.updater.stop()
-            await app.stop()
+            if demo is not None:
+                demo.page.stopping = True
+            if runner is not None:
+                await runner.cleanup()
+            if app.updater is not None and app.updater.running:
+                with suppress(Exception):
+                    await app.updater.stop()
+            if app.running:
+                await app.stop()
             await app.shutdown()
             assert app.post_shutdown is not None
-            await app.post_shutdown(app)
-            _save_clock(path, clock)
+            await app.post_shutdown(app)  # closes the database (when it was opened)
+            if path.exists():
+                _save_clock(path, clock)
 
 
 def _check_port(port: int) -> None:
