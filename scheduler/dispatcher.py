@@ -266,12 +266,12 @@ class Dispatcher:
                 await self.sleep(seconds)
             except Forbidden as exc:
                 raise _Blocked from exc
+            except BadRequest as exc:  # before NetworkError, its base class: trying again won't help
+                raise _Transient(f"BadRequest: {exc.message[:80]}") from exc
             except (TimedOut, NetworkError) as exc:
                 if attempt == self.max_attempts - 1:
                     raise _Transient(type(exc).__name__) from exc
                 await self.sleep(self.backoff * 2**attempt)
-            except BadRequest as exc:
-                raise _Transient(f"BadRequest: {exc.message[:80]}") from exc
             except TelegramError as exc:
                 raise _Transient(type(exc).__name__) from exc
         raise _Transient("te veel pogingen")

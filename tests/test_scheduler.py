@@ -973,3 +973,58 @@ async def test_three_teamleiders_at_once_and_one_fails_the_others_are_not_sent_i
     for leader in (rostered.teamleider, second, third):
         got = [t for t in texts(fake, leader.telegram_id) if ref in t and "Behandelaar" in t]
         assert len(got) == 1, (leader.display_name, got)
+
+
+async def test_a_bundle_telegram_refuses_is_sent_row_by_row(
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    deps: Deps,
+    clock: FakeClock,
+    rostered: People,
+    tg: tuple[FakeTelegram, ExtBot],
+) -> None:
+    from collections import deque
+
+    fake, bot = tg
+    refs = [await melding(session, deps, rostered) for _ in range(3)]
+    km = rostered.klantmanager.telegram_id
+    clock.set(date(2026, 12, 11), time(9, 0))
+    fake.chat_faults[km] = deque([TelegramError(400, "Bad Request: can't parse entities")])
+    report = await make(sessionmaker, deps, bot, Sleeps()).tick()
+    assert report.sent == 3 and report.retried == 0
+    assert [m.text.split(":")[0] for m in fake.sent_to(km)] == [f"⏰ Herinnering {r}" for r in refs]
+
+
+async def test_a_job_run_stops_when_nothing_goes_out(
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    deps: Deps,
+    clock: FakeClock,
+    rostered: People,
+    tg: tuple[FakeTelegram, ExtBot],
+) -> None:
+    """Telegram keeps refusing (a long 429): the job does not claim the same rows tick after tick."""
+    from collections import deque
+
+    from telegram.ext import ApplicationBuilder, CallbackContext
+
+    from scheduler.dispatcher import DISPATCHER_KEY, dispatch_job
+
+    fake, bot = tg
+    for _ in range(12):
+        await melding(session, deps, rostered)
+    clock.set(date(2026, 12, 11), time(9, 0))
+    km = rostered.klantmanager.telegram_id
+    fake.chat_faults[km] = deque(
+        TelegramError(429, "Too Many Requests: retry after 30", retry_after=30) for _ in range(100)
+    )
+    app = ApplicationBuilder().bot(bot).build()
+    d = make(sessionmaker, deps, bot, Sleeps())
+    d.batch, d.max_batches = 5, 2
+    app.bot_data[DISPATCHER_KEY] = d
+    app._running = True  # type: ignore[attr-defined]
+    await dispatch_job(CallbackContext(app))
+    assert len(fake.chat_faults[km]) == 99  # one try of the bundle, then the job waits for its next run
+    async with sessionmaker() as check:
+        attempts = set(await check.scalars(select(Reminder.attempts).where(Reminder.last_error.is_not(None))))
+    assert attempts == {1}
