@@ -4,7 +4,7 @@ overdue, made through the same services the bot uses. Nothing here is a real per
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 from bot.clock import MovableClock
@@ -40,28 +40,19 @@ PEOPLE = (
 )
 PARTNER, KLANTMANAGER, BUDGETCOACH, TEAMLEIDER, BEHEERDER = PEOPLE
 OPENING = time(9, 0)  # the demo clock starts (and "tijd vooruit" lands) at this local time
+LAST_START = time(16, 0)  # later than this, the demo starts the next working day
 
 
 def demo_start(deps: Deps, now: datetime) -> datetime:
-    """Where the demo clock starts: now on a working day in office hours, else the next working
-    day at nine, so that whatever the demo shows happens in office hours."""
+    """Where the demo clock starts: now on a working day in office hours before four, else at
+    nine on the next working day (today's, before nine), so what the demo shows happens in
+    office hours with some of the day left."""
     calendar = deps.calendar
     local = calendar.local(now)
-    if calendar.is_working_day(local.date()) and calendar.in_office_hours(now) and local.hour < 16:
+    if calendar.in_office_hours(now) and local.time() < LAST_START:
         return now
-    day = local.date() + timedelta(days=1) if local.time() >= OPENING else local.date()
-    while not calendar.is_working_day(day):
-        day += timedelta(days=1)
+    day = calendar.next_working_day(local.date(), include_self=local.time() < OPENING)
     return calendar.at(day, OPENING)
-
-
-def working_days_back(deps: Deps, day: date, n: int) -> date:
-    """The working day n working days before `day`."""
-    while n > 0:
-        day -= timedelta(days=1)
-        if deps.calendar.is_working_day(day):
-            n -= 1
-    return day
 
 
 async def seed(
@@ -76,10 +67,13 @@ async def seed(
     today = deps.calendar.local(start).date()
     accounts: list[User] = []
 
+    def back(n: int) -> date:
+        return deps.calendar.add_working_days(today, -n)
+
     def at(day: date, hour: int = 10) -> None:
         clock.turn_back_to(deps.calendar.at(day, time(hour, 0)))
 
-    at(working_days_back(deps, today, 25), 9)
+    at(back(25), 9)
     async with sessionmaker() as session:
         for person in PEOPLE:
             invite = await users.create_invite(
@@ -126,13 +120,13 @@ async def seed(
             )  # fmt: skip
 
     # a vroegsignaal answered in time: the first decided figure of /status
-    first = await melding(Category.VROEGSIGNALERING, working_days_back(deps, today, 20), "RIS-1042")
-    await contact(first, working_days_back(deps, today, 15))
+    first = await melding(Category.VROEGSIGNALERING, back(20), "RIS-1042")
+    await contact(first, back(15))
     # a new aanmelding, in contact, waiting for financiële rust
-    second = await melding(Category.NIEUWE_AANMELDING, working_days_back(deps, today, 8))
-    await contact(second, working_days_back(deps, today, 6))
+    second = await melding(Category.NIEUWE_AANMELDING, back(8))
+    await contact(second, back(6))
     # a vroegsignaal picked up but nobody reached yet: its two weeks have run out
-    await melding(Category.VROEGSIGNALERING, working_days_back(deps, today, 13), "RIS-1077")
+    await melding(Category.VROEGSIGNALERING, back(13), "RIS-1077")
     # a budget question this morning, for the budgetcoach to pick up and answer
     at(today, 8)
     async with sessionmaker() as session:

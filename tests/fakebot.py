@@ -1,8 +1,9 @@
 """An in-process fake of the Telegram Bot API, as a telegram.request.BaseRequest.
 
 It keeps chats, message ids, edits and callback queries the way Telegram does, refuses what
-Telegram would refuse (texts over 4096 characters, callback data over 64 bytes, broken HTML, a
-callback query answered twice), and builds the updates a user's client would send.
+Telegram would refuse (with the checks of handlers.demo.botapi: texts over 4,096 UTF-16 units,
+callback data over 64 bytes, broken HTML; and a callback query answered twice), and builds the
+updates a user's client would send.
 """
 
 from __future__ import annotations
@@ -12,66 +13,16 @@ import json
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from typing import Any
 
 from telegram import Update
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
+from handlers.demo.botapi import BotAPIError, check_markup, check_text, plain_text
+
 BOT_ID = 777000
 BOT_USERNAME = "schuldhulp_test_bot"
-ALLOWED_TAGS = {
-    "b",
-    "strong",
-    "i",
-    "em",
-    "u",
-    "ins",
-    "s",
-    "strike",
-    "del",
-    "a",
-    "code",
-    "pre",
-    "blockquote",
-    "tg-spoiler",
-    "span",
-}
-
-
-class _HTMLCheck(HTMLParser):
-    """Telegram's HTML parse mode: known tags only, properly nested."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[str] = []
-        self.error: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in ALLOWED_TAGS:
-            self.error = f'Unsupported start tag "{tag}"'
-        self.stack.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if not self.stack or self.stack.pop() != tag:
-            self.error = f'Unexpected end tag "{tag}"'
-
-
-def _plain(text: str) -> str:
-    """What the user sees of an HTML text."""
-    parser = _Plain()
-    parser.feed(text)
-    return "".join(parser.parts)
-
-
-class _Plain(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
 
 
 class TelegramError(Exception):
@@ -95,7 +46,7 @@ class Sent:
 
     @property
     def text(self) -> str:
-        return _plain(self.html)
+        return plain_text(self.html)
 
     @property
     def buttons(self) -> list[tuple[str, str]]:
@@ -202,30 +153,17 @@ class FakeTelegram(BaseRequest):
         return []
 
     def _check_markup(self, markup: Any) -> dict[str, Any] | None:
-        if markup is None:
-            return None
-        data = markup if isinstance(markup, dict) else json.loads(markup)
-        for row in data.get("inline_keyboard", []):
-            for button in row:
-                if len(button.get("callback_data", "").encode()) > 64 or not button.get("text"):
-                    raise TelegramError(400, "Bad Request: BUTTON_DATA_INVALID")
-        return data
+        """Telegram's rules, from the project's own Bot API stand-in (one home for them)."""
+        try:
+            return check_markup(markup)
+        except BotAPIError as err:
+            raise TelegramError(err.code, err.description) from err
 
     def _check_text(self, text: str, parse_mode: str | None) -> None:
-        if not text.strip():
-            raise TelegramError(400, "Bad Request: message text is empty")
-        if parse_mode == "HTML":
-            checker = _HTMLCheck()
-            checker.feed(text)
-            if checker.error or checker.stack:
-                raise TelegramError(
-                    400, f"Bad Request: can't parse entities: {checker.error or 'unclosed tag'}"
-                )
-            plain = _plain(text)
-        else:
-            plain = text
-        if len(plain) > 4096:
-            raise TelegramError(400, "Bad Request: message is too long")
+        try:
+            check_text(text, parse_mode)
+        except BotAPIError as err:
+            raise TelegramError(err.code, err.description) from err
 
     def _message_json(self, sent: Sent) -> dict[str, Any]:
         data: dict[str, Any] = {

@@ -372,3 +372,48 @@ def test_the_command_refuses_a_file_that_is_not_a_demo(
     assert main(["demo", "--database", str(real), "--poort", "0"]) == 2
     assert "bestaat al en is geen demodatabase" in capsys.readouterr().err
     assert real.read_bytes() == b"SQLite format 3\x00"
+
+
+@pytest.mark.parametrize(
+    ("now", "start"),
+    [
+        ("2026-12-07 13:29", "2026-12-07 13:29"),  # Monday afternoon: now
+        ("2026-12-07 08:45", "2026-12-07 08:45"),  # in office hours already
+        ("2026-12-07 08:00", "2026-12-07 09:00"),  # before opening: nine today
+        ("2026-12-07 16:30", "2026-12-08 09:00"),  # late: the next working day
+        ("2026-12-11 17:00", "2026-12-14 09:00"),  # Friday evening: Monday
+        ("2026-12-12 11:00", "2026-12-14 09:00"),  # Saturday
+        ("2026-12-24 16:05", "2026-12-28 09:00"),  # Christmas and the weekend in between
+    ],
+)
+def test_where_the_demo_clock_starts(now: str, start: str) -> None:
+    from zoneinfo import ZoneInfo
+
+    from bot.config import load_config
+    from bot.demo_world import demo_start
+    from bot.services.common import Deps
+
+    ams = ZoneInfo("Europe/Amsterdam")
+    deps = Deps.from_config(load_config(), "Europe/Amsterdam")
+    moment = datetime.strptime(now, "%Y-%m-%d %H:%M").replace(tzinfo=ams)
+    assert demo_start(deps, moment).astimezone(ams).strftime("%Y-%m-%d %H:%M") == start
+
+
+async def test_by_default_the_demo_file_is_gone_afterwards() -> None:
+    async with running_demo(None, port=0) as demo:
+        database = demo.database
+        assert database.exists()
+    assert not database.exists()
+
+
+def test_a_port_in_use_is_named_at_once(capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+    import time
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        started = time.monotonic()
+        assert main(["demo", "--poort", str(taken.getsockname()[1])]) == 2
+        assert time.monotonic() - started < 5  # before the demo world is made
+    assert "De bot kan niet starten" in capsys.readouterr().err

@@ -138,13 +138,6 @@ def _stand_in(holder: User | None, absent: set[int]) -> StandIn | None:
     return None
 
 
-async def prepare(
-    session: AsyncSession, deps: Deps, reminder_id: int, worker: str | None = None
-) -> Delivery | None:
-    """One row of prepare_many."""
-    return (await prepare_many(session, deps, [reminder_id], worker))[0]
-
-
 async def prepare_many(
     session: AsyncSession, deps: Deps, reminder_ids: Sequence[int], worker: str | None = None
 ) -> list[Delivery | None]:
@@ -313,14 +306,13 @@ async def _settle(
     action: AuditAction,
     *,
     error: str | None = None,
-    last_user_id: int | None = None,
 ) -> None:
     """Record one attempt's outcome on the row and in the audit log (linked to its dossier or vraag)."""
     async with transaction(session):
         reminder = await session.get(Reminder, reminder_id)
         assert reminder is not None
         deadline = await session.get(Deadline, reminder.deadline_id) if reminder.deadline_id else None
-        _record_outcome(session, deps, reminder, deadline, status, action, error, last_user_id)
+        _record_outcome(session, deps, reminder, deadline, status, action, error)
 
 
 def _record_outcome(
@@ -331,10 +323,7 @@ def _record_outcome(
     status: ReminderStatus,
     action: AuditAction,
     error: str | None = None,
-    last_user_id: int | None = None,
 ) -> None:
-    if last_user_id is not None:
-        _add_delivered(reminder, last_user_id)
     reminder.status = status
     reminder.attempts += 1
     details: dict[str, object] = {"herinnering": reminder.id}
@@ -402,25 +391,6 @@ async def settle_many(
             _record_outcome(
                 session, deps, reminder, deadline, ReminderStatus.GEPLAND, AuditAction.REMINDER_RETRY, error
             )
-
-
-async def mark_sent(
-    session: AsyncSession, deps: Deps, reminder_id: int, last_user_id: int | None = None
-) -> None:
-    """Done: the row is never claimed again (with the last recipient, in the same transaction)."""
-    await _settle(
-        session,
-        deps,
-        reminder_id,
-        ReminderStatus.VERZONDEN,
-        AuditAction.REMINDER_SENT,
-        last_user_id=last_user_id,
-    )
-
-
-async def mark_retry(session: AsyncSession, deps: Deps, reminder_id: int, error: str) -> None:
-    """A passing fault: back to planned, for the next tick."""
-    await _settle(session, deps, reminder_id, ReminderStatus.GEPLAND, AuditAction.REMINDER_RETRY, error=error)
 
 
 async def mark_failed(session: AsyncSession, deps: Deps, reminder_id: int, error: str) -> None:

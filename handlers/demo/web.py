@@ -41,7 +41,7 @@ TEXTS = {
     "forward": N_("Tijd vooruit"),
     "workday": N_("+1 werkdag"),
     "week": N_("+1 week"),
-    "placeholder": N_("Typ een bericht of /opdracht"),
+    "typing_hint": N_("Typ een bericht of /opdracht"),
     "send": N_("Stuur"),
     "menu": N_("Menu"),
     "download": N_("Download"),
@@ -176,7 +176,7 @@ class DemoPage:
             '<form class="compose">'
             f'<button type="button" class="menu-button" aria-label="{t["menu"]}">/</button>'
             f'<input name="text" autocomplete="off" maxlength="{MAX_TYPED}" '
-            f'placeholder="{t["placeholder"]}" aria-label="{t["placeholder"]}">'
+            f'placeholder="{t["typing_hint"]}" aria-label="{t["typing_hint"]}">'
             f'<button type="submit">{t["send"]}</button></form>'
             '<div class="toast" role="status" hidden></div></section>'
             for c in self.columns
