@@ -45,6 +45,52 @@ def _pick(duties: Sequence[Duty], preferred: Role | None, load: Mapping[int, int
     return min(duties, key=lambda d: (d.role != preferred, load.get(d.user_id, 0), d.user_id))
 
 
+def _first_group(
+    wijkteam: str,
+    moment: datetime,
+    calendar: WorkCalendar,
+    on_duty: Callable[[date], Sequence[Duty]],
+    horizon_working_days: int,
+) -> tuple[date, list[Duty], RouteReason] | None:
+    """The day and the workers routing chooses among: today's own wijkteam, else anyone on duty
+    today; after hours the first working day with someone on duty, own wijkteam first."""
+    local = calendar.local(moment)
+    today = local.date()
+
+    def group(
+        day: date, reason_own: RouteReason, reason_other: RouteReason
+    ) -> tuple[date, list[Duty], RouteReason] | None:
+        duties = list(on_duty(day))
+        own = [d for d in duties if d.wijkteam == wijkteam]
+        if own:
+            return day, own, reason_own
+        return (day, duties, reason_other) if duties else None
+
+    if calendar.is_working_day(today) and local.time() < calendar.office_end:
+        found = group(today, RouteReason.EIGEN_WIJKTEAM, RouteReason.ANDER_WIJKTEAM)
+        if found:
+            return found
+    day = today
+    for _ in range(horizon_working_days):
+        day = calendar.next_working_day(day, include_self=False)
+        found = group(day, RouteReason.VOLGENDE_WERKDAG, RouteReason.VOLGENDE_WERKDAG)
+        if found:
+            return found
+    return None
+
+
+def candidates(
+    wijkteam: str,
+    moment: datetime,
+    calendar: WorkCalendar,
+    on_duty: Callable[[date], Sequence[Duty]],
+    horizon_working_days: int = 10,
+) -> set[int]:
+    """The workers `route` chooses among: only their open workload can change its choice."""
+    found = _first_group(wijkteam, moment, calendar, on_duty, horizon_working_days)
+    return {d.user_id for d in found[1]} if found else set()
+
+
 def route(
     wijkteam: str,
     moment: datetime,
@@ -60,41 +106,23 @@ def route(
     on duty today. Otherwise the first working day with someone on duty, own wijkteam first,
     and the teamleider is told.
     """
-    load = load or {}
     local = calendar.local(moment)
-    today = local.date()
-    in_hours = calendar.is_working_day(today) and local.time() < calendar.office_end
-
-    def decide(day: date, reason_own: RouteReason, reason_other: RouteReason) -> RoutingDecision | None:
-        duties = on_duty(day)
-        own = [d for d in duties if d.wijkteam == wijkteam]
-        chosen = _pick(own, preferred, load)
-        reason = reason_own
-        if chosen is None:
-            chosen, reason = _pick(duties, preferred, load), reason_other
-        if chosen is None:
-            return None
-        return RoutingDecision(
-            assignee_id=chosen.user_id,
-            day=day,
-            wijkteam=chosen.wijkteam,
-            reason=reason,
-            function_match=preferred is None or chosen.role == preferred,
-            notify_teamleider=reason is RouteReason.VOLGENDE_WERKDAG,
-            after_hours=not in_hours,
-        )
-
-    if in_hours:
-        found = decide(today, RouteReason.EIGEN_WIJKTEAM, RouteReason.ANDER_WIJKTEAM)
-        if found:
-            return found
-    day = today
-    for _ in range(horizon_working_days):
-        day = calendar.next_working_day(day, include_self=False)
-        found = decide(day, RouteReason.VOLGENDE_WERKDAG, RouteReason.VOLGENDE_WERKDAG)
-        if found:
-            return found
-    return RoutingDecision(None, None, None, RouteReason.NIEMAND, False, True, not in_hours)
+    in_hours = calendar.is_working_day(local.date()) and local.time() < calendar.office_end
+    found = _first_group(wijkteam, moment, calendar, on_duty, horizon_working_days)
+    if found is None:
+        return RoutingDecision(None, None, None, RouteReason.NIEMAND, False, True, not in_hours)
+    day, group, reason = found
+    chosen = _pick(group, preferred, load or {})
+    assert chosen is not None  # a group is never empty
+    return RoutingDecision(
+        assignee_id=chosen.user_id,
+        day=day,
+        wijkteam=chosen.wijkteam,
+        reason=reason,
+        function_match=preferred is None or chosen.role == preferred,
+        notify_teamleider=reason is RouteReason.VOLGENDE_WERKDAG,
+        after_hours=not in_hours,
+    )
 
 
 def duties_on(

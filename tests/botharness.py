@@ -77,12 +77,14 @@ async def running_bot(
     *,
     schedule_reminders: bool = False,
     rate_limit: bool = False,
+    database_url: str | None = None,
 ) -> AsyncIterator[Bot]:
-    """Build, initialise and post-initialise the Application; shut it down afterwards."""
+    """Build, initialise and post-initialise the Application (on a SQLite file in tmp_path, or
+    on `database_url`); shut it down afterwards."""
     fake = FakeTelegram()
     settings = Settings(
         token="123456:TEST-TOKEN",
-        database_url=f"sqlite+aiosqlite:///{tmp_path}/bot.db",
+        database_url=database_url or f"sqlite+aiosqlite:///{tmp_path}/bot.db",
         config=None,
         api_base_url=None,
     )

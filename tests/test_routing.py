@@ -140,3 +140,34 @@ def test_duties_on_applies_absence_and_overrides() -> None:
     day = date(2026, 12, 7)
     duties = duties_on(day, WEEKLY, [(day, 7, KM, "heusden")], [(2, day, day)])
     assert duties == [Duty(1, KM, "drunen"), Duty(7, KM, "heusden")]
+
+
+CANDIDATE_CASES = [
+    # (moment, wijkteam, absences, the workers routing chooses among)
+    (at(2026, 12, 7), "drunen", (), {1, 2}),  # Monday: Drunen's own two
+    (at(2026, 12, 8), "drunen", (), {3}),  # Tuesday: nobody in Drunen, Vlijmen's klantmanager
+    (at(2026, 12, 9), "vlijmen", (), {4}),  # Wednesday: Vlijmen's own budgetcoach
+    (at(2026, 12, 10), "drunen", (), {1, 2}),  # Thursday: nobody; Monday's own team
+    (at(2026, 12, 7, 18), "drunen", (), {3}),  # Monday evening: Tuesday, only Vlijmen
+    (at(2026, 12, 7), "drunen", [(1, date(2026, 12, 7), date(2026, 12, 7))], {2}),
+    (at(2026, 12, 7), "drunen", [(u, date(2026, 12, 1), date(2027, 2, 1)) for u in (1, 2, 3, 4)], set()),
+]
+
+
+def test_only_the_candidates_workload_can_change_the_choice() -> None:
+    """Routing reads the open workload of its candidates only (not of everyone in the country):
+    the candidates are the group it picks from, and their load alone gives the same choice as
+    everyone's."""
+    from bot.routing import candidates
+
+    loads = [{}, {1: 5, 2: 0}, {1: 0, 2: 5, 3: 9, 4: 1}, {2: 1, 3: 0, 4: 7}]
+    for moment, team, absences, expected in CANDIDATE_CASES:
+        found = candidates(team, moment, WorkCalendar(), roster((), absences), 10)
+        assert found == expected, (moment, team)
+        for load in loads:
+            everyone = decide(moment, team, BC, absences=absences, load=load)
+            theirs = decide(
+                moment, team, BC, absences=absences, load={u: n for u, n in load.items() if u in found}
+            )
+            assert theirs == everyone
+            assert everyone.assignee_id is None or everyone.assignee_id in found

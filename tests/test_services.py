@@ -134,6 +134,22 @@ async def test_language_switch(session: AsyncSession, deps: Deps, people: People
 # -- meldingen ---------------------------------------------------------------------------------
 
 
+async def test_open_load_of_some_workers_is_their_part_of_everyones(
+    session: AsyncSession, deps: Deps, rostered: People
+) -> None:
+    """Routing asks the open workload of its candidates only; it is exactly their part of the
+    count over everyone (open dossiers and unanswered vragen, closed ones not counted)."""
+    for _ in range(3):
+        await melding(session, deps, rostered)
+    await intake.create_vraag(session, deps, rostered.partner.telegram_id, text="Hoe werkt beslagvrije voet?")
+    everyone = await intake.open_load(session)
+    assert sum(everyone.values()) == 4
+    km, bc = rostered.klantmanager.id, rostered.budgetcoach.id
+    assert await intake.open_load(session, [km]) == {k: n for k, n in everyone.items() if k == km}
+    assert await intake.open_load(session, [km, bc]) == {k: n for k, n in everyone.items() if k in (km, bc)}
+    assert await intake.open_load(session, []) == {}
+
+
 async def test_melding_opens_dossier_starts_clocks_and_routes(
     session: AsyncSession, deps: Deps, rostered: People
 ) -> None:

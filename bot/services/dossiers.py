@@ -34,7 +34,7 @@ from bot.services.deadlines import (
     stop_vraag_deadline,
     sync_dossier_deadlines,
 )
-from bot.services.intake import clean_text, known_names
+from bot.services.intake import screened_text
 from bot.services.roster import worker_wijkteam_ids
 from bot.vocabulary import (
     FINANCIELE_RUST_CRITERIA,
@@ -575,7 +575,7 @@ async def answer_vraag(
         if vraag.status == VraagStatus.BEANTWOORD:
             raise DomainError(N_("{ref} is al beantwoord."), ref=vraag.ref)
         _ensure_holder(actor, vraag)
-        answer = clean_text(text, MAX_ANSWER, required=True, allowed=await known_names(session, deps))
+        answer = await screened_text(session, deps, text, MAX_ANSWER, required=True)
         vraag.answer, vraag.answered_at, vraag.status = answer, deps.now(), VraagStatus.BEANTWOORD
         vraag.assignee_id = vraag.assignee_id or actor.id
         if vraag.acknowledged_at is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -17,7 +17,7 @@ from bot.models import Deadline, Dossier, User, Vraag, Wijkteam
 from bot.norms import vraag_due
 from bot.privacy import Finding, PrivacyRefused, ensure_clean, screen
 from bot.rights import Action
-from bot.routing import RoutingDecision, route
+from bot.routing import RoutingDecision, candidates, route
 from bot.services.common import (
     Deps,
     active_wijkteams,
@@ -84,17 +84,21 @@ class VraagResult:
     asker: User
 
 
-async def open_load(session: AsyncSession) -> dict[int, int]:
-    """Open dossiers and vragen per assignee, to spread new items over equal candidates."""
+async def open_load(session: AsyncSession, user_ids: Collection[int] | None = None) -> dict[int, int]:
+    """Open dossiers and vragen per assignee (of `user_ids` only, when given), to spread new items
+    over equal candidates."""
+    if user_ids is not None and not user_ids:
+        return {}
+    # the open statuses, not "not closed": the (status, assignee) indexes then cover the query,
+    # which no longer reads every dossier ever made
+    dossier_ids = Dossier.assignee_id.is_not(None) if user_ids is None else Dossier.assignee_id.in_(user_ids)
+    vraag_ids = Vraag.assignee_id.is_not(None) if user_ids is None else Vraag.assignee_id.in_(user_ids)
     open_items = union_all(
-        # the open statuses, not "not closed": the (status, assignee) indexes then cover the query,
-        # which no longer reads every dossier ever made
         select(Dossier.assignee_id.label("uid")).where(
-            Dossier.status.in_([DossierStatus.NIEUW, DossierStatus.OPGEPAKT]),
-            Dossier.assignee_id.is_not(None),
+            Dossier.status.in_([DossierStatus.NIEUW, DossierStatus.OPGEPAKT]), dossier_ids
         ),
         select(Vraag.assignee_id.label("uid")).where(
-            Vraag.status.in_([VraagStatus.NIEUW, VraagStatus.OPGEPAKT]), Vraag.assignee_id.is_not(None)
+            Vraag.status.in_([VraagStatus.NIEUW, VraagStatus.OPGEPAKT]), vraag_ids
         ),
     ).subquery()
     rows = await session.execute(select(open_items.c.uid, func.count()).group_by(open_items.c.uid))
@@ -107,13 +111,16 @@ async def route_item(session: AsyncSession, deps: Deps, wijkteam: Wijkteam, kind
     today = deps.today()
     # Enough calendar days to cover `horizon` working days even around Christmas.
     duties = await load_duties(session, today, today + timedelta(days=horizon * 2 + 14))
+    moment = deps.now()
+    # only the candidates' workload: not a count over every open item in the country
+    load = await open_load(session, candidates(wijkteam.code, moment, deps.calendar, duties, horizon))
     decision = route(
         wijkteam.code,
-        deps.now(),
+        moment,
         deps.config.routering.preferred_role(kind),
         deps.calendar,
         duties,
-        await open_load(session),
+        load,
         horizon,
     )
     assignee = await session.get(User, decision.assignee_id) if decision.assignee_id else None
@@ -203,7 +210,20 @@ async def check_description(
     """A melding's description, screened before the flow goes on (nothing stored yet)."""
     async with transaction(session):
         require(await load_actor(session, actor_telegram_id), Action.SUBMIT_MELDING)
-        return clean_text(text, MAX_DESCRIPTION, required=False, allowed=await known_names(session, deps))
+        return await screened_text(session, deps, text, MAX_DESCRIPTION, required=False)
+
+
+async def screened_text(
+    session: AsyncSession, deps: Deps, text: str | None, limit: int, *, required: bool
+) -> str | None:
+    """clean_text, with the names the bot knows looked up only when the text seems to hold a
+    name: known names can only take a name finding away, never add or change another."""
+    try:
+        return clean_text(text, limit, required=required)
+    except PrivacyRefused as refused:
+        if Finding.NAAM not in refused.findings:
+            raise
+    return clean_text(text, limit, required=required, allowed=await known_names(session, deps))
 
 
 def clean_text(text: str | None, limit: int, *, required: bool, allowed: Iterable[str] = ()) -> str | None:
@@ -240,9 +260,7 @@ async def create_melding(
         validate_meldingsdatum(deps, meldingsdatum)
         ris = validate_ris_nummer(category, ris_nummer)
         signal = validate_signaal(deps, category, signaal) or Signaal()
-        text = clean_text(
-            description, MAX_DESCRIPTION, required=False, allowed=await known_names(session, deps)
-        )
+        text = await screened_text(session, deps, description, MAX_DESCRIPTION, required=False)
         year = deps.today().year
         ref = f"SH-{year}-{await next_number(session, f'dossier-{year}'):04d}"
         routed = await route_item(session, deps, team, category.value)
@@ -304,7 +322,7 @@ async def create_vraag(
         actor = await load_actor(session, actor_telegram_id)
         require(actor, Action.SUBMIT_VRAAG)
         team = await _team_for(session, actor, wijkteam)
-        question = clean_text(text, MAX_QUESTION, required=True, allowed=await known_names(session, deps))
+        question = await screened_text(session, deps, text, MAX_QUESTION, required=True)
         year = deps.today().year
         ref = f"VR-{year}-{await next_number(session, f'vraag-{year}'):04d}"
         routed = await route_item(session, deps, team, f"vraag_{topic.value}")

@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import (
+    Date,
+    Integer,
+    String,
+    cast,
+    delete,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import DomainError
@@ -217,9 +229,18 @@ class RosterDays:
 
 
 async def load_duties(session: AsyncSession, first_day: date, last_day: date) -> RosterDays:
-    """The roster, overrides and absences for a period (three queries)."""
-    weekly_rows = await session.execute(
-        select(RosterEntry.weekday, User.id, User.role, Wijkteam.code, RosterEntry.vanaf, RosterEntry.tot)
+    """The roster, overrides and absences for a period, in one query (routing runs it for every
+    new item)."""
+    weekly = (
+        select(
+            literal_column("'w'", String).label("kind"),
+            RosterEntry.weekday.label("weekday"),
+            User.id.label("uid"),
+            User.role.label("role"),
+            Wijkteam.code.label("team"),
+            RosterEntry.vanaf.label("first"),
+            RosterEntry.tot.label("last"),
+        )
         .join(User, User.id == RosterEntry.user_id)
         .join(Wijkteam, Wijkteam.id == RosterEntry.wijkteam_id)
         .where(
@@ -229,21 +250,39 @@ async def load_duties(session: AsyncSession, first_day: date, last_day: date) ->
             or_(RosterEntry.tot.is_(None), RosterEntry.tot > first_day),
         )
     )
-    weekly = [(wd, uid, Role(role), team, vanaf, tot) for wd, uid, role, team, vanaf, tot in weekly_rows]
-    override_rows = await session.execute(
-        select(RosterOverride.day, User.id, User.role, Wijkteam.code)
+    overrides = (
+        select(
+            literal_column("'o'", String),
+            cast(null(), Integer),
+            User.id,
+            User.role,
+            Wijkteam.code,
+            RosterOverride.day,
+            cast(null(), Date),
+        )
         .join(User, User.id == RosterOverride.user_id)
         .join(Wijkteam, Wijkteam.id == RosterOverride.wijkteam_id)
         .where(RosterOverride.day.between(first_day, last_day), User.active.is_(True))
     )
-    overrides = [(d, uid, Role(role), team) for d, uid, role, team in override_rows]
-    absence_rows = await session.execute(
-        select(Absence.user_id, Absence.first_day, Absence.last_day).where(
-            Absence.last_day >= first_day, Absence.first_day <= last_day
-        )
-    )
-    absences = [(uid, first, last) for uid, first, last in absence_rows]
-    return RosterDays(weekly, overrides, absences)
+    absences = select(
+        literal_column("'a'", String),
+        cast(null(), Integer),
+        Absence.user_id,
+        cast(null(), String),
+        cast(null(), String),
+        Absence.first_day,
+        Absence.last_day,
+    ).where(Absence.last_day >= first_day, Absence.first_day <= last_day)
+    days = RosterDays([], [], [])
+    rows: Any = await session.execute(union_all(weekly, overrides, absences))
+    for kind, weekday, uid, role, team, first, last in rows:
+        if kind == "w":
+            days.weekly.append((weekday, uid, Role(role), team, first, last))
+        elif kind == "o":
+            days.overrides.append((first, uid, Role(role), team))
+        else:
+            days.absences.append((uid, first, last))
+    return days
 
 
 FUNCTIONS = (Role.KLANTMANAGER, Role.BUDGETCOACH)  # each in a sociaal wijkteam at least one day a week

@@ -1,0 +1,101 @@
+"""SQLite statements run on the event loop, wait for another writer's lock in a worker thread
+(the loop stays free), and go to a thread altogether inside off_loop()."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from bot.db import create_engine, create_sessionmaker
+from bot.sqlite_inline import InlineConnection, off_loop
+
+
+@pytest.fixture
+async def engine(tmp_path: Path):  # type: ignore[no-untyped-def]
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/inline.db")
+    async with engine.begin() as conn:
+        await conn.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, x TEXT)"))
+    yield engine
+    await engine.dispose()
+
+
+def _threads_used(calls: list[str]):  # type: ignore[no-untyped-def]
+    real = asyncio.to_thread
+
+    async def counting(function, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(getattr(function, "__name__", "?"))
+        return await real(function, *args, **kwargs)
+
+    return counting
+
+
+async def test_a_file_database_runs_its_statements_on_the_loop(engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    calls: list[str] = []
+    monkeypatch.setattr(asyncio, "to_thread", _threads_used(calls))
+    sessionmaker = create_sessionmaker(engine)
+    async with sessionmaker() as session:
+        await session.execute(text("INSERT INTO t (x) VALUES ('a'), ('b')"))
+        await session.commit()
+        rows = (await session.execute(text("SELECT x FROM t ORDER BY id"))).scalars().all()
+        raw = await (await session.connection()).get_raw_connection()
+        assert isinstance(raw.driver_connection, InlineConnection)
+    assert rows == ["a", "b"]
+    assert calls == []  # no thread hop at all
+    workers = {t.name for t in threading.enumerate()}
+    assert not any("aiosqlite" in name.lower() for name in workers)
+
+
+async def test_off_loop_runs_the_statements_in_a_worker_thread(engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    calls: list[str] = []
+    monkeypatch.setattr(asyncio, "to_thread", _threads_used(calls))
+    async with create_sessionmaker(engine)() as session:
+        with off_loop():
+            assert await session.scalar(text("SELECT count(*) FROM t")) == 0
+        assert calls  # the statement went to a thread
+        before = len(calls)
+        await session.scalar(text("SELECT count(*) FROM t"))
+        assert len(calls) == before  # and after the block, on the loop again
+
+
+async def test_a_locked_database_is_waited_for_off_the_loop(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    other = sqlite3.connect(tmp_path / "inline.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+    other.execute("INSERT INTO t (x) VALUES ('eerst')")
+    ticks = 0
+
+    async def ticking() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0)
+            ticks += 1
+
+    async def write() -> list[str]:
+        async with create_sessionmaker(engine)() as session:
+            await session.execute(text("INSERT INTO t (x) VALUES ('daarna')"))
+            await session.commit()
+            return list((await session.execute(text("SELECT x FROM t ORDER BY id"))).scalars())
+
+    ticker = asyncio.create_task(ticking())
+    writer = asyncio.create_task(write())
+    for _ in range(50):  # the loop keeps turning while the insert waits for the lock
+        await asyncio.sleep(0)
+    assert not writer.done()
+    seen = ticks
+    other.execute("COMMIT")
+    other.close()
+    assert await asyncio.wait_for(writer, 5) == ["eerst", "daarna"]
+    ticker.cancel()
+    assert seen >= 40
+
+
+async def test_a_real_error_is_raised_not_retried(engine) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy.exc import OperationalError
+
+    async with create_sessionmaker(engine)() as session:
+        with pytest.raises(OperationalError, match="no such table"):
+            await session.execute(text("SELECT * FROM nergens"))
