@@ -99,3 +99,27 @@ async def test_a_real_error_is_raised_not_retried(engine) -> None:  # type: igno
     async with create_sessionmaker(engine)() as session:
         with pytest.raises(OperationalError, match="no such table"):
             await session.execute(text("SELECT * FROM nergens"))
+
+
+async def test_the_status_figures_read_in_a_worker_thread(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """/status and the weekly overview read a whole quarter: on SQLite not on the event loop."""
+    from datetime import UTC, datetime
+
+    from bot.config import load_config
+    from bot.db import upgrade
+    from bot.services.common import Deps
+    from bot.services.kpi import Scope, status_report
+    from tests.conftest import FakeClock
+
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/status.db")
+    await upgrade(engine)
+    deps = Deps.from_config(load_config(), clock=FakeClock(datetime(2026, 12, 2, 9, tzinfo=UTC)))
+    calls: list[str] = []
+    sessionmaker = create_sessionmaker(engine)
+    async with sessionmaker() as session, sessionmaker() as other:
+        await session.scalar(text("SELECT 1"))  # opened on the loop
+        monkeypatch.setattr(asyncio, "to_thread", _threads_used(calls))
+        report = await status_report(session, deps, Scope(), other)
+    await engine.dispose()
+    assert report.quarter.period.label == "2026-K4"
+    assert len(calls) >= 10  # every statement of the report went to a worker thread

@@ -33,6 +33,7 @@ from bot.rights import Action, may
 from bot.services.common import Deps, load_actor, transaction, user_roles, wijkteam_by_code
 from bot.services.deadlines import overdue_sql, within_term_sql
 from bot.services.reportdata import dossier_data
+from bot.sqlite_inline import off_loop
 from bot.vocabulary import DeadlineStatus, DossierStatus, Milestone, VraagStatus
 
 TOETS_SUFFIX = ":toets"
@@ -247,13 +248,15 @@ async def compute(
     """
     as_of = deps.today()
     figures = Figures(period, as_of)
-    if other is None:
-        figures.norms = await norm_figures(session, period, as_of, scope)
-        await _counts(session, deps, figures, scope, overdue_limit)
-    else:
-        figures.norms, _ = await asyncio.gather(
-            norm_figures(other, period, as_of, scope), _counts(session, deps, figures, scope, overdue_limit)
-        )
+    with off_loop():  # a quarter's reading: on SQLite in a worker thread, so nobody waits for it
+        if other is None:
+            figures.norms = await norm_figures(session, period, as_of, scope)
+            await _counts(session, deps, figures, scope, overdue_limit)
+        else:
+            figures.norms, _ = await asyncio.gather(
+                norm_figures(other, period, as_of, scope),
+                _counts(session, deps, figures, scope, overdue_limit),
+            )
     return figures
 
 
@@ -414,17 +417,18 @@ async def status_report(
     """This week's and this quarter's figures, and the trend of the last weeks (a second session
     lets the heaviest queries run side by side)."""
     today = deps.today()
-    week = await compute(session, deps, week_of(today), scope, other=other)
-    quarter = await compute(session, deps, quarter_of(today), scope, other=other)
-    if scope.holder_id is None:  # a team's view: where its trajecten stand
-        quarter.chain = summary(
-            await dossier_data(session, deps, quarter.period, *scope.dossier_filter()), quarter.period
-        )
-    trend = []
-    for period in previous_weeks(today, TREND_WEEKS):
-        figures = Figures(period, today)
-        figures.norms = await norm_figures(session, period, today, scope)
-        trend.append((period, figures))
+    with off_loop():  # on SQLite in a worker thread, as in compute
+        week = await compute(session, deps, week_of(today), scope, other=other)
+        quarter = await compute(session, deps, quarter_of(today), scope, other=other)
+        if scope.holder_id is None:  # a team's view: where its trajecten stand
+            quarter.chain = summary(
+                await dossier_data(session, deps, quarter.period, *scope.dossier_filter()), quarter.period
+            )
+        trend = []
+        for period in previous_weeks(today, TREND_WEEKS):
+            figures = Figures(period, today)
+            figures.norms = await norm_figures(session, period, today, scope)
+            trend.append((period, figures))
     return StatusReport(scope, week, quarter, trend)
 
 
