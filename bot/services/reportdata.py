@@ -13,8 +13,6 @@ from bot.periods import Period
 from bot.services.common import Deps
 from bot.vocabulary import Category, Milestone
 
-_CHUNK = 5000  # ids per IN (...) list, well under every database's parameter limit
-
 
 def active_in(deps: Deps, period: Period) -> ColumnElement[bool]:
     """A dossier open at some point in the period: reported by its end, not closed before it."""
@@ -30,49 +28,73 @@ async def dossier_data(
 ) -> list[ddas.DossierData]:
     """Every dossier open at some point in the period, with its steps up to the period's end (a
     closing reason only when it closed by then), ordered by reference; `where` narrows the
-    dossiers (a wijkteam, say)."""
-    dossiers = list(
-        await session.scalars(select(Dossier).where(active_in(deps, period), *where).order_by(Dossier.ref))
-    )
+    dossiers (a wijkteam, say). Columns, not ORM objects: a quarter holds tens of thousands."""
+    chosen = (active_in(deps, period), *where)
     teams = {team_id: name for team_id, name in await session.execute(select(Wijkteam.id, Wijkteam.naam))}
     steps: dict[int, list[ddas.Step]] = {}
-    ids = [d.id for d in dossiers]
-    for chunk in range(0, len(ids), _CHUNK):
-        rows = await session.scalars(
-            select(MilestoneRecord)
-            .where(
-                MilestoneRecord.dossier_id.in_(ids[chunk : chunk + _CHUNK]), MilestoneRecord.day <= period.end
-            )
-            .order_by(MilestoneRecord.day, MilestoneRecord.id)
+    step_rows = await session.execute(
+        select(
+            MilestoneRecord.dossier_id,
+            MilestoneRecord.kind,
+            MilestoneRecord.day,
+            MilestoneRecord.contact_way,
+            MilestoneRecord.reached,
+            MilestoneRecord.dagdeel,
+            MilestoneRecord.uitkomst,
         )
-        for row in rows:
-            steps.setdefault(row.dossier_id, []).append(
-                ddas.Step(row.kind, row.day, row.contact_way, row.reached, row.dagdeel, row.uitkomst)
-            )
+        .join(Dossier, Dossier.id == MilestoneRecord.dossier_id)
+        .where(*chosen, MilestoneRecord.day <= period.end)
+        .order_by(MilestoneRecord.day, MilestoneRecord.id)
+    )
+    for dossier_id, kind, day, way, reached, dagdeel, uitkomst in step_rows:
+        steps.setdefault(dossier_id, []).append(ddas.Step(kind, day, way, reached, dagdeel, uitkomst))
+    rows = await session.execute(
+        select(
+            Dossier.id,
+            Dossier.ref,
+            Dossier.wijkteam_id,
+            Dossier.category,
+            Dossier.meldingsdatum,
+            Dossier.signaalpartner,
+            Dossier.organisatie,
+            Dossier.crisissignaal,
+            Dossier.warme_overdracht,
+            Dossier.eindresultaat,
+            Dossier.uitstroomreden,
+        )
+        .where(*chosen)
+        .order_by(Dossier.ref)
+    )
     result = []
-    for dossier in dossiers:
-        own = steps.get(dossier.id, [])
+    for (
+        dossier_id,
+        ref,
+        wijkteam_id,
+        category,
+        meldingsdatum,
+        signaalpartner,
+        organisatie,
+        crisissignaal,
+        warme_overdracht,
+        eindresultaat,
+        uitstroomreden,
+    ) in rows:
+        own = steps.get(dossier_id, [])
         closed = any(s.kind == Milestone.AFGESLOTEN for s in own)  # by the end of the period
         result.append(
             ddas.DossierData(
-                ref=dossier.ref,
-                dossier_id=dossier.id,
-                wijkteam=teams.get(dossier.wijkteam_id, ""),
-                category=Category(dossier.category),
-                meldingsdatum=dossier.meldingsdatum,
+                ref=ref,
+                dossier_id=dossier_id,
+                wijkteam=teams.get(wijkteam_id, ""),
+                category=Category(category),
+                meldingsdatum=meldingsdatum,
                 steps=own,
-                signaalpartner=ddas.Signaalpartner(dossier.signaalpartner)
-                if dossier.signaalpartner
-                else None,
-                organisatie=dossier.organisatie,
-                crisissignaal=dossier.crisissignaal,
-                warme_overdracht=dossier.warme_overdracht,
-                eindresultaat=(
-                    ddas.Eindresultaat(dossier.eindresultaat) if closed and dossier.eindresultaat else None
-                ),
-                uitstroomreden=(
-                    ddas.Uitstroomreden(dossier.uitstroomreden) if closed and dossier.uitstroomreden else None
-                ),
+                signaalpartner=ddas.Signaalpartner(signaalpartner) if signaalpartner else None,
+                organisatie=organisatie,
+                crisissignaal=crisissignaal,
+                warme_overdracht=warme_overdracht,
+                eindresultaat=ddas.Eindresultaat(eindresultaat) if closed and eindresultaat else None,
+                uitstroomreden=ddas.Uitstroomreden(uitstroomreden) if closed and uitstroomreden else None,
             )
         )
     return result
