@@ -270,7 +270,7 @@ class Deadline(Base):
         UniqueConstraint("dossier_id", "norm", "seq", name="uq_deadline_dossier_clock"),
         UniqueConstraint("vraag_id", "norm", "seq", name="uq_deadline_vraag_clock"),
         CheckConstraint("(dossier_id IS NULL) <> (vraag_id IS NULL)", name="one_owner"),
-        Index("ix_deadlines_status_due", "status", "due_date", "dossier_id"),
+        Index("ix_deadlines_status_due", "status", "due_date", "dossier_id", "vraag_id"),  # 0011
         Index("ix_deadlines_norm_met", "norm", "met_date"),
         # covering index for the figures: a deadline counts in the period of its decided_on
         Index(

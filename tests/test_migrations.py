@@ -19,7 +19,7 @@ async def test_models_match_the_migrated_schema(engine: AsyncEngine) -> None:
 
     async with engine.connect() as conn:
         assert await conn.run_sync(diff) == []
-    assert await current_revision(engine) == "0010"
+    assert await current_revision(engine) == "0011"
 
 
 async def test_downgrade_and_upgrade_again(engine: AsyncEngine) -> None:
@@ -34,7 +34,7 @@ async def test_downgrade_and_upgrade_again(engine: AsyncEngine) -> None:
 
     async with engine.begin() as conn:
         await conn.run_sync(roundtrip)
-    assert await current_revision(engine) == "0010"
+    assert await current_revision(engine) == "0011"
 
 
 async def test_0004_brings_existing_rows_in_line_with_the_rules(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -208,4 +208,4 @@ async def test_two_upgrades_at_once_wait_for_each_other(engine: AsyncEngine) -> 
     from bot.db import upgrade
 
     await asyncio.gather(upgrade(engine), upgrade(engine))
-    assert await current_revision(engine) == "0010"
+    assert await current_revision(engine) == "0011"
