@@ -10,8 +10,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_date as _babel_format_date
-
 DOMAIN = "schuldhulpbot"
 DEFAULT_LANGUAGE = "nl"
 LANGUAGES = ("nl", "en")
@@ -93,4 +91,6 @@ def render_value(value: Any, lang: str) -> Any:
 
 def format_date(value: date, lang: str = DEFAULT_LANGUAGE) -> str:
     """Write a date in full: 'maandag 7 december 2026'."""
-    return str(_babel_format_date(value, format="full", locale=lang))
+    from babel.dates import format_date as babel_format_date  # not at import: `--help` stays fast
+
+    return str(babel_format_date(value, format="full", locale=lang))

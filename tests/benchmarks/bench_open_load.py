@@ -4,8 +4,8 @@ now (the open statuses, covered by the (status, assignee) indexes of migration 0
 interleaved in one process, 7 rounds; prints median and spread. Goal: at 1,000,000 dossiers the
 count takes at most 20 ms, and at least 5x less than the old form.
 
-    python -m tests.benchmarks.generate sqlite:////tmp/groot.db 1000000
-    python -m tests.benchmarks.bench_open_load sqlite:////tmp/groot.db
+    .venv/bin/python -m tests.benchmarks.generate sqlite:////tmp/groot.db 1000000
+    .venv/bin/python -m tests.benchmarks.bench_open_load sqlite:////tmp/groot.db
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ Both run in one process on the same database engine (bot.db.create_engine) and t
 API, interleaved over ROUNDS rounds; it prints each bot's median and spread and the median ratio
 b/a per update. Goal: ratio >= 0.5. Not part of the test run:
 
-    python -m tests.benchmarks.bench_updates [N] [--database URL]
+    .venv/bin/python -m tests.benchmarks.bench_updates [N] [--database URL]
 
 Without --database: SQLite in a temporary directory, empty. With a URL (SQLite or PostgreSQL, e.g.
 a copy of a database made by tests.benchmarks.generate with 1,000,000 dossiers) both bots use that

@@ -1,7 +1,10 @@
 """Generate a national-scale dataset: N dossiers (default 1,000,000) over five years with realistic
-clocks and milestone dates, straight into a migrated database (SQLite file or PostgreSQL URL).
+clocks and milestone dates, straight into a migrated database (SQLite file or PostgreSQL URL; a
+plain sqlite:/// or postgresql:// URL will do, as will one naming its async driver). The file or
+database must not hold dossiers yet.
 
-    python -m tests.benchmarks.generate sqlite:////tmp/groot.db [N]
+    .venv/bin/python -m tests.benchmarks.generate sqlite:////tmp/groot.db [N]
+    .venv/bin/python -m tests.benchmarks.generate postgresql://postgres@127.0.0.1:5432/shb_bench [N]
 """
 
 from __future__ import annotations
@@ -13,10 +16,12 @@ import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from bot.config import load_config
 from bot.db import create_engine, create_sessionmaker, upgrade
+from bot.models import Dossier
 from bot.norms import decided_on
 from bot.services.common import Deps
 from bot.services.users import sync_wijkteams
@@ -98,12 +103,15 @@ def rows(n: int, seed: int = 42):  # type: ignore[no-untyped-def]
     del now
 
 
-async def prepare(url: str) -> None:
+async def prepare(url: str) -> int:
+    """Migrate the database and add the wijkteams; the number of dossiers it already holds."""
     engine = create_engine(url)
     await upgrade(engine)
     async with create_sessionmaker(engine)() as session:
         await sync_wijkteams(session, load_config())
+        existing = int(await session.scalar(select(func.count()).select_from(Dossier)) or 0)
     await engine.dispose()
+    return existing
 
 
 def fill_sqlite(path: str, n: int) -> None:
@@ -295,8 +303,11 @@ def main(url: str, n: int) -> None:
 
     url = Settings(database_url=url).database_url  # sqlite:/// and postgresql:// get their async drivers
     started = time.perf_counter()
-    asyncio.run(prepare(url))
     parsed = make_url(url)
+    if asyncio.run(prepare(url)):
+        raise SystemExit(
+            f"{parsed.render_as_string()} already holds dossiers: generate into a new file or an empty database"
+        )
     if parsed.get_backend_name() == "sqlite":
         fill_sqlite(parsed.database or "", n)
     else:
