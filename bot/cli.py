@@ -549,6 +549,8 @@ async def _audit_check(settings: Settings) -> int:
 
 
 async def _rapport(settings: Settings, args: argparse.Namespace) -> int:
+    import asyncio
+
     from bot.app_setup import open_database
     from bot.errors import DomainError
     from bot.periods import parse_quarter
@@ -571,7 +573,12 @@ async def _rapport(settings: Settings, args: argparse.Namespace) -> int:
             if args.formaat == "ddas":
                 paths = (await ddas_export.delivery(session, deps, period)).write(args.uit)
             else:
-                paths = write(await quarterly_sheets(session, deps, period), args.uit, args.formaat)
+                sheets = await quarterly_sheets(session, deps, period)
+                try:
+                    paths = await asyncio.to_thread(write, sheets, args.uit, args.formaat)
+                finally:
+                    for sheet in sheets:
+                        sheet.close()
     except DomainError as exc:
         print(exc.render(_Lang.code), file=sys.stderr)
         return 2

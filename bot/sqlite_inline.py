@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
@@ -121,6 +122,10 @@ class InlineConnection:
         self._connection: sqlite3.Connection | None = connection
         self._busy_timeout_ms = busy_timeout_ms
         self._tx = _Queue()
+        # held while a worker thread uses the connection: closing it under that thread would
+        # crash the process (a task cancelled mid-statement makes SQLAlchemy close it)
+        self._in_thread = threading.Lock()
+        self._close_after: sqlite3.Connection | None = None
         connection.execute("PRAGMA busy_timeout=0")  # never wait for a lock on the loop
 
     @property
@@ -145,12 +150,17 @@ class InlineConnection:
 
     def _waiting(self, function: Callable[..., T], *args: Any) -> T:
         """In a worker thread: the call with the normal busy timeout."""
-        connection = self._conn
-        connection.execute(f"PRAGMA busy_timeout={self._busy_timeout_ms}")
-        try:
-            return function(*args)
-        finally:
-            connection.execute("PRAGMA busy_timeout=0")
+        with self._in_thread:
+            connection = self._conn
+            connection.execute(f"PRAGMA busy_timeout={self._busy_timeout_ms}")
+            try:
+                return function(*args)
+            finally:
+                if self._close_after is connection:  # closed meanwhile: now it can go
+                    self._close_after = None
+                    connection.close()
+                else:
+                    connection.execute("PRAGMA busy_timeout=0")
 
     def cursor(self) -> InlineCursor:
         return InlineCursor(self, self._conn.cursor())
@@ -168,15 +178,26 @@ class InlineConnection:
         self._conn.create_function(*args, **kwargs)
 
     async def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        self.stop()
 
     def stop(self) -> None:
-        """Terminate: close at once (SQLAlchemy calls it when a connection must go)."""
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        """Close now, or, while a worker thread runs a statement, stop that statement and let the
+        thread close the connection when it returns (SQLAlchemy calls this when a connection
+        must go, also from a cancelled task)."""
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        self._close_after = connection  # whoever holds the lock next closes it
+        if self._in_thread.acquire(blocking=False):
+            try:
+                if self._close_after is connection:
+                    self._close_after = None
+                    connection.close()
+            finally:
+                self._in_thread.release()
+        else:
+            with suppress(sqlite3.ProgrammingError):  # the thread may have closed it just now
+                connection.interrupt()
 
 
 def creator(database: str, options: dict[str, Any], busy_timeout_ms: int) -> Callable[[], Any]:

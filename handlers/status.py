@@ -9,7 +9,7 @@ from telegram import InputFile, Update
 from telegram.ext import ContextTypes
 
 from bot.periods import parse_quarter, quarter_of
-from bot.reportfiles import to_xlsx
+from bot.reportfiles import xlsx_file as to_xlsx  # the workbook in a temporary file
 from bot.rights import Action
 from bot.services import export, kpi
 from handlers.guards import domain_errors, registered
@@ -45,22 +45,29 @@ async def show_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 @domain_errors()
 async def export_quarter(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/export [2026-K3]: the kwartaalrapportage as XLSX (default: the running quarter)."""
+    """/export [2026-K3]: the kwartaalrapportage as XLSX (default: the running quarter). The
+    dossier list is streamed from the database into a temporary file and the workbook is written
+    to another one in a worker thread, so nobody waits meanwhile and memory stays flat."""
     user = await registered(update, context, Action.EXPORT)
     if user is None:
         return
     rt, lang = runtime(context), user.language
     period = parse_quarter(context.args[0]) if context.args else quarter_of(rt.deps.today())
     sheets = await call(context, export.export_for, user.telegram_id, period)
-    workbook = await asyncio.to_thread(to_xlsx, sheets)  # openpyxl off the event loop
+    try:
+        workbook = await asyncio.to_thread(to_xlsx, sheets)  # openpyxl off the event loop
+    finally:
+        for sheet in sheets:
+            sheet.close()
     assert update.effective_chat is not None
-    await context.bot.send_document(
-        update.effective_chat.id,
-        InputFile(io.BytesIO(workbook), filename=f"kwartaalrapportage-{period.label}.xlsx"),
-        caption=t(
-            lang,
-            "Kwartaalrapportage {kwartaal}, stand van {datum}.",
-            kwartaal=period.label,
-            datum=rt.deps.today(),
-        ),
-    )
+    with workbook:
+        await context.bot.send_document(
+            update.effective_chat.id,
+            InputFile(workbook, filename=f"kwartaalrapportage-{period.label}.xlsx"),
+            caption=t(
+                lang,
+                "Kwartaalrapportage {kwartaal}, stand van {datum}.",
+                kwartaal=period.label,
+                datum=rt.deps.today(),
+            ),
+        )

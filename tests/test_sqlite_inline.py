@@ -123,3 +123,25 @@ async def test_the_status_figures_read_in_a_worker_thread(tmp_path: Path, monkey
     await engine.dispose()
     assert report.quarter.period.label == "2026-K4"
     assert len(calls) >= 10  # every statement of the report went to a worker thread
+
+
+async def test_a_statement_cancelled_in_its_worker_thread_is_stopped_not_crashed(engine) -> None:  # type: ignore[no-untyped-def]
+    """A task cancelled while its statement runs in a worker thread (off_loop): SQLAlchemy lets the
+    connection go at once; the statement is interrupted and the thread closes the connection
+    when it returns, instead of the connection being closed under it (which crashes Python)."""
+    long = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000000) SELECT count(*) FROM n"
+    sessionmaker = create_sessionmaker(engine)
+
+    async def report() -> None:
+        async with sessionmaker() as session:
+            with off_loop():
+                await session.scalar(text(long))
+
+    for _ in range(3):
+        task = asyncio.create_task(report())
+        await asyncio.sleep(0.2)  # the statement is running in its thread
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    async with sessionmaker() as session:  # the engine goes on with fresh connections
+        assert await session.scalar(text("SELECT count(*) FROM t")) == 0
