@@ -4,18 +4,19 @@ aiosqlite hands every call (cursor, execute, fetch, close, commit) to its own th
 the answer: three or four hops for each statement, which cost more than the statement itself (on
 this bot's small OLTP statements, about 0.6 ms a statement against 0.08 ms in-line). This is the
 same driver interface as aiosqlite, for SQLAlchemy's `sqlite+aiosqlite` dialect, but each call runs
-directly on the event loop, with two ways out to a worker thread:
+directly on the event loop, with two ways out to the connection's own (daemon) thread:
 
 - a statement that would have to wait for another connection's write lock does not wait on the
-  loop (busy timeout 0 here): it is run again in a worker thread with the normal busy timeout, so
+  loop (busy timeout 0 here): it is run again in that thread with the normal busy timeout, so
   the transaction holding the lock (perhaps this very process's) can finish meanwhile;
-- inside `off_loop()` every call goes to a worker thread: for the reports that read a whole
+- inside `off_loop()` every call goes to that thread: for the reports that read a whole
   quarter, so nobody else waits for them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import queue
 import sqlite3
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
@@ -36,10 +37,6 @@ def off_loop() -> Iterator[None]:
         yield
     finally:
         _OFF_LOOP.reset(token)
-
-
-def _locked(error: sqlite3.OperationalError) -> bool:
-    return "locked" in str(error) or "busy" in str(error)
 
 
 class _Queue:
@@ -87,7 +84,7 @@ class InlineCursor:
         self._cursor.arraysize = value
 
     async def execute(self, sql: str, parameters: Any = ()) -> InlineCursor:
-        await self._connection.run(self._cursor.execute, sql, parameters)
+        await self._connection.run(self._cursor.execute, sql, parameters, retry=True)
         return self
 
     async def executemany(self, sql: str, parameters: Any) -> InlineCursor:
@@ -115,6 +112,60 @@ class InlineCursor:
                 yield row
 
 
+class _Worker:
+    """The connection's own thread, started when first needed: a lock holder can always go on
+    (a shared pool could be full of others waiting for its lock), and as a daemon it never holds
+    up the process's exit."""
+
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue[tuple[Any, ...] | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+
+    def submit(self, function: Callable[..., T], *args: Any) -> asyncio.Future[T]:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._serve, name="sqlite-inline", daemon=True)
+            self._thread.start()
+        self._queue.put((loop, future, function, args))
+        return future
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._queue.put(None)  # after what is queued
+
+    def _serve(self) -> None:
+        while (item := self._queue.get()) is not None:
+            loop, future, function, args = item
+            try:
+                result, error = function(*args), None
+            except BaseException as exc:  # handed to the awaiting task
+                result, error = None, exc
+            with suppress(RuntimeError):  # the loop may be closed
+                loop.call_soon_threadsafe(_settle, future, result, error)
+
+
+def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
+    if future.cancelled():
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)
+
+
+def _busy(error: sqlite3.OperationalError) -> bool:
+    return (getattr(error, "sqlite_errorcode", 0) & 0xFF) == sqlite3.SQLITE_BUSY
+
+
+def _close(connection: sqlite3.Connection) -> None:
+    """Roll back first: an interrupted statement may still be referenced, and closing alone would
+    leave the connection open underneath (and its write lock held) until that is collected."""
+    with suppress(sqlite3.Error):
+        connection.rollback()
+    connection.close()
+
+
 class InlineConnection:
     """aiosqlite's connection interface over a sqlite3 connection, run on the event loop."""
 
@@ -122,9 +173,12 @@ class InlineConnection:
         self._connection: sqlite3.Connection | None = connection
         self._busy_timeout_ms = busy_timeout_ms
         self._tx = _Queue()
-        # held while a worker thread uses the connection: closing it under that thread would
-        # crash the process (a task cancelled mid-statement makes SQLAlchemy close it)
-        self._in_thread = threading.Lock()
+        self._worker = _Worker()
+        # whether the worker thread is using the connection, and whether it must close it when
+        # done: closing it under that thread would crash the process (a task cancelled
+        # mid-statement makes SQLAlchemy close it), so the two are decided under one lock
+        self._state = threading.Lock()
+        self._in_thread = False
         self._close_after: sqlite3.Connection | None = None
         connection.execute("PRAGMA busy_timeout=0")  # never wait for a lock on the loop
 
@@ -138,28 +192,35 @@ class InlineConnection:
     def isolation_level(self) -> str | None:
         return self._conn.isolation_level
 
-    async def run(self, function: Callable[..., T], *args: Any) -> T:
-        """Call into sqlite3: on the loop, or in a thread for a lock to wait for or in off_loop()."""
+    async def run(self, function: Callable[..., T], *args: Any, retry: bool = False) -> T:
+        """Call into sqlite3: on the loop, or in the worker thread inside off_loop() and, for a
+        call that is safe to repeat (`retry`), to wait for another writer's lock."""
         if not _OFF_LOOP.get():
             try:
                 return function(*args)
             except sqlite3.OperationalError as error:
-                if not _locked(error):
+                if not (retry and _busy(error)):
                     raise
-        return await asyncio.to_thread(self._waiting, function, *args)
+        return await self._worker.submit(self._waiting, function, *args)
 
     def _waiting(self, function: Callable[..., T], *args: Any) -> T:
-        """In a worker thread: the call with the normal busy timeout."""
-        with self._in_thread:
+        """In the worker thread: the call with the normal busy timeout."""
+        with self._state:
             connection = self._conn
+            self._in_thread = True
+        try:
             connection.execute(f"PRAGMA busy_timeout={self._busy_timeout_ms}")
-            try:
-                return function(*args)
-            finally:
-                if self._close_after is connection:  # closed meanwhile: now it can go
+            return function(*args)
+        finally:
+            with self._state:
+                self._in_thread = False
+                closing = self._close_after is connection
+                if closing:
                     self._close_after = None
-                    connection.close()
-                else:
+            if closing:  # stopped meanwhile: now it can go
+                _close(connection)
+            else:
+                with suppress(sqlite3.Error):
                     connection.execute("PRAGMA busy_timeout=0")
 
     def cursor(self) -> InlineCursor:
@@ -169,10 +230,10 @@ class InlineConnection:
         return await self.cursor().execute(sql, parameters)
 
     async def commit(self) -> None:
-        await self.run(self._conn.commit)
+        await self.run(self._conn.commit, retry=True)
 
     async def rollback(self) -> None:
-        await self.run(self._conn.rollback)
+        await self.run(self._conn.rollback, retry=True)
 
     async def create_function(self, *args: Any, **kwargs: Any) -> None:
         self._conn.create_function(*args, **kwargs)
@@ -181,23 +242,18 @@ class InlineConnection:
         self.stop()
 
     def stop(self) -> None:
-        """Close now, or, while a worker thread runs a statement, stop that statement and let the
-        thread close the connection when it returns (SQLAlchemy calls this when a connection
+        """Close now, or, while the worker thread runs a statement, stop that statement and let
+        the thread close the connection when it returns (SQLAlchemy calls this when a connection
         must go, also from a cancelled task)."""
-        connection, self._connection = self._connection, None
-        if connection is None:
-            return
-        self._close_after = connection  # whoever holds the lock next closes it
-        if self._in_thread.acquire(blocking=False):
-            try:
-                if self._close_after is connection:
-                    self._close_after = None
-                    connection.close()
-            finally:
-                self._in_thread.release()
-        else:
-            with suppress(sqlite3.ProgrammingError):  # the thread may have closed it just now
+        with self._state:
+            connection, self._connection = self._connection, None
+            if connection is not None and self._in_thread:
+                self._close_after = connection
                 connection.interrupt()
+                connection = None
+        if connection is not None:
+            _close(connection)
+        self._worker.stop()
 
 
 def creator(database: str, options: dict[str, Any], busy_timeout_ms: int) -> Callable[[], Any]:

@@ -24,19 +24,20 @@ async def engine(tmp_path: Path):  # type: ignore[no-untyped-def]
     await engine.dispose()
 
 
-def _threads_used(calls: list[str]):  # type: ignore[no-untyped-def]
-    real = asyncio.to_thread
+def _threads_used(monkeypatch, calls: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """Count the calls that go to a connection's worker thread."""
+    real = InlineConnection._waiting
 
-    async def counting(function, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def counting(self, function, *args):  # type: ignore[no-untyped-def]
         calls.append(getattr(function, "__name__", "?"))
-        return await real(function, *args, **kwargs)
+        return real(self, function, *args)
 
-    return counting
+    monkeypatch.setattr(InlineConnection, "_waiting", counting)
 
 
 async def test_a_file_database_runs_its_statements_on_the_loop(engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     calls: list[str] = []
-    monkeypatch.setattr(asyncio, "to_thread", _threads_used(calls))
+    _threads_used(monkeypatch, calls)
     sessionmaker = create_sessionmaker(engine)
     async with sessionmaker() as session:
         await session.execute(text("INSERT INTO t (x) VALUES ('a'), ('b')"))
@@ -47,12 +48,12 @@ async def test_a_file_database_runs_its_statements_on_the_loop(engine, monkeypat
     assert rows == ["a", "b"]
     assert calls == []  # no thread hop at all
     workers = {t.name for t in threading.enumerate()}
-    assert not any("aiosqlite" in name.lower() for name in workers)
+    assert not any("aiosqlite" in name.lower() or "sqlite-inline" in name for name in workers)
 
 
 async def test_off_loop_runs_the_statements_in_a_worker_thread(engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     calls: list[str] = []
-    monkeypatch.setattr(asyncio, "to_thread", _threads_used(calls))
+    _threads_used(monkeypatch, calls)
     async with create_sessionmaker(engine)() as session:
         with off_loop():
             assert await session.scalar(text("SELECT count(*) FROM t")) == 0
@@ -118,7 +119,7 @@ async def test_the_status_figures_read_in_a_worker_thread(tmp_path: Path, monkey
     sessionmaker = create_sessionmaker(engine)
     async with sessionmaker() as session, sessionmaker() as other:
         await session.scalar(text("SELECT 1"))  # opened on the loop
-        monkeypatch.setattr(asyncio, "to_thread", _threads_used(calls))
+        _threads_used(monkeypatch, calls)
         report = await status_report(session, deps, Scope(), other)
     await engine.dispose()
     assert report.quarter.period.label == "2026-K4"
@@ -145,3 +146,59 @@ async def test_a_statement_cancelled_in_its_worker_thread_is_stopped_not_crashed
             await task
     async with sessionmaker() as session:  # the engine goes on with fresh connections
         assert await session.scalar(text("SELECT count(*) FROM t")) == 0
+
+
+async def test_a_cancelled_writer_leaves_no_lock_behind(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A task that wrote and is cancelled during a long read in its thread: its connection is
+    rolled back as it closes, so another writer can write at once (the interrupted statement
+    would otherwise keep the connection, and its lock, open until it is collected)."""
+    long = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000000) SELECT count(*) FROM n"
+    sessionmaker = create_sessionmaker(engine)
+
+    async def write_then_read() -> None:
+        async with sessionmaker() as session:
+            await session.execute(text("INSERT INTO t (x) VALUES ('onaf')"))
+            with off_loop():
+                await session.scalar(text(long))
+
+    task = asyncio.create_task(write_then_read())
+    await asyncio.sleep(0.2)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await asyncio.sleep(0.1)  # the thread closes the connection when its statement stops
+    other = sqlite3.connect(tmp_path / "inline.db", timeout=0)
+    try:
+        other.execute("INSERT INTO t (x) VALUES ('ander')")
+        other.commit()
+        assert [x for (x,) in other.execute("SELECT x FROM t")] == ["ander"]  # the first rolled back
+    finally:
+        other.close()
+
+
+async def test_writers_waiting_for_a_lock_do_not_starve_its_holder(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Twelve sessions wait for a lock one of their own holds inside off_loop(): each connection
+    waits in a thread of its own, so the holder can still commit and all twelve get in."""
+    sessionmaker = create_sessionmaker(
+        engine,
+    )
+    holding = asyncio.Event()
+
+    async def holder() -> None:
+        async with sessionmaker() as session:
+            with off_loop():
+                await session.execute(text("INSERT INTO t (x) VALUES ('houder')"))
+                holding.set()
+                await asyncio.sleep(0.3)
+                await session.commit()
+
+    async def writer(i: int) -> None:
+        await holding.wait()
+        async with sessionmaker() as session:
+            with off_loop():
+                await session.execute(text("INSERT INTO t (x) VALUES (:x)"), {"x": f"w{i}"})
+                await session.commit()
+
+    await asyncio.wait_for(asyncio.gather(holder(), *(writer(i) for i in range(12))), 20)
+    async with sessionmaker() as session:
+        assert await session.scalar(text("SELECT count(*) FROM t")) == 13
